@@ -1,0 +1,144 @@
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { OcppCallError, OcppError, OcppTimeoutError, StationOfflineError } from '../ocpp/rpc/errors.js';
+import type { Logger } from '../system/logger.js';
+
+/** A connected station, as the gateway holding its socket exposes it. */
+export interface StationLink {
+  call(action: string, payload: unknown, timeoutMs?: number): Promise<Record<string, unknown>>;
+}
+
+/** The gateway of this process, when it runs one. */
+export interface LocalStations {
+  link(identity: string): StationLink | undefined;
+}
+
+interface RemoteRequest {
+  requestId: string;
+  replyTo: string;
+  identity: string;
+  action: string;
+  payload: unknown;
+  timeoutMs: number;
+}
+
+interface RemoteReply {
+  requestId: string;
+  ok: boolean;
+  payload?: Record<string, unknown>;
+  error?: { kind: 'offline' | 'timeout' | 'ocpp' | 'other'; code?: string; message: string };
+}
+
+/**
+ * Sends a command to a station wherever its socket is: directly when this process's gateway holds
+ * it, otherwise through Redis to the gateway node that does (recorded when the station connected).
+ */
+export class CommandRouter {
+  private local: LocalStations | null = null;
+  private readonly waiting = new Map<string, { resolve: (r: RemoteReply) => void; timer: NodeJS.Timeout }>();
+
+  constructor(
+    private readonly deps: { redis: Redis; subscriber: Redis; prefix: string; nodeId: string; log: Logger; defaultTimeoutMs: number },
+  ) {}
+
+  private nodeKey(identity: string) {
+    return `${this.deps.prefix}:station-node:${identity}`;
+  }
+  private commandsChannel(node: string) {
+    return `${this.deps.prefix}:node:${node}:commands`;
+  }
+  private repliesChannel(node: string) {
+    return `${this.deps.prefix}:node:${node}:replies`;
+  }
+
+  async start(): Promise<void> {
+    const { subscriber, nodeId } = this.deps;
+    subscriber.on('message', (channel: string, message: string) => {
+      if (channel === this.repliesChannel(nodeId)) this.onReply(message);
+      else if (channel === this.commandsChannel(nodeId)) void this.onRemoteCommand(message);
+    });
+    await subscriber.subscribe(this.repliesChannel(nodeId), this.commandsChannel(nodeId));
+  }
+
+  /** This process's gateway serves these stations from now on. */
+  attach(local: LocalStations): void {
+    this.local = local;
+  }
+
+  async claim(identity: string): Promise<void> {
+    await this.deps.redis.set(this.nodeKey(identity), this.deps.nodeId);
+  }
+
+  async release(identity: string): Promise<void> {
+    const key = this.nodeKey(identity);
+    if ((await this.deps.redis.get(key)) === this.deps.nodeId) await this.deps.redis.del(key);
+  }
+
+  async send(identity: string, action: string, payload: unknown, timeoutMs = this.deps.defaultTimeoutMs): Promise<Record<string, unknown>> {
+    const link = this.local?.link(identity);
+    if (link) return link.call(action, payload, timeoutMs);
+    const node = await this.deps.redis.get(this.nodeKey(identity));
+    if (!node || node === this.deps.nodeId) throw new StationOfflineError(`station ${identity} is not connected`);
+    const requestId = randomUUID();
+    const reply = await new Promise<RemoteReply>((resolve) => {
+      const timer = setTimeout(() => {
+        this.waiting.delete(requestId);
+        resolve({ requestId, ok: false, error: { kind: 'timeout', message: `${action}: no answer from gateway ${node}` } });
+      }, timeoutMs + 2000);
+      this.waiting.set(requestId, { resolve, timer });
+      const request: RemoteRequest = { requestId, replyTo: this.deps.nodeId, identity, action, payload, timeoutMs };
+      this.deps.redis.publish(this.commandsChannel(node), JSON.stringify(request)).then((receivers) => {
+        if (receivers === 0) {
+          clearTimeout(timer);
+          this.waiting.delete(requestId);
+          resolve({ requestId, ok: false, error: { kind: 'offline', message: `station ${identity} is not connected` } });
+        }
+      });
+    });
+    if (reply.ok && reply.payload) return reply.payload;
+    const error = reply.error ?? { kind: 'other', message: 'no reply' };
+    if (error.kind === 'offline') throw new StationOfflineError(error.message);
+    if (error.kind === 'timeout') throw new OcppTimeoutError(error.message);
+    if (error.kind === 'ocpp') throw new OcppCallError(error.code ?? 'GenericError', error.message, {});
+    throw new Error(error.message);
+  }
+
+  private onReply(message: string): void {
+    const reply = JSON.parse(message) as RemoteReply;
+    const waiter = this.waiting.get(reply.requestId);
+    if (!waiter) return;
+    clearTimeout(waiter.timer);
+    this.waiting.delete(reply.requestId);
+    waiter.resolve(reply);
+  }
+
+  private async onRemoteCommand(message: string): Promise<void> {
+    const request = JSON.parse(message) as RemoteRequest;
+    let reply: RemoteReply;
+    try {
+      const link = this.local?.link(request.identity);
+      if (!link) throw new StationOfflineError(`station ${request.identity} is not connected`);
+      reply = { requestId: request.requestId, ok: true, payload: await link.call(request.action, request.payload, request.timeoutMs) };
+    } catch (error) {
+      const kind =
+        error instanceof StationOfflineError
+          ? 'offline'
+          : error instanceof OcppTimeoutError
+            ? 'timeout'
+            : error instanceof OcppError
+              ? 'ocpp'
+              : 'other';
+      const code = error instanceof OcppCallError ? error.wire : error instanceof OcppError ? error.code : undefined;
+      reply = { requestId: request.requestId, ok: false, error: { kind, ...(code ? { code } : {}), message: (error as Error).message } };
+    }
+    await this.deps.redis.publish(this.repliesChannel(request.replyTo), JSON.stringify(reply));
+  }
+
+  close(): void {
+    for (const [id, waiter] of this.waiting) {
+      clearTimeout(waiter.timer);
+      waiter.resolve({ requestId: id, ok: false, error: { kind: 'offline', message: 'shutting down' } });
+    }
+    this.waiting.clear();
+  }
+}

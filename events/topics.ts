@@ -1,0 +1,56 @@
+/** What the system announces about stations and sessions. Every event names its station. */
+export interface EventMap {
+  'station.online': { stationId: string; identity: string; online: boolean; at: string };
+  'station.boot': { stationId: string; identity: string; vendor: string; model: string; status: string; at: string };
+  'station.status': { stationId: string; identity: string; status: string; errorCode: string; at: string };
+  'connector.status': {
+    stationId: string;
+    identity: string;
+    connectorId: number;
+    status: string;
+    errorCode: string;
+    info: string | null;
+    vendorErrorCode: string | null;
+    at: string;
+  };
+  'session.started': { stationId: string; identity: string; transactionId: number; connectorId: number; idTag: string; at: string };
+  'session.updated': {
+    stationId: string;
+    identity: string;
+    transactionId: number;
+    connectorId: number;
+    energyWh: number | null;
+    powerW: number | null;
+    at: string;
+  };
+  'session.ended': {
+    stationId: string;
+    identity: string;
+    transactionId: number;
+    connectorId: number;
+    energyWh: number | null;
+    reason: string | null;
+    at: string;
+  };
+  'command.result': {
+    stationId: string;
+    identity: string;
+    action: string;
+    status: 'ok' | 'error';
+    response: unknown;
+    error: string | null;
+    at: string;
+  };
+}
+
+export type Topic = keyof EventMap;
+export const topics: Topic[] = [
+  'station.online',
+  'station.boot',
+  'station.status',
+  'connector.status',
+  'session.started',
+  'session.updated',
+  'session.ended',
+  'command.result',
+];

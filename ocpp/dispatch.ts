@@ -1,0 +1,19 @@
+import type { Logger } from '../system/logger.js';
+import type { Handler, HandlerContext, OcppDeps } from './handlers/define.js';
+import type { CallDispatcher } from './rpc/connection.js';
+import { ocppError } from './rpc/errors.js';
+import type { StationConnection } from './station-connection.js';
+
+/** Routes a station's CALLs to the handlers of its version. */
+export function makeDispatcher(connection: StationConnection, handlers: Map<string, Handler>, deps: OcppDeps, log: Logger): CallDispatcher {
+  return async (action, payload) => {
+    const handler = handlers.get(action);
+    if (!handler) throw ocppError('NotSupported', `${action} is not supported by this central system`);
+    const status = connection.station.registrationStatus;
+    if (status !== 'Accepted' && !handler.allowedBeforeAcceptance) {
+      throw ocppError('SecurityError', `the station is ${status}: only BootNotification (and Heartbeat) until it is accepted`);
+    }
+    const context = { request: payload, station: connection, deps, log, receivedAt: new Date() } as unknown as HandlerContext<never>;
+    return (await handler.handle(context)) as unknown as Record<string, unknown>;
+  };
+}

@@ -1,0 +1,214 @@
+import { readFileSync } from 'node:fs';
+import { type IncomingMessage, type Server, createServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { Deps } from '../system/deps.js';
+import { closeServer, listen } from '../system/http.js';
+import { serveProbe } from '../system/probes.js';
+import { type OcppDeps, VendorRoutes } from './handlers/define.js';
+import { loadHandlers } from './handlers/load.js';
+import { basicCredentials, identityFromPath, pickSubprotocol } from './handshake.js';
+import { makeDispatcher } from './dispatch.js';
+import { RpcConnection } from './rpc/connection.js';
+import { StationOfflineError, type OcppVersion } from './rpc/errors.js';
+import { validatorFor } from './rpc/validator.js';
+import { StationConnection } from './station-connection.js';
+
+export interface Gateway {
+  port: number;
+  vendors: VendorRoutes;
+  /** The newest open connection of a station. */
+  connection(identity: string): StationConnection | undefined;
+  connectedCount(): number;
+  close(): Promise<void>;
+}
+
+const statusText: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 404: 'Not Found', 503: 'Service Unavailable' };
+
+function refuse(socket: Duplex, status: number, reason: string): void {
+  const body = `${reason}\n`;
+  const extra = status === 401 ? 'WWW-Authenticate: Basic realm="evcms", charset="UTF-8"\r\n' : '';
+  socket.end(
+    `HTTP/1.1 ${status} ${statusText[status] ?? 'Error'}\r\n${extra}Content-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}
+
+/** The charger gateway: OCPP-J over WebSocket at /ocpp/{identity}. */
+export async function startGateway(deps: Deps, options: { port?: number } = {}): Promise<Gateway> {
+  const { config, log, metrics } = deps;
+  const versions: OcppVersion[] = [];
+  const handlers = new Map<OcppVersion, Awaited<ReturnType<typeof loadHandlers>>>();
+  for (const version of ['ocpp1.6', 'ocpp2.0.1'] as const) {
+    const loaded = await loadHandlers(version);
+    if (loaded.size > 0) {
+      versions.push(version);
+      handlers.set(version, loaded);
+      validatorFor(version);
+    }
+  }
+  const vendors = new VendorRoutes();
+  const ocppDeps: OcppDeps = { ...deps, vendors };
+  const byIdentity = new Map<string, StationConnection[]>();
+  const tls = Boolean(config.OCPP_TLS_CERT && config.OCPP_TLS_KEY);
+
+  const server: Server = tls
+    ? createHttpsServer({
+        cert: readFileSync(config.OCPP_TLS_CERT as string),
+        key: readFileSync(config.OCPP_TLS_KEY as string),
+        minVersion: 'TLSv1.2',
+      })
+    : createServer();
+  server.on('request', (req, res) => {
+    serveProbe(req, res, deps)
+      .then((served) => {
+        if (served) return;
+        res.writeHead(426, { 'content-type': 'text/plain', upgrade: 'websocket' });
+        res.end('connect a charger with a WebSocket to /ocpp/{identity}\n');
+      })
+      .catch(() => res.destroy());
+  });
+
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: 1024 * 1024,
+    perMessageDeflate: false,
+    handleProtocols: (protocols) => pickSubprotocol([...protocols].join(','), versions) ?? false,
+  });
+
+  const link = (identity: string) => byIdentity.get(identity)?.find((c) => !c.rpc.closed);
+  deps.commands.attach({ link });
+
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    upgrade(req, socket, head).catch((error: unknown) => {
+      log.error({ err: error }, 'ocpp: upgrade failed');
+      refuse(socket, 503, 'try again later');
+    });
+  });
+
+  async function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    const reject = (status: number, reason: string, identity?: string | null) => {
+      metrics.ocppRejectedUpgrades.inc({ status: String(status) });
+      log.info({ identity, status, reason, remote: req.socket.remoteAddress }, 'ocpp: upgrade refused');
+      refuse(socket, status, reason);
+    };
+    if (deps.stopping) return reject(503, 'shutting down');
+    const identity = identityFromPath(req.url);
+    if (!identity) return reject(404, 'expected /ocpp/{identity}');
+    const version = pickSubprotocol(req.headers['sec-websocket-protocol'], versions);
+    if (!version) return reject(400, `no supported subprotocol offered (supported: ${versions.join(', ')})`, identity);
+    const credentials = basicCredentials(req);
+    if (credentials && credentials.username !== identity) return reject(401, 'the Basic auth user must be the station identity', identity);
+    const admission = await deps.stations.admit(identity, credentials?.password, tls);
+    if (!admission.ok) return reject(admission.status, admission.reason, identity);
+    wss.handleUpgrade(req, socket, head, (ws) => accept(ws, admission.station, version, req));
+  }
+
+  function accept(ws: WebSocket, station: StationConnection['station'], version: OcppVersion, req: IncomingMessage): void {
+    const connection = new StationConnection(station, ws, req.socket.remoteAddress ?? '');
+    const connLog = log.child({ identity: station.identity });
+    connection.rpc = new RpcConnection(ws, version, {
+      validator: validatorFor(version),
+      dispatch: makeDispatcher(connection, handlers.get(version) ?? new Map(), ocppDeps, connLog),
+      callTimeoutMs: config.OCPP_CALL_TIMEOUT * 1000,
+      log: connLog,
+      observer: {
+        answered: (action, outcome, seconds) => {
+          metrics.ocppMessages.inc({ direction: 'in', action, outcome });
+          metrics.ocppHandlerSeconds.observe({ action }, seconds);
+          deps.stations.touch(station.id);
+        },
+        called: (action, outcome) => metrics.ocppMessages.inc({ direction: 'out', action, outcome }),
+      },
+    });
+    const list = byIdentity.get(station.identity) ?? [];
+    const firstSocket = list.length === 0;
+    // The newest socket takes over at once; an older one stays until it closes or fails its ping.
+    list.unshift(connection);
+    byIdentity.set(station.identity, list);
+    metrics.ocppConnections.inc();
+    connLog.info({ version, remote: connection.remoteAddress, sockets: list.length }, 'ocpp: station connected');
+    ws.on('pong', () => {
+      connection.alive = true;
+    });
+    ws.on('close', () => void closed(connection));
+    ws.on('error', (error) => connLog.warn({ err: error }, 'ocpp: socket error'));
+    if (firstSocket) {
+      void Promise.all([deps.stations.setOnline(station, true, deps.nodeId), deps.commands.claim(station.identity)]).catch(
+        (error: unknown) => connLog.error({ err: error }, 'ocpp: could not record the station online'),
+      );
+    } else {
+      void deps.commands.claim(station.identity).catch(() => {});
+    }
+  }
+
+  async function closed(connection: StationConnection): Promise<void> {
+    if (connection.released) return;
+    connection.released = true;
+    connection.rpc.shutdown(new StationOfflineError(`station ${connection.identity} disconnected`));
+    metrics.ocppConnections.dec();
+    const list = (byIdentity.get(connection.identity) ?? []).filter((c) => c !== connection);
+    if (list.length > 0) {
+      byIdentity.set(connection.identity, list);
+      return;
+    }
+    byIdentity.delete(connection.identity);
+    log.info({ identity: connection.identity }, 'ocpp: station offline');
+    await Promise.all([deps.stations.setOnline(connection.station, false, null), deps.commands.release(connection.identity)]).catch(
+      (error: unknown) => log.error({ err: error, identity: connection.identity }, 'ocpp: could not record the station offline'),
+    );
+  }
+
+  // One timer pings every socket; one that did not answer the previous ping is dropped.
+  const pinger = setInterval(() => {
+    for (const list of byIdentity.values()) {
+      for (const connection of list) {
+        if (!connection.alive) {
+          log.info({ identity: connection.identity }, 'ocpp: no pong; dropping the socket');
+          connection.socket.terminate();
+          continue;
+        }
+        connection.alive = false;
+        connection.socket.ping();
+      }
+    }
+  }, config.OCPP_PING_INTERVAL * 1000);
+
+  // Presence and live session figures are written behind, in one statement each.
+  const flusher = setInterval(() => {
+    void Promise.all([deps.stations.flushPresence(), deps.sessions.flushLive()]).catch((error: unknown) =>
+      log.error({ err: error }, 'ocpp: write-behind flush failed'),
+    );
+  }, 2000);
+
+  const port = await listen(server, options.port ?? config.OCPP_PORT, config.HOST, 'OCPP gateway').catch((error: unknown) => {
+    clearInterval(pinger);
+    clearInterval(flusher);
+    throw error;
+  });
+
+  return {
+    port,
+    vendors,
+    connection: link,
+    connectedCount: () => [...byIdentity.values()].reduce((n, l) => n + l.length, 0),
+    async close() {
+      clearInterval(pinger);
+      clearInterval(flusher);
+      const all = [...byIdentity.values()].flat();
+      // Answer what is in flight, then say goodbye (1001 going away) so chargers reconnect elsewhere.
+      await Promise.race([Promise.all(all.map((c) => c.rpc.drained())), new Promise((r) => setTimeout(r, 3000))]);
+      const closing = all.map(
+        (c) => new Promise<void>((r) => (c.socket.readyState === c.socket.CLOSED ? r() : c.socket.once('close', () => r()))),
+      );
+      for (const c of all) c.socket.close(1001, 'server shutting down');
+      await Promise.race([Promise.all(closing), new Promise((r) => setTimeout(r, 2000))]);
+      for (const c of all) c.socket.terminate();
+      await Promise.all(all.map((c) => closed(c).catch(() => {})));
+      wss.close();
+      await closeServer(server);
+      await Promise.all([deps.stations.flushPresence(), deps.sessions.flushLive()]).catch(() => {});
+    },
+  };
+}

@@ -1,0 +1,59 @@
+import type { Deps } from '../../system/deps.js';
+import type { Logger } from '../../system/logger.js';
+import type { V16ChargerAction, V16Messages } from '../generated/v16.js';
+import type { OcppVersion } from '../rpc/errors.js';
+import type { StationConnection } from '../station-connection.js';
+
+/** What a handler may use: the domain services, never the WebSocket server. */
+export type OcppDeps = Pick<
+  Deps,
+  'config' | 'stations' | 'sessions' | 'authorization' | 'anomalies' | 'telemetry' | 'events' | 'metrics' | 'nodeId'
+> & {
+  /** DataTransfer routes by vendorId (and optionally messageId). */
+  vendors: VendorRoutes;
+};
+
+export interface HandlerContext<A extends V16ChargerAction> {
+  request: V16Messages[A]['request'];
+  station: StationConnection;
+  deps: OcppDeps;
+  log: Logger;
+  /** When the frame arrived. */
+  receivedAt: Date;
+}
+
+export interface Handler<A extends V16ChargerAction = V16ChargerAction> {
+  version: OcppVersion;
+  action: A;
+  /** Actions a station that is not (yet) Accepted may send; others are refused while Pending or Rejected. */
+  allowedBeforeAcceptance?: boolean;
+  handle(context: HandlerContext<A>): Promise<V16Messages[A]['response']> | V16Messages[A]['response'];
+}
+
+/** Declares the handler of one (version, action); the file that calls it is the whole registration. */
+export function defineHandler<A extends V16ChargerAction>(handler: Handler<A>): Handler<A> {
+  return handler;
+}
+
+export type VendorHandler = (
+  request: V16Messages['DataTransfer']['request'],
+  context: { station: StationConnection; deps: OcppDeps },
+) => Promise<V16Messages['DataTransfer']['response']> | V16Messages['DataTransfer']['response'];
+
+/** Vendor-specific DataTransfer: register a handler for a vendorId (and optionally one messageId). */
+export class VendorRoutes {
+  private readonly routes = new Map<string, VendorHandler>();
+
+  register(vendorId: string, handler: VendorHandler, messageId?: string): void {
+    this.routes.set(messageId === undefined ? vendorId : `${vendorId}\0${messageId}`, handler);
+  }
+
+  find(vendorId: string, messageId: string | undefined): VendorHandler | undefined {
+    return (messageId !== undefined ? this.routes.get(`${vendorId}\0${messageId}`) : undefined) ?? this.routes.get(vendorId);
+  }
+
+  hasVendor(vendorId: string): boolean {
+    for (const key of this.routes.keys()) if (key === vendorId || key.startsWith(`${vendorId}\0`)) return true;
+    return false;
+  }
+}

@@ -1,0 +1,50 @@
+import { createHash } from 'node:crypto';
+import { activePowerW, energyRegisterWh, normaliseMeterValues } from '../../../telemetry/normalise.js';
+import { defineHandler } from '../define.js';
+
+/**
+ * Samples from a connector. Every sample goes to the warehouse through the durable buffer; an open
+ * session's live energy and power are updated in memory and announced, then written behind.
+ */
+export default defineHandler({
+  version: 'ocpp1.6',
+  action: 'MeterValues',
+  async handle({ request, station, deps, receivedAt }) {
+    const { samples, problems } = normaliseMeterValues(request.meterValue);
+    const transactionId = request.transactionId ?? null;
+    let session = transactionId === null ? undefined : station.openSessions.get(transactionId);
+    if (transactionId !== null && !session) {
+      session = (await deps.sessions.findOpen(station.station, transactionId)) ?? undefined;
+      if (session) station.openSessions.set(transactionId, session);
+      else
+        await deps.anomalies.record(station.station.id, 'unknown-transaction', {
+          action: 'MeterValues',
+          transactionId,
+          connectorId: request.connectorId,
+        });
+    }
+    for (const problem of problems) {
+      await deps.anomalies.record(station.station.id, `meter-${problem.kind}`, { detail: problem.detail }, transactionId);
+    }
+    await deps.telemetry.push({
+      station: station.identity,
+      connectorId: request.connectorId,
+      transactionId,
+      receivedAt,
+      source: 'MeterValues',
+      // The same frame sent again (a retry, a replay after reconnect) gets the same key: no duplicate rows.
+      frameKey: `${station.identity}:${createHash('sha1').update(JSON.stringify(request)).digest('base64url')}`,
+      samples,
+    });
+    deps.metrics.telemetrySamples.inc({ stage: 'buffered' }, samples.length);
+    if (session) {
+      const register = energyRegisterWh(samples);
+      const power = activePowerW(samples);
+      if (register !== null || power !== null) {
+        const at = samples.at(-1)?.ts ?? receivedAt;
+        await deps.sessions.updateLive(station.station, session, register === null ? null : register - session.meterStartWh, power, at);
+      }
+    }
+    return {};
+  },
+});

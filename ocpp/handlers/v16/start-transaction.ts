@@ -1,0 +1,50 @@
+import { parseTimestamp } from '../../../telemetry/normalise.js';
+import { defineHandler } from '../define.js';
+
+/**
+ * A session began. Idempotent: a retry with the same connector, idTag, meterStart and timestamp gets
+ * the same transactionId. A credential no longer accepted still gets its session recorded (the
+ * station may have started offline): the energy is kept and the session flagged.
+ */
+export default defineHandler({
+  version: 'ocpp1.6',
+  action: 'StartTransaction',
+  async handle({ request, station, deps, receivedAt }) {
+    const decision = await deps.authorization.check(request.idTag);
+    const startedAt = parseTimestamp(request.timestamp) ?? receivedAt;
+    const started = await deps.sessions.start(station.station, {
+      connectorId: request.connectorId,
+      idTag: request.idTag,
+      meterStartWh: request.meterStart,
+      startedAt,
+      reservationId: request.reservationId,
+      authStatus: decision.idTagInfo.status,
+      idTokenId: decision.tokenId,
+      receivedAt,
+    });
+    station.openSessions.set(started.transactionId, {
+      transactionId: started.transactionId,
+      connectorId: request.connectorId,
+      meterStartWh: request.meterStart,
+      idTag: request.idTag,
+    });
+    if (started.created && decision.idTagInfo.status !== 'Accepted') {
+      await deps.anomalies.record(
+        station.station.id,
+        'start-not-authorised',
+        { idTag: request.idTag, status: decision.idTagInfo.status, reason: decision.reason },
+        started.transactionId,
+      );
+    }
+    if (started.created && startedAt.getTime() - receivedAt.getTime() > 5 * 60_000) {
+      await deps.anomalies.record(
+        station.station.id,
+        'clock-ahead',
+        { timestamp: request.timestamp, receivedAt: receivedAt.toISOString() },
+        started.transactionId,
+      );
+    }
+    const status = started.created ? decision.idTagInfo.status : (started.authStatus as typeof decision.idTagInfo.status);
+    return { transactionId: started.transactionId, idTagInfo: { ...decision.idTagInfo, status } };
+  },
+});

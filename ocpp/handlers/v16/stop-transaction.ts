@@ -1,0 +1,58 @@
+import { normaliseMeterValues, parseTimestamp } from '../../../telemetry/normalise.js';
+import { defineHandler } from '../define.js';
+
+/**
+ * A session ended. Final: a repeat changes nothing. An unknown transactionId (-1, 0, one never
+ * issued) is answered validly and recorded, never refused, or the station would retry forever.
+ */
+export default defineHandler({
+  version: 'ocpp1.6',
+  action: 'StopTransaction',
+  async handle({ request, station, deps, receivedAt }) {
+    const outcome = await deps.sessions.stop(station.station, {
+      transactionId: request.transactionId,
+      meterStopWh: request.meterStop,
+      stoppedAt: parseTimestamp(request.timestamp) ?? receivedAt,
+      reason: request.reason,
+      idTag: request.idTag,
+      receivedAt,
+    });
+    const known = outcome.kind !== 'unknown';
+    station.openSessions.delete(request.transactionId);
+    if (outcome.kind === 'unknown') {
+      await deps.anomalies.record(station.station.id, 'unknown-transaction', {
+        action: 'StopTransaction',
+        transactionId: request.transactionId,
+        meterStop: request.meterStop,
+      });
+    }
+    if (outcome.kind === 'stopped') {
+      for (const flag of outcome.flags) {
+        await deps.anomalies.record(station.station.id, flag, { meterStop: request.meterStop }, request.transactionId);
+      }
+    }
+    if (request.transactionData?.length) {
+      const { samples, problems } = normaliseMeterValues(request.transactionData);
+      for (const problem of problems) {
+        await deps.anomalies.record(
+          station.station.id,
+          `meter-${problem.kind}`,
+          { detail: problem.detail },
+          known ? request.transactionId : null,
+        );
+      }
+      await deps.telemetry.push({
+        station: station.identity,
+        connectorId: outcome.kind === 'stopped' ? outcome.connectorId : 0,
+        transactionId: request.transactionId,
+        receivedAt,
+        source: 'StopTransaction',
+        frameKey: `${station.identity}:stop:${request.transactionId}:${request.timestamp}`,
+        samples,
+      });
+    }
+    if (!request.idTag) return {};
+    const decision = await deps.authorization.check(request.idTag, { countOpenSessions: false });
+    return { idTagInfo: decision.idTagInfo };
+  },
+});

@@ -1,0 +1,180 @@
+import { randomUUID } from 'node:crypto';
+import type { WebSocket } from 'ws';
+import type { Logger } from '../../system/logger.js';
+import { OcppCallError, OcppError, OcppTimeoutError, type OcppVersion, StationOfflineError, ocppError } from './errors.js';
+import { CALL, CALLERROR, CALLRESULT, errorFrame, parseFrame, resultFrame, callFrame } from './frames.js';
+import type { Validator } from './validator.js';
+
+/** Answers one CALL from the station: returns the response payload or throws an OcppError. */
+export type CallDispatcher = (action: string, payload: Record<string, unknown>) => Promise<Record<string, unknown>>;
+
+export interface RpcObserver {
+  /** A CALL from the station was answered (outcome: ok, or the error code). */
+  answered(action: string, outcome: string, seconds: number): void;
+  /** A CALL of ours got its answer or failed. */
+  called(action: string, outcome: string): void;
+}
+
+interface Outgoing {
+  action: string;
+  payload: unknown;
+  timeoutMs: number;
+  resolve: (payload: Record<string, unknown>) => void;
+  reject: (error: Error) => void;
+}
+
+/**
+ * One OCPP-J peer over one WebSocket: frames in and out, schemas checked both ways, CALLs from the
+ * station answered in arrival order, our CALLs queued so at most one is outstanding, each timed out.
+ */
+export class RpcConnection {
+  private readonly queue: Outgoing[] = [];
+  private inflight: { id: string; call: Outgoing; timer: NodeJS.Timeout } | null = null;
+  private incoming: Promise<void> = Promise.resolve();
+  private closedWith: Error | null = null;
+
+  constructor(
+    readonly socket: WebSocket,
+    readonly version: OcppVersion,
+    private readonly options: {
+      validator: Validator;
+      dispatch: CallDispatcher;
+      callTimeoutMs: number;
+      log: Logger;
+      observer: RpcObserver;
+    },
+  ) {
+    socket.on('message', (data, isBinary) => this.receive(isBinary ? data : data, isBinary));
+  }
+
+  get closed(): boolean {
+    return this.closedWith !== null;
+  }
+
+  /** Sends a CALL and resolves to the station's response payload, in queue order. */
+  call(action: string, payload: unknown, timeoutMs = this.options.callTimeoutMs): Promise<Record<string, unknown>> {
+    if (this.closedWith) return Promise.reject(new StationOfflineError('the station is not connected'));
+    this.options.validator.check(action, 'request', payload);
+    return new Promise((resolve, reject) => {
+      this.queue.push({ action, payload, timeoutMs, resolve, reject });
+      this.sendNext();
+    });
+  }
+
+  /** Fails every pending call of ours; the socket is the caller's to close. */
+  shutdown(reason: Error = new StationOfflineError('the station disconnected')): void {
+    if (this.closedWith) return;
+    this.closedWith = reason;
+    if (this.inflight) {
+      clearTimeout(this.inflight.timer);
+      this.inflight.call.reject(reason);
+      this.inflight = null;
+    }
+    for (const call of this.queue.splice(0)) call.reject(reason);
+  }
+
+  /** Resolves once every CALL received so far has been answered. */
+  drained(): Promise<void> {
+    return this.incoming;
+  }
+
+  private sendNext(): void {
+    if (this.inflight || this.closedWith) return;
+    const call = this.queue.shift();
+    if (!call) return;
+    const id = randomUUID();
+    const timer = setTimeout(() => {
+      if (this.inflight?.id !== id) return;
+      this.inflight = null;
+      this.options.observer.called(call.action, 'timeout');
+      call.reject(new OcppTimeoutError(`${call.action}: no answer from the station within ${call.timeoutMs} ms`));
+      this.sendNext();
+    }, call.timeoutMs);
+    this.inflight = { id, call, timer };
+    this.socket.send(callFrame(id, call.action, call.payload), (error) => {
+      if (error && this.inflight?.id === id) {
+        clearTimeout(timer);
+        this.inflight = null;
+        call.reject(new StationOfflineError(`${call.action}: could not be sent: ${error.message}`));
+        this.sendNext();
+      }
+    });
+  }
+
+  private receive(data: unknown, isBinary: boolean): void {
+    const text = isBinary
+      ? null
+      : Buffer.isBuffer(data)
+        ? data.toString('utf8')
+        : Array.isArray(data)
+          ? Buffer.concat(data).toString('utf8')
+          : null;
+    if (text === null) {
+      this.send(errorFrame('-1', ocppError('RpcFrameworkError', 'binary frames are not OCPP-J'), this.version));
+      return;
+    }
+    const parsed = parseFrame(text, this.version);
+    if (!parsed.ok) {
+      if ('ignore' in parsed) this.options.log.debug({ reason: parsed.ignore }, 'ocpp: ignored a frame');
+      else this.send(errorFrame(parsed.id, parsed.error, this.version));
+      return;
+    }
+    const frame = parsed.frame;
+    if (frame.type === CALL) {
+      this.incoming = this.incoming.then(() => this.answer(frame.id, frame.action, frame.payload));
+      return;
+    }
+    const inflight = this.inflight;
+    if (!inflight || inflight.id !== frame.id) {
+      this.options.log.debug({ id: frame.id }, 'ocpp: ignored a response to no outstanding call');
+      return;
+    }
+    clearTimeout(inflight.timer);
+    this.inflight = null;
+    const { call } = inflight;
+    if (frame.type === CALLRESULT) {
+      try {
+        this.options.validator.check(call.action, 'response', frame.payload);
+        this.options.observer.called(call.action, 'ok');
+        call.resolve(frame.payload);
+      } catch (error) {
+        this.options.observer.called(call.action, 'invalid-response');
+        call.reject(error as Error);
+      }
+    } else if (frame.type === CALLERROR) {
+      this.options.observer.called(call.action, frame.code);
+      call.reject(new OcppCallError(frame.code, frame.description, frame.details));
+    }
+    this.sendNext();
+  }
+
+  private async answer(id: string, action: string, payload: Record<string, unknown>): Promise<void> {
+    const started = performance.now();
+    let outcome = 'ok';
+    try {
+      const { validator, dispatch } = this.options;
+      if (!validator.hasAction(action)) throw ocppError('NotImplemented', `unknown action "${action}"`);
+      validator.check(action, 'request', payload);
+      const response = await dispatch(action, payload);
+      try {
+        validator.check(action, 'response', response);
+      } catch (error) {
+        this.options.log.error({ action, err: error }, 'ocpp: our response does not fit the schema');
+        throw ocppError('InternalError', 'the central system could not answer');
+      }
+      this.send(resultFrame(id, response));
+    } catch (error) {
+      const known = error instanceof OcppError ? error : null;
+      if (!known) this.options.log.error({ action, err: error }, 'ocpp: handler failed');
+      const sent = known ?? ocppError('InternalError', 'the central system could not answer');
+      outcome = sent.code;
+      this.send(errorFrame(id, sent, this.version));
+    } finally {
+      this.options.observer.answered(action, outcome, (performance.now() - started) / 1000);
+    }
+  }
+
+  private send(text: string): void {
+    if (this.socket.readyState === this.socket.OPEN) this.socket.send(text);
+  }
+}

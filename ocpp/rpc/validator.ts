@@ -1,0 +1,100 @@
+import { createRequire } from 'node:module';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import { type OcppErrorCode, type OcppVersion, ocppError } from './errors.js';
+
+const require = createRequire(import.meta.url);
+const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
+
+/** The schema sets we run with: the ones the maintained `ocpp-rpc` package ships. */
+const schemaFiles: Record<OcppVersion, string> = {
+  'ocpp1.6': 'ocpp-rpc/lib/schemas/ocpp1_6.json',
+  'ocpp2.0.1': 'ocpp-rpc/lib/schemas/ocpp2_0_1.json',
+};
+
+/** The one table from a failed schema keyword to an OCPP error code. */
+const codeByKeyword: Record<string, OcppErrorCode> = {
+  type: 'TypeConstraintViolation',
+  required: 'OccurrenceConstraintViolation',
+  minItems: 'OccurrenceConstraintViolation',
+  maxItems: 'OccurrenceConstraintViolation',
+  additionalItems: 'OccurrenceConstraintViolation',
+  additionalProperties: 'FormationViolation',
+  enum: 'PropertyConstraintViolation',
+  const: 'PropertyConstraintViolation',
+  format: 'PropertyConstraintViolation',
+  pattern: 'PropertyConstraintViolation',
+  maxLength: 'PropertyConstraintViolation',
+  minLength: 'PropertyConstraintViolation',
+  maximum: 'PropertyConstraintViolation',
+  minimum: 'PropertyConstraintViolation',
+  exclusiveMaximum: 'PropertyConstraintViolation',
+  exclusiveMinimum: 'PropertyConstraintViolation',
+  multipleOf: 'PropertyConstraintViolation',
+};
+
+export function errorCodeFor(error: ErrorObject | undefined): OcppErrorCode {
+  if (!error) return 'FormationViolation';
+  if (error.keyword === 'type' && error.instancePath === '') return 'FormationViolation';
+  return codeByKeyword[error.keyword] ?? 'FormationViolation';
+}
+
+/** A readable one-line description of the first schema failure: where and what. */
+export function describe(error: ErrorObject | undefined): string {
+  if (!error) return 'payload does not match the schema';
+  const where = error.instancePath ? error.instancePath.slice(1).replaceAll('/', '.') : 'payload';
+  if (error.keyword === 'required') return `${where}: missing required property "${String(error.params.missingProperty)}"`;
+  if (error.keyword === 'additionalProperties') return `${where}: unexpected property "${String(error.params.additionalProperty)}"`;
+  if (error.keyword === 'enum') return `${where}: must be one of ${(error.params.allowedValues as unknown[]).join(', ')}`;
+  return `${where}: ${error.message ?? 'is invalid'}`;
+}
+
+/**
+ * Timestamps are ISO 8601 date-times. Stations that leave out the zone are read as UTC rather than
+ * refused: rejecting a StopTransaction over a missing "Z" would lose a bill (the skew is flagged later).
+ */
+const dateTime = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/i;
+
+export interface Validator {
+  readonly version: OcppVersion;
+  hasAction(action: string): boolean;
+  /** Throws an OcppError naming the code and the failing property; returns when the payload fits. */
+  check(action: string, kind: 'request' | 'response', payload: unknown): void;
+}
+
+const cache = new Map<OcppVersion, Validator>();
+
+/** Compiles the version's schemas once per process. */
+export function validatorFor(version: OcppVersion): Validator {
+  const cached = cache.get(version);
+  if (cached) return cached;
+  const schemas = require(schemaFiles[version]) as Array<{ $id: string }>;
+  const ajv = new Ajv({ strictSchema: false, allErrors: false });
+  addFormats(ajv);
+  ajv.addFormat('date-time', { type: 'string', validate: (s: string) => dateTime.test(s) && !Number.isNaN(Date.parse(s)) });
+  const compiled = new Map<string, ValidateFunction>();
+  const actions = new Set<string>();
+  for (const schema of schemas) {
+    const match = /^urn:(.+)\.(req|conf)$/.exec(schema.$id);
+    if (!match) continue;
+    const [, action, suffix] = match as unknown as [string, string, string];
+    actions.add(action);
+    // The `urn:Action.req` ids are not URNs the URI library accepts; the map above is our key instead.
+    const { $id: _id, ...body } = schema;
+    compiled.set(`${action}:${suffix === 'req' ? 'request' : 'response'}`, ajv.compile(body));
+  }
+  const validator: Validator = {
+    version,
+    hasAction: (action) => actions.has(action),
+    check(action, kind, payload) {
+      const validate = compiled.get(`${action}:${kind}`);
+      if (!validate) throw ocppError('NotImplemented', `unknown action ${action}`);
+      if (!validate(payload)) {
+        const first = validate.errors?.[0];
+        throw ocppError(errorCodeFor(first), describe(first), first ? { property: first.instancePath, keyword: first.keyword } : {});
+      }
+    },
+  };
+  cache.set(version, validator);
+  return validator;
+}

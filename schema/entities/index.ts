@@ -1,0 +1,38 @@
+export * from './connector.js';
+export * from './history.js';
+export * from './id-token.js';
+export * from './organisation.js';
+export * from './reservation.js';
+export * from './site.js';
+export * from './station.js';
+export * from './tariff.js';
+export * from './transaction.js';
+export * from './user.js';
+
+import { ConnectorSchema } from './connector.js';
+import { AnomalySchema, BootEventSchema, ConfigurationKeySchema, StatusEventSchema } from './history.js';
+import { IdTokenSchema } from './id-token.js';
+import { OrganisationSchema } from './organisation.js';
+import { ReservationSchema } from './reservation.js';
+import { SiteSchema } from './site.js';
+import { StationSchema } from './station.js';
+import { TariffSchema } from './tariff.js';
+import { TransactionSchema } from './transaction.js';
+import { UserSchema } from './user.js';
+
+/** Every PostgreSQL entity, for MikroORM's discovery. */
+export const entities = [
+  OrganisationSchema,
+  SiteSchema,
+  StationSchema,
+  ConnectorSchema,
+  StatusEventSchema,
+  BootEventSchema,
+  AnomalySchema,
+  ConfigurationKeySchema,
+  TransactionSchema,
+  ReservationSchema,
+  UserSchema,
+  IdTokenSchema,
+  TariffSchema,
+];

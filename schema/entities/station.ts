@@ -1,0 +1,55 @@
+import { randomUUID } from 'node:crypto';
+import { defineEntity, p } from '@mikro-orm/core';
+import { Organisation } from './organisation.js';
+import { Site } from './site.js';
+
+export const registrationStatuses = ['Accepted', 'Pending', 'Rejected'] as const;
+export type RegistrationStatus = (typeof registrationStatuses)[number];
+
+/** A charging station, known by its OCPP identity. */
+export const StationSchema = defineEntity({
+  name: 'Station',
+  properties: {
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => randomUUID()),
+    identity: p.string().length(48).unique(),
+    name: p.string().nullable(),
+    organisation: () => p.manyToOne(Organisation).nullable().index(),
+    site: () => p.manyToOne(Site).nullable().index(),
+    /** 0: no password (explicit only), 1: Basic auth over ws, 2: Basic auth over TLS. */
+    securityProfile: p.smallint().default(1),
+    passwordSalt: p.string().nullable().hidden(),
+    passwordHash: p.string().nullable().hidden(),
+    registrationStatus: p.enum(registrationStatuses).default('Accepted'),
+    vendor: p.string().nullable(),
+    model: p.string().nullable(),
+    chargePointSerial: p.string().nullable(),
+    chargeBoxSerial: p.string().nullable(),
+    firmwareVersion: p.string().nullable(),
+    iccid: p.string().nullable(),
+    imsi: p.string().nullable(),
+    meterType: p.string().nullable(),
+    meterSerial: p.string().nullable(),
+    ocppVersion: p.string().nullable(),
+    lastBootAt: p.datetime().nullable(),
+    lastSeenAt: p.datetime().nullable(),
+    online: p.boolean().default(false),
+    /** The gateway node holding the station's socket, for routing commands. */
+    gatewayNode: p.string().nullable(),
+    diagnosticsStatus: p.string().nullable(),
+    diagnosticsStatusAt: p.datetime().nullable(),
+    firmwareStatus: p.string().nullable(),
+    firmwareStatusAt: p.datetime().nullable(),
+    localListVersion: p.integer().default(0),
+    retiredAt: p.datetime().nullable(),
+    createdAt: p.datetime().onCreate(() => new Date()),
+    updatedAt: p
+      .datetime()
+      .onCreate(() => new Date())
+      .onUpdate(() => new Date()),
+  },
+});
+export class Station extends StationSchema.class {}
+StationSchema.setClass(Station);

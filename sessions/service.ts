@@ -1,0 +1,212 @@
+import { createHash } from 'node:crypto';
+import type { Orm } from '../database/orm.js';
+import type { EventBus } from '../events/bus.js';
+import type { StationIdentity } from '../stations/service.js';
+import type { Logger } from '../system/logger.js';
+import { sessionEnergy } from '../telemetry/normalise.js';
+
+export interface StartInput {
+  connectorId: number;
+  idTag: string;
+  meterStartWh: number;
+  /** As the station sent it. */
+  startedAt: Date;
+  reservationId?: number | undefined;
+  authStatus: string;
+  idTokenId: string | null;
+  receivedAt: Date;
+}
+
+export interface StopInput {
+  transactionId: number;
+  meterStopWh: number;
+  stoppedAt: Date;
+  reason?: string | undefined;
+  idTag?: string | undefined;
+  receivedAt: Date;
+}
+
+export type StopOutcome =
+  | { kind: 'stopped'; energyWh: number | null; flags: string[]; connectorId: number; idTag: string }
+  | { kind: 'already-stopped' }
+  | { kind: 'unknown' };
+
+/** What the gateway keeps about an open session, to read MeterValues without a database round trip. */
+export interface OpenSession {
+  transactionId: number;
+  connectorId: number;
+  meterStartWh: number;
+  idTag: string;
+}
+
+/**
+ * Charging sessions: StartTransaction is idempotent (a retry gets the same transactionId),
+ * StopTransaction is final (a repeat changes nothing), live energy and power are written behind.
+ */
+export class SessionService {
+  private readonly live = new Map<number, { energyWh: number | null; powerW: number | null; at: Date }>();
+
+  constructor(private readonly deps: { orm: Orm; events: EventBus; log: Logger }) {}
+
+  private sql() {
+    return this.deps.orm.em.fork().getConnection();
+  }
+
+  static startKey(stationId: string, input: Pick<StartInput, 'connectorId' | 'idTag' | 'meterStartWh' | 'startedAt'>): string {
+    return createHash('sha256')
+      .update([stationId, input.connectorId, input.idTag, input.meterStartWh, input.startedAt.toISOString()].join('|'))
+      .digest('base64url');
+  }
+
+  /** Starts a session, or finds the one a retried StartTransaction started already. */
+  async start(station: StationIdentity, input: StartInput): Promise<{ transactionId: number; created: boolean; authStatus: string }> {
+    const key = SessionService.startKey(station.id, input);
+    const sql = this.sql();
+    const inserted = await sql.execute<{ id: number }[]>(
+      `insert into charging_transaction
+         (start_key, station_id, connector_id, id_tag, id_token_id, auth_status, reservation_id, state, meter_start_wh,
+          started_at, start_received_at, flags, updated_at)
+       values (?, ?, ?, ?, ?, ?, ?, 'Active', ?, ?, ?, ?::jsonb, now())
+       on conflict (start_key) do nothing
+       returning id`,
+      [
+        key,
+        station.id,
+        input.connectorId,
+        input.idTag,
+        input.idTokenId,
+        input.authStatus,
+        input.reservationId ?? null,
+        input.meterStartWh,
+        input.startedAt.toISOString(),
+        input.receivedAt.toISOString(),
+        JSON.stringify(input.authStatus === 'Accepted' ? [] : ['not-authorised']),
+      ],
+    );
+    const created = inserted[0];
+    if (!created) {
+      const found = await sql.execute<{ id: number; auth_status: string }[]>(
+        'select id, auth_status from charging_transaction where start_key = ?',
+        [key],
+      );
+      const row = found[0];
+      if (!row) throw new Error('StartTransaction: session vanished between insert and select');
+      return { transactionId: row.id, created: false, authStatus: row.auth_status };
+    }
+    // A connector has one session at a time: an older one still open lost its stop (offline, reboot).
+    await sql.execute(
+      `update charging_transaction set state = 'Completed', stop_reason = 'Superseded', stop_received_at = ?,
+         flags = flags || '["stop-lost"]'::jsonb, updated_at = now()
+       where station_id = ? and connector_id = ? and state = 'Active' and id <> ?`,
+      [input.receivedAt.toISOString(), station.id, input.connectorId, created.id],
+    );
+    await this.deps.events.publish('session.started', {
+      stationId: station.id,
+      identity: station.identity,
+      transactionId: created.id,
+      connectorId: input.connectorId,
+      idTag: input.idTag,
+      at: input.startedAt.toISOString(),
+    });
+    return { transactionId: created.id, created: true, authStatus: input.authStatus };
+  }
+
+  /** Ends a session once; the energy is meterStop - meterStart, or null and flagged when that is not sane. */
+  async stop(station: StationIdentity, input: StopInput): Promise<StopOutcome> {
+    const sql = this.sql();
+    const rows = await sql.execute<{ meter_start_wh: string; state: string; connector_id: number; id_tag: string }[]>(
+      'select meter_start_wh, state, connector_id, id_tag from charging_transaction where id = ? and station_id = ?',
+      [input.transactionId, station.id],
+    );
+    const row = rows[0];
+    if (!row) return { kind: 'unknown' };
+    if (row.state !== 'Active') return { kind: 'already-stopped' };
+    const check = sessionEnergy(Number(row.meter_start_wh), input.meterStopWh);
+    const updated = await sql.execute<{ id: number }[]>(
+      `update charging_transaction set state = 'Completed', meter_stop_wh = ?, stopped_at = ?, stop_received_at = ?,
+         stop_reason = ?, stop_id_tag = ?, energy_wh = ?, live_energy_wh = coalesce(?, live_energy_wh),
+         flags = flags || ?::jsonb, updated_at = now()
+       where id = ? and state = 'Active' returning id`,
+      [
+        input.meterStopWh,
+        input.stoppedAt.toISOString(),
+        input.receivedAt.toISOString(),
+        input.reason ?? 'Local',
+        input.idTag ?? null,
+        check.energyWh,
+        check.energyWh,
+        JSON.stringify(check.flags),
+        input.transactionId,
+      ],
+    );
+    if (!updated[0]) return { kind: 'already-stopped' };
+    this.live.delete(input.transactionId);
+    await this.deps.events.publish('session.ended', {
+      stationId: station.id,
+      identity: station.identity,
+      transactionId: input.transactionId,
+      connectorId: row.connector_id,
+      energyWh: check.energyWh,
+      reason: input.reason ?? 'Local',
+      at: input.stoppedAt.toISOString(),
+    });
+    return { kind: 'stopped', energyWh: check.energyWh, flags: check.flags, connectorId: row.connector_id, idTag: row.id_tag };
+  }
+
+  /** The open session with this id at this station, if any. */
+  async findOpen(station: StationIdentity, transactionId: number): Promise<OpenSession | null> {
+    const rows = await this.sql().execute<{ id: number; connector_id: number; meter_start_wh: string; id_tag: string }[]>(
+      `select id, connector_id, meter_start_wh, id_tag from charging_transaction where id = ? and station_id = ? and state = 'Active'`,
+      [transactionId, station.id],
+    );
+    const row = rows[0];
+    return row
+      ? { transactionId: row.id, connectorId: row.connector_id, meterStartWh: Number(row.meter_start_wh), idTag: row.id_tag }
+      : null;
+  }
+
+  async openSessions(stationId: string): Promise<OpenSession[]> {
+    const rows = await this.sql().execute<{ id: number; connector_id: number; meter_start_wh: string; id_tag: string }[]>(
+      `select id, connector_id, meter_start_wh, id_tag from charging_transaction where station_id = ? and state = 'Active'`,
+      [stationId],
+    );
+    return rows.map((r) => ({ transactionId: r.id, connectorId: r.connector_id, meterStartWh: Number(r.meter_start_wh), idTag: r.id_tag }));
+  }
+
+  /** Live energy and power of an open session: announced now, written to PostgreSQL on the next flush. */
+  async updateLive(
+    station: StationIdentity,
+    session: OpenSession,
+    energyWh: number | null,
+    powerW: number | null,
+    at: Date,
+  ): Promise<void> {
+    const previous = this.live.get(session.transactionId);
+    const next = { energyWh: energyWh ?? previous?.energyWh ?? null, powerW: powerW ?? previous?.powerW ?? null, at };
+    this.live.set(session.transactionId, next);
+    await this.deps.events.publish('session.updated', {
+      stationId: station.id,
+      identity: station.identity,
+      transactionId: session.transactionId,
+      connectorId: session.connectorId,
+      energyWh: next.energyWh,
+      powerW: next.powerW,
+      at: at.toISOString(),
+    });
+  }
+
+  async flushLive(): Promise<number> {
+    if (this.live.size === 0) return 0;
+    const rows = [...this.live];
+    this.live.clear();
+    const values = rows.map(() => '(?::int, ?::bigint, ?::float8, ?::timestamptz)').join(',');
+    const params = rows.flatMap(([id, v]) => [id, v.energyWh === null ? null : Math.round(v.energyWh), v.powerW, v.at.toISOString()]);
+    await this.sql().execute(
+      `update charging_transaction t set live_energy_wh = coalesce(v.energy, t.live_energy_wh), live_power_w = coalesce(v.power, t.live_power_w),
+         last_meter_at = v.at, updated_at = now()
+       from (values ${values}) as v(id, energy, power, at) where t.id = v.id and t.state = 'Active'`,
+      params,
+    );
+    return rows.length;
+  }
+}

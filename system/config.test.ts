@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.js';
+
+describe('configuration from the environment', () => {
+  it('serves local use with defaults', () => {
+    const config = loadConfig({});
+    expect(config.OCPP_PORT).toBe(8180);
+    expect(config.API_PORT).toBe(4000);
+    expect(config.ROLES).toEqual(['ocpp', 'api', 'workers']);
+    expect(config.CLICKHOUSE_URL).toBeUndefined();
+  });
+
+  it.each([
+    [{ OCPP_PORT: 'eighty' }, /^OCPP_PORT: expected a port number/],
+    [{ API_PORT: '70000' }, /^API_PORT: expected a port number/],
+    [{ DATABASE_URL: 'mysql://localhost/x' }, /^DATABASE_URL: expected a URL starting with postgres:\/\//],
+    [{ REDIS_URL: 'nope' }, /^REDIS_URL: expected a URL/],
+    [{ CLICKHOUSE_URL: 'ftp://x' }, /^CLICKHOUSE_URL: expected a URL starting with http:\/\//],
+    [{ ROLES: 'api,billing' }, /^ROLES: expected a comma-separated list of ocpp, api, workers; got "billing"/],
+    [{ LOG_LEVEL: 'loud' }, /^LOG_LEVEL: /],
+    [{ ADMIN_PASSWORD: 'short' }, /^ADMIN_PASSWORD: expected at least 12 characters$/],
+    [{ OCPP_TLS_CERT: '/x.pem' }, /^OCPP_TLS_CERT: expected OCPP_TLS_CERT and OCPP_TLS_KEY to be set together/],
+    [{ NODE_ENV: 'production' }, /^SECRET_KEY: expected a secret/],
+  ])('stops on %o with one line naming the variable', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('never echoes a secret it refuses', () => {
+    expect(() => loadConfig({ ADMIN_PASSWORD: 'tiny' })).toThrow(/^ADMIN_PASSWORD: expected at least 12 characters$/);
+  });
+});

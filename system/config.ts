@@ -1,0 +1,102 @@
+import { z } from 'zod';
+
+/** Every setting evcms reads from the environment, with the defaults that serve local use. */
+const port = (fallback: number) =>
+  z.coerce
+    .number({ error: 'expected a port number (0 to 65535)' })
+    .int('expected a whole port number')
+    .min(0, 'expected a port number (0 to 65535)')
+    .max(65535, 'expected a port number (0 to 65535)')
+    .default(fallback);
+
+const seconds = (fallback: number) =>
+  z.coerce.number({ error: 'expected a number of seconds' }).positive('expected a positive number of seconds').default(fallback);
+
+const url = (protocols: string[]) =>
+  z.string().refine(
+    (value) => {
+      try {
+        return protocols.includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    },
+    { message: `expected a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}` },
+  );
+
+const roles = ['ocpp', 'api', 'workers'] as const;
+export type Role = (typeof roles)[number];
+
+export const configSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PUBLIC_HOST: z.string().min(1).default('127.0.0.1'),
+  OCPP_PORT: port(8180),
+  API_PORT: port(4000),
+  DATABASE_URL: url(['postgres:', 'postgresql:']).default('postgres://postgres@127.0.0.1:5432/evcms'),
+  REDIS_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]+$/, 'expected letters, digits, dot, dash or underscore')
+    .default('evcms'),
+  CLICKHOUSE_URL: url(['http:', 'https:']).optional(),
+  CLICKHOUSE_DATABASE: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected a ClickHouse identifier (letters, digits, underscore)')
+    .default('evcms'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  ROLES: z
+    .string()
+    .default(roles.join(','))
+    .transform((value, ctx) => {
+      const list = value
+        .split(',')
+        .map((r) => r.trim())
+        .filter(Boolean);
+      for (const r of list) {
+        if (!roles.includes(r as Role)) {
+          ctx.addIssue({ code: 'custom', message: `expected a comma-separated list of ${roles.join(', ')}; got "${r}"` });
+          return z.NEVER;
+        }
+      }
+      return [...new Set(list)] as Role[];
+    }),
+  ADMIN_EMAIL: z.email('expected an email address').default('admin@evcms.local'),
+  ADMIN_PASSWORD: z.string().min(12, 'expected at least 12 characters').optional(),
+  SECRET_KEY: z.string().min(32, 'expected at least 32 characters of random secret').optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  OCPP_PING_INTERVAL: seconds(30),
+  OCPP_CALL_TIMEOUT: seconds(30),
+  OCPP_REGISTRATION: z.enum(['reject', 'pending']).default('reject'),
+  OCPP_HEARTBEAT_INTERVAL: seconds(300),
+  OCPP_TLS_CERT: z.string().min(1).optional(),
+  OCPP_TLS_KEY: z.string().min(1).optional(),
+  DEMO: z
+    .enum(['0', '1', 'true', 'false'])
+    .default('false')
+    .transform((v) => v === '1' || v === 'true'),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {}
+
+/** Reads and checks the environment; a bad value throws one line naming the variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = configSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const name = String(issue?.path[0] ?? 'environment');
+    const shown = name in cleaned && !/SECRET|PASSWORD/.test(name) ? ` (got "${cleaned[name]}")` : '';
+    throw new ConfigError(`${name}: ${issue?.message ?? 'invalid'}${shown}`);
+  }
+  const config = parsed.data;
+  if (Boolean(config.OCPP_TLS_CERT) !== Boolean(config.OCPP_TLS_KEY)) {
+    throw new ConfigError('OCPP_TLS_CERT: expected OCPP_TLS_CERT and OCPP_TLS_KEY to be set together');
+  }
+  if (config.NODE_ENV === 'production' && !config.SECRET_KEY) {
+    throw new ConfigError('SECRET_KEY: expected a secret of at least 32 characters in production');
+  }
+  return config;
+}

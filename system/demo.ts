@@ -1,0 +1,74 @@
+import { hashPassword } from '../auth/passwords.js';
+import type { Orm } from '../database/orm.js';
+import { IdToken, Organisation, Site, Station, Tariff, User } from '../schema/entities/index.js';
+import type { StationService } from '../stations/service.js';
+
+/** The demo's fixed credentials: for a local demo only, printed at start and given in the README. */
+export const demo = {
+  organisation: 'Demo Charging Co',
+  site: 'Kigali Heights',
+  stations: [
+    { identity: 'DEMO-CP-001', password: 'demo-cp-001-secret' },
+    { identity: 'DEMO-CP-002', password: 'demo-cp-002-secret' },
+    { identity: 'DEMO-CP-003', password: 'demo-cp-003-secret' },
+  ],
+  admin: { email: 'admin@evcms.local', password: 'evcms-demo-admin' },
+  operator: { email: 'operator@evcms.local', password: 'evcms-demo-operator' },
+  driver: { email: 'driver@evcms.local', password: 'evcms-demo-driver', tags: ['04A1B2C3D4E5F6', '04F6E5D4C3B2A1'] },
+  tariff: { name: 'Standard AC', currency: 'RWF', energyPriceMinorPerKwh: 350, sessionFeeMinor: 200 },
+};
+
+/** Seeds the demo when the database has no organisation yet; returns whether it did. */
+export async function seedDemo(
+  orm: Orm,
+  stations: StationService,
+  adminEmail: string,
+  adminPassword: string | undefined,
+): Promise<boolean> {
+  const em = orm.em.fork();
+  if ((await em.count(Organisation, {})) > 0) return false;
+  const organisation = em.create(Organisation, { name: demo.organisation, slug: 'demo' });
+  const site = em.create(Site, {
+    organisation,
+    name: demo.site,
+    address: 'KG 7 Ave',
+    city: 'Kigali',
+    country: 'RW',
+    latitude: -1.9536,
+    longitude: 30.0927,
+    gridLimitKw: 150,
+    timeZone: 'Africa/Kigali',
+  });
+  em.create(Tariff, { organisation, ...demo.tariff });
+  if (!(await em.count(User, { email: adminEmail.toLowerCase() }))) {
+    em.create(User, {
+      email: adminEmail.toLowerCase(),
+      passwordHash: await hashPassword(adminPassword ?? demo.admin.password),
+      role: 'ADMIN',
+      name: 'Demo Administrator',
+      emailVerifiedAt: new Date(),
+    });
+  }
+  em.create(User, {
+    email: demo.operator.email,
+    passwordHash: await hashPassword(demo.operator.password),
+    role: 'OPERATOR',
+    organisation,
+    name: 'Demo Operator',
+    emailVerifiedAt: new Date(),
+  });
+  const driver = em.create(User, {
+    email: demo.driver.email,
+    passwordHash: await hashPassword(demo.driver.password),
+    role: 'DRIVER',
+    name: 'Demo Driver',
+    phone: '+250788000000',
+    emailVerifiedAt: new Date(),
+  });
+  for (const value of demo.driver.tags) em.create(IdToken, { value, type: 'RFID', owner: driver, status: 'Accepted', maxConcurrent: 1 });
+  await em.flush();
+  for (const [i, s] of demo.stations.entries()) {
+    await stations.create({ identity: s.identity, name: `Demo charger ${i + 1}`, siteId: site.id, ocppPassword: s.password });
+  }
+  return (await em.count(Station, {})) === demo.stations.length;
+}

@@ -1,0 +1,109 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { Redis } from 'ioredis';
+import { AuthorizationService } from '../auth/authorization.js';
+import { createMachineSecrets, type MachineSecrets } from '../auth/machine-secrets.js';
+import { CommandRouter } from '../commands/router.js';
+import { type Orm, openDatabase } from '../database/orm.js';
+import { type EventBus, createEventBus } from '../events/bus.js';
+import { SessionService } from '../sessions/service.js';
+import { AnomalyLog } from '../stations/anomalies.js';
+import { StationService } from '../stations/service.js';
+import { TelemetryBuffer } from '../telemetry/buffer.js';
+import { openWarehouse, type Warehouse } from '../warehouse/client.js';
+import { migrateWarehouse } from '../warehouse/migrate.js';
+import type { Config } from './config.js';
+import type { Logger } from './logger.js';
+import { type Metrics, createMetrics } from './metrics.js';
+import { connectRedis, createRedis } from './redis.js';
+import { resolveSecretKey } from './secret-key.js';
+
+/** Everything the roles need, built once in the composition root and passed down as one object. */
+export interface Deps {
+  config: Config;
+  log: Logger;
+  /** This process, as other nodes address it through Redis. */
+  nodeId: string;
+  orm: Orm;
+  redis: Redis;
+  /** A second connection, in subscriber mode, for the event bus and command routing. */
+  subscriber: Redis;
+  warehouse: Warehouse;
+  events: EventBus;
+  metrics: Metrics;
+  secrets: MachineSecrets;
+  stations: StationService;
+  sessions: SessionService;
+  anomalies: AnomalyLog;
+  authorization: AuthorizationService;
+  telemetry: TelemetryBuffer;
+  commands: CommandRouter;
+  /** Set when shutdown began: /readyz turns 503, new work is refused. */
+  stopping: boolean;
+}
+
+/**
+ * Opens PostgreSQL (migrated), Redis and the warehouse (migrated), in that order, and builds the
+ * domain services. On any failure, what was opened is closed again and the error names what failed.
+ */
+export async function createDeps(config: Config, log: Logger): Promise<Deps> {
+  const opened: Array<() => Promise<unknown>> = [];
+  try {
+    const orm = await openDatabase(config.DATABASE_URL, { migrate: true });
+    opened.push(() => orm.close());
+    const redis = createRedis(config.REDIS_URL, 'evcms');
+    const subscriber = createRedis(config.REDIS_URL, 'evcms-subscriber');
+    opened.push(
+      async () => redis.disconnect(),
+      async () => subscriber.disconnect(),
+    );
+    await connectRedis(redis, config.REDIS_URL);
+    await connectRedis(subscriber, config.REDIS_URL);
+    const warehouse = await openWarehouse({ url: config.CLICKHOUSE_URL, database: config.CLICKHOUSE_DATABASE, dataDir: config.DATA_DIR });
+    opened.push(() => warehouse.close());
+    const applied = await migrateWarehouse(warehouse);
+    if (applied.length) log.info({ applied }, 'warehouse migrations applied');
+
+    const prefix = config.REDIS_PREFIX;
+    const nodeId = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+    const metrics = createMetrics();
+    const secrets = createMachineSecrets(resolveSecretKey(config.SECRET_KEY, config.DATA_DIR));
+    const events = createEventBus({ publisher: redis, subscriber, prefix, log });
+    const commands = new CommandRouter({ redis, subscriber, prefix, nodeId, log, defaultTimeoutMs: config.OCPP_CALL_TIMEOUT * 1000 });
+    await commands.start();
+    return {
+      config,
+      log,
+      nodeId,
+      orm,
+      redis,
+      subscriber,
+      warehouse,
+      events,
+      metrics,
+      secrets,
+      stations: new StationService({ orm, secrets, events, log, registration: config.OCPP_REGISTRATION }),
+      sessions: new SessionService({ orm, events, log }),
+      anomalies: new AnomalyLog({ orm, metrics, log }),
+      authorization: new AuthorizationService({ orm, redis, prefix }),
+      telemetry: new TelemetryBuffer(redis, prefix),
+      commands,
+      stopping: false,
+    };
+  } catch (error) {
+    for (const close of opened.reverse()) await close().catch(() => {});
+    throw error;
+  }
+}
+
+/** Closes connections, last opened first. Roles must have stopped before. */
+export async function closeDeps(deps: Deps): Promise<void> {
+  deps.commands.close();
+  await deps.events.close();
+  await deps.stations.flushPresence().catch((error: unknown) => deps.log.error({ err: error }, 'presence flush failed'));
+  await deps.sessions.flushLive().catch((error: unknown) => deps.log.error({ err: error }, 'live session flush failed'));
+  await deps.warehouse.close().catch(() => {});
+  deps.subscriber.disconnect();
+  await deps.redis.quit().catch(() => deps.redis.disconnect());
+  await deps.orm.close();
+}

@@ -1,0 +1,92 @@
+import 'reflect-metadata';
+import { readFileSync } from 'node:fs';
+import { startApi } from '../api/server.js';
+import { startGateway } from '../ocpp/gateway.js';
+import { startWorkers } from '../workers/index.js';
+import { ensureAdmin } from './admin.js';
+import { ConfigError, loadConfig } from './config.js';
+import { closeDeps, createDeps } from './deps.js';
+import { demo, seedDemo } from './demo.js';
+import { createLogger } from './logger.js';
+
+const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+/** The composition root: reads the config, opens the stores, runs the roles asked for, stops them cleanly. */
+async function main(): Promise<void> {
+  const roleArg = process.argv.find((a) => a.startsWith('--role='))?.slice(7);
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig(roleArg ? { ...process.env, ROLES: roleArg } : process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`evcms: configuration error: ${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const log = createLogger(config.LOG_LEVEL);
+  const deps = await createDeps(config, log);
+  const stops: Array<() => Promise<void>> = [];
+  let firstSignalAt = 0;
+  const shutdown = async (signal: string) => {
+    if (deps.stopping) {
+      // A process group may deliver one signal twice at once; a second Ctrl-C later means "now".
+      if (Date.now() - firstSignalAt < 1000) return;
+      log.warn('second signal: exiting now');
+      process.exit(1);
+    }
+    firstSignalAt = Date.now();
+    deps.stopping = true;
+    log.info({ signal }, 'shutting down: no new connections, draining work');
+    for (const stop of stops.reverse()) await stop().catch((error: unknown) => log.error({ err: error }, 'error while stopping'));
+    await closeDeps(deps).catch((error: unknown) => log.error({ err: error }, 'error while closing connections'));
+    log.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+  try {
+    const admin = await ensureAdmin(deps.orm, config.ADMIN_EMAIL, config.ADMIN_PASSWORD ?? (config.DEMO ? demo.admin.password : undefined));
+    if (admin?.password) log.warn({ email: admin.email }, `created the first administrator; its password, shown once: ${admin.password}`);
+    const seeded = config.DEMO && (await seedDemo(deps.orm, deps.stations, config.ADMIN_EMAIL, config.ADMIN_PASSWORD));
+
+    const urls: string[] = [];
+    if (config.ROLES.includes('workers')) {
+      const workers = await startWorkers(deps);
+      stops.push(() => workers.close());
+    }
+    if (config.ROLES.includes('ocpp')) {
+      const gateway = await startGateway(deps);
+      stops.push(() => gateway.close());
+      urls.push(`OCPP 1.6-J gateway: ws://${config.PUBLIC_HOST}:${gateway.port}/ocpp/{stationIdentity}`);
+    }
+    if (config.ROLES.includes('api')) {
+      const api = await startApi({ ...deps, version });
+      stops.push(() => api.close());
+      urls.push(`GraphQL API:        http://${config.PUBLIC_HOST}:${api.port}/graphql (subscriptions: ws on the same path)`);
+      urls.push(`Health and metrics: http://${config.PUBLIC_HOST}:${api.port}/healthz /readyz /metrics`);
+    }
+    const lines = [`evcms ${version} running (${config.ROLES.join(', ')}; warehouse: ${deps.warehouse.kind})`, ...urls];
+    if (config.DEMO) {
+      lines.push(seeded ? 'Demo data seeded:' : 'Demo data (seeded earlier):');
+      lines.push(`  admin     ${config.ADMIN_EMAIL} / ${config.ADMIN_PASSWORD ? '(ADMIN_PASSWORD)' : demo.admin.password}`);
+      lines.push(`  operator  ${demo.operator.email} / ${demo.operator.password}`);
+      lines.push(`  driver    ${demo.driver.email} / ${demo.driver.password}, RFID tags ${demo.driver.tags.join(', ')}`);
+      for (const s of demo.stations)
+        lines.push(`  station   ws://${config.PUBLIC_HOST}:${config.OCPP_PORT}/ocpp/${s.identity}  password ${s.password}`);
+    }
+    process.stdout.write(`\n${lines.join('\n')}\n\n`);
+  } catch (error) {
+    log.fatal((error as Error).message);
+    deps.stopping = true;
+    for (const stop of stops.reverse()) await stop().catch(() => {});
+    await closeDeps(deps).catch(() => {});
+    process.exit(1);
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`evcms: ${(error as Error).message}\n`);
+  process.exit(1);
+});

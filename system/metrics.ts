@@ -1,0 +1,45 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** The Prometheus registry and the app's own counters; one per process (tests make their own). */
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const registers = [registry];
+  return {
+    registry,
+    ocppConnections: new Gauge({ name: 'evcms_ocpp_connections', help: 'Open charger WebSocket connections', registers }),
+    ocppMessages: new Counter({
+      name: 'evcms_ocpp_messages_total',
+      help: 'OCPP frames handled, by direction, action and outcome',
+      labelNames: ['direction', 'action', 'outcome'] as const,
+      registers,
+    }),
+    ocppHandlerSeconds: new Histogram({
+      name: 'evcms_ocpp_handler_seconds',
+      help: 'Time to answer a CALL from a charger',
+      labelNames: ['action'] as const,
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+      registers,
+    }),
+    ocppRejectedUpgrades: new Counter({
+      name: 'evcms_ocpp_rejected_upgrades_total',
+      help: 'WebSocket upgrades refused, by HTTP status',
+      labelNames: ['status'] as const,
+      registers,
+    }),
+    telemetrySamples: new Counter({
+      name: 'evcms_telemetry_samples_total',
+      help: 'Meter samples, by stage (buffered, written)',
+      labelNames: ['stage'] as const,
+      registers,
+    }),
+    anomalies: new Counter({
+      name: 'evcms_anomalies_total',
+      help: 'Anomalies recorded, by kind',
+      labelNames: ['kind'] as const,
+      registers,
+    }),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

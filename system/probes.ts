@@ -1,0 +1,41 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Deps } from './deps.js';
+import { sendJson } from './http.js';
+
+/** /healthz (alive), /readyz (PostgreSQL, Redis and the warehouse answer), /metrics (Prometheus). */
+export async function serveProbe(req: IncomingMessage, res: ServerResponse, deps: Deps): Promise<boolean> {
+  const path = (req.url ?? '/').split('?')[0];
+  if (path === '/healthz') {
+    sendJson(res, 200, { status: 'ok', roles: deps.config.ROLES, node: deps.nodeId });
+    return true;
+  }
+  if (path === '/readyz') {
+    const checks = await readiness(deps);
+    const ready = Object.values(checks).every(Boolean) && !deps.stopping;
+    sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', checks, stopping: deps.stopping });
+    return true;
+  }
+  if (path === '/metrics') {
+    const body = await deps.metrics.registry.metrics();
+    res.writeHead(200, { 'content-type': deps.metrics.registry.contentType });
+    res.end(body);
+    return true;
+  }
+  return false;
+}
+
+const within = <T>(promise: Promise<T>, ms: number, fallback: T) =>
+  Promise.race([promise.catch(() => fallback), new Promise<T>((r) => setTimeout(() => r(fallback), ms).unref())]);
+
+export async function readiness(deps: Deps): Promise<Record<'postgres' | 'redis' | 'warehouse', boolean>> {
+  const [postgres, redis, warehouse] = await Promise.all([
+    within(deps.orm.isConnected(), 2000, false),
+    within(
+      deps.redis.ping().then((r) => r === 'PONG'),
+      2000,
+      false,
+    ),
+    within(deps.warehouse.ping(), 2000, false),
+  ]);
+  return { postgres, redis, warehouse };
+}

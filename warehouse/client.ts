@@ -1,0 +1,64 @@
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { type ClickHouseClient, createClient } from '@clickhouse/client';
+import { createChdbConnection } from 'chdb/connection';
+
+/** The analytics warehouse: ClickHouse over HTTP, or chDB in this process, behind one client API. */
+export interface Warehouse {
+  readonly client: ClickHouseClient;
+  readonly database: string;
+  readonly kind: 'chdb' | 'http';
+  /** Fully qualified table name in this warehouse's database. */
+  table(name: string): string;
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export interface WarehouseOptions {
+  /** A ClickHouse server; unset means the embedded chDB engine under dataDir. */
+  url?: string | undefined;
+  database: string;
+  dataDir: string;
+}
+
+export async function openWarehouse(options: WarehouseOptions): Promise<Warehouse> {
+  const { database } = options;
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(database)) throw new Error(`invalid ClickHouse database name "${database}"`);
+  let client: ClickHouseClient;
+  let kind: Warehouse['kind'];
+  if (options.url) {
+    kind = 'http';
+    client = createClient({ url: options.url, request_timeout: 30_000 });
+  } else {
+    kind = 'chdb';
+    const path = resolve(options.dataDir, 'warehouse');
+    mkdirSync(path, { recursive: true });
+    // chdb is built against its own copy of @clickhouse/client-common: same contract, distinct types.
+    client = createClient({
+      connection: createChdbConnection({ path }) as unknown as NonNullable<Parameters<typeof createClient>[0]>['connection'],
+    });
+  }
+  try {
+    await client.command({ query: `CREATE DATABASE IF NOT EXISTS ${database}` });
+  } catch (error) {
+    await client.close().catch(() => {});
+    const where = options.url ? `ClickHouse at ${options.url}` : `chDB under ${resolve(options.dataDir, 'warehouse')}`;
+    throw new Error(`warehouse not reachable (${where}): ${(error as Error).message}`);
+  }
+  return {
+    client,
+    database,
+    kind,
+    table: (name) => `${database}.${name}`,
+    async ping() {
+      try {
+        const result = await client.query({ query: 'SELECT 1', format: 'JSONEachRow' });
+        await result.json();
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    close: () => client.close(),
+  };
+}
