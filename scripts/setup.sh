@@ -4,8 +4,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 if [ ! -x node_modules/.bin/node ] || [ ! -f node_modules/.package-lock.json ]; then
-  echo "evcms setup: installing npm dependencies (npm ci)" >&2
-  npm ci --no-audit --no-fund --loglevel=error
+  # npm install rather than npm ci: the lock leaves out other platforms' optional binaries, which ci refuses.
+  echo "evcms setup: installing npm dependencies" >&2
+  npm install --no-audit --no-fund --loglevel=error
 elif [ package-lock.json -nt node_modules/.package-lock.json ] || [ package.json -nt node_modules/.package-lock.json ]; then
   echo "evcms setup: npm dependencies are stale; installing" >&2
   npm install --no-audit --no-fund --loglevel=error
