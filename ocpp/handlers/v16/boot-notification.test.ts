@@ -1,0 +1,53 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { aStation, bootPayload, connectCharger } from '../../../test/chargers.js';
+import { startTestSystem, type TestSystem } from '../../../test/system.js';
+import { Station } from '../../../schema/entities/index.js';
+
+describe('BootNotification', () => {
+  let system: TestSystem;
+  beforeAll(async () => {
+    system = await startTestSystem({ roles: ['ocpp'], env: { OCPP_HEARTBEAT_INTERVAL: '120' } });
+  });
+  afterAll(() => system?.close());
+
+  it('accepts a known station, with the heartbeat interval and the time', async () => {
+    const station = await aStation(system);
+    const charger = await connectCharger(system, station);
+    const before = Date.now();
+    const answer = await charger.call<{ status: string; interval: number; currentTime: string }>('BootNotification', bootPayload());
+    expect(answer.status).toBe('Accepted');
+    expect(answer.interval).toBe(120);
+    expect(Math.abs(Date.parse(answer.currentTime) - before)).toBeLessThan(5000);
+    expect(charger.violations).toEqual([]);
+    await charger.close();
+  });
+
+  it('records what the station says it is, and the boot in its history', async () => {
+    const station = await aStation(system);
+    const charger = await connectCharger(system, station);
+    await charger.call('BootNotification', bootPayload({ chargePointModel: 'Volt 50', iccid: '8925000000000000001', meterType: 'EM340' }));
+    const row = await system.deps.orm.em.fork().findOneOrFail(Station, { identity: station.identity });
+    expect(row).toMatchObject({ vendor: 'Acme', model: 'Volt 50', firmwareVersion: '1.2.3', iccid: '8925000000000000001', meterType: 'EM340', ocppVersion: '1.6' });
+    expect(row.lastBootAt).toBeInstanceOf(Date);
+    const boots = await system.deps.orm.em.fork().getConnection().execute('select answered from boot_event where station_id = ?', [row.id]);
+    expect(boots).toEqual([{ answered: 'Accepted' }]);
+    await charger.close();
+  });
+
+  it('answers Pending to a station awaiting approval, refuses its other messages, and Accepted once approved', async () => {
+    const station = await aStation(system);
+    await system.deps.stations.setRegistration(station.id, 'Pending');
+    const charger = await connectCharger(system, station);
+    const pending = await charger.call<{ status: string; interval: number }>('BootNotification', bootPayload());
+    expect(pending.status).toBe('Pending');
+    await expect(charger.call('StatusNotification', { connectorId: 1, status: 'Available', errorCode: 'NoError' })).rejects.toMatchObject({
+      rpcErrorCode: 'SecurityError',
+    });
+    await system.deps.stations.setRegistration(station.id, 'Accepted');
+    const accepted = await charger.call<{ status: string }>('BootNotification', bootPayload());
+    expect(accepted.status).toBe('Accepted');
+    await charger.call('StatusNotification', { connectorId: 1, status: 'Available', errorCode: 'NoError' });
+    expect(charger.violations).toEqual([]);
+    await charger.close();
+  });
+});
