@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import { AuthorizationService } from '../auth/authorization.js';
 import { createMachineSecrets, type MachineSecrets } from '../auth/machine-secrets.js';
 import { CommandRouter } from '../commands/router.js';
+import { StationCommands } from '../commands/station-commands.js';
 import { type Orm, openDatabase } from '../database/orm.js';
 import { type EventBus, createEventBus } from '../events/bus.js';
 import { SessionService } from '../sessions/service.js';
@@ -37,7 +38,10 @@ export interface Deps {
   anomalies: AnomalyLog;
   authorization: AuthorizationService;
   telemetry: TelemetryBuffer;
+  /** Routes a raw command to the gateway holding the station's socket. */
   commands: CommandRouter;
+  /** Typed, audited commands to stations: what the API and the workers use. */
+  stationCommands: StationCommands;
   /** Set when shutdown began: /readyz turns 503, new work is refused. */
   stopping: boolean;
 }
@@ -88,6 +92,7 @@ export async function createDeps(config: Config, log: Logger): Promise<Deps> {
       authorization: new AuthorizationService({ orm, redis, prefix }),
       telemetry: new TelemetryBuffer(redis, prefix),
       commands,
+      stationCommands: new StationCommands({ router: commands, orm, events, log }),
       stopping: false,
     };
   } catch (error) {

@@ -1,3 +1,4 @@
+export * from './command-log.js';
 export * from './connector.js';
 export * from './history.js';
 export * from './id-token.js';
@@ -9,6 +10,7 @@ export * from './tariff.js';
 export * from './transaction.js';
 export * from './user.js';
 
+import { CommandLogSchema } from './command-log.js';
 import { ConnectorSchema } from './connector.js';
 import { AnomalySchema, BootEventSchema, ConfigurationKeySchema, StatusEventSchema } from './history.js';
 import { IdTokenSchema } from './id-token.js';
@@ -35,4 +37,5 @@ export const entities = [
   UserSchema,
   IdTokenSchema,
   TariffSchema,
+  CommandLogSchema,
 ];

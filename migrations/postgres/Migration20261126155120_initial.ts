@@ -1,8 +1,8 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261126153841_initial extends Migration {
+export class Migration20261126155120_initial extends Migration {
 
-  override name = 'Migration20261126153841_initial';
+  override name = 'Migration20261126155120_initial';
 
   override up(): void | Promise<void> {
     this.addSql(`create table "organisation" ("id" uuid not null, "name" varchar(255) not null, "slug" varchar(255) not null, "registration_policy" text not null default 'reject', "created_at" timestamptz not null, primary key ("id"));`);
@@ -24,6 +24,10 @@ export class Migration20261126153841_initial extends Migration {
 
     this.addSql(`create table "configuration_key" ("id" bigserial primary key, "station_id" uuid not null, "key" varchar(255) not null, "value" text null, "readonly" boolean not null, "read_at" timestamptz not null);`);
     this.addSql(`alter table "configuration_key" add constraint "configuration_key_station_id_key_unique" unique ("station_id", "key");`);
+
+    this.addSql(`create table "command_log" ("id" bigserial primary key, "station_id" uuid not null, "action" varchar(255) not null, "request" jsonb not null, "response" jsonb null, "outcome" varchar(255) not null, "error" text null, "actor" varchar(255) not null default 'system', "requested_at" timestamptz not null, "completed_at" timestamptz not null);`);
+    this.addSql(`create index "command_log_station_id_requested_at_index" on "command_log" ("station_id", "requested_at");`);
+    this.addSql(`create index "command_log_requested_at_index" on "command_log" ("requested_at");`);
 
     this.addSql(`create table "boot_event" ("id" bigserial primary key, "station_id" uuid not null, "vendor" varchar(255) not null, "model" varchar(255) not null, "charge_point_serial" varchar(255) null, "charge_box_serial" varchar(255) null, "firmware_version" varchar(255) null, "answered" varchar(255) not null, "received_at" timestamptz not null);`);
     this.addSql(`create index "boot_event_station_id_received_at_index" on "boot_event" ("station_id", "received_at");`);
@@ -67,6 +71,8 @@ export class Migration20261126153841_initial extends Migration {
 
     this.addSql(`alter table "configuration_key" add constraint "configuration_key_station_id_foreign" foreign key ("station_id") references "station" ("id");`);
 
+    this.addSql(`alter table "command_log" add constraint "command_log_station_id_foreign" foreign key ("station_id") references "station" ("id");`);
+
     this.addSql(`alter table "boot_event" add constraint "boot_event_station_id_foreign" foreign key ("station_id") references "station" ("id");`);
 
     this.addSql(`alter table "anomaly" add constraint "anomaly_station_id_foreign" foreign key ("station_id") references "station" ("id");`);
@@ -99,6 +105,7 @@ export class Migration20261126153841_initial extends Migration {
     this.addSql(`alter table "reservation" drop constraint "reservation_station_id_foreign";`);
     this.addSql(`alter table "connector" drop constraint "connector_station_id_foreign";`);
     this.addSql(`alter table "configuration_key" drop constraint "configuration_key_station_id_foreign";`);
+    this.addSql(`alter table "command_log" drop constraint "command_log_station_id_foreign";`);
     this.addSql(`alter table "boot_event" drop constraint "boot_event_station_id_foreign";`);
     this.addSql(`alter table "anomaly" drop constraint "anomaly_station_id_foreign";`);
     this.addSql(`alter table "status_event" drop constraint "status_event_station_id_foreign";`);
@@ -113,6 +120,7 @@ export class Migration20261126153841_initial extends Migration {
     this.addSql(`drop table if exists "reservation" cascade;`);
     this.addSql(`drop table if exists "connector" cascade;`);
     this.addSql(`drop table if exists "configuration_key" cascade;`);
+    this.addSql(`drop table if exists "command_log" cascade;`);
     this.addSql(`drop table if exists "boot_event" cascade;`);
     this.addSql(`drop table if exists "anomaly" cascade;`);
     this.addSql(`drop table if exists "status_event" cascade;`);

@@ -1,0 +1,86 @@
+import type { Orm } from '../database/orm.js';
+import type { EventBus } from '../events/bus.js';
+import type { V16CsmsAction, V16Messages } from '../ocpp/generated/v16.js';
+import { OcppCallError, OcppError, OcppTimeoutError, StationOfflineError } from '../ocpp/rpc/errors.js';
+import { Station } from '../schema/entities/index.js';
+import type { Logger } from '../system/logger.js';
+import type { CommandRouter } from './router.js';
+
+export type Request<A extends V16CsmsAction> = V16Messages[A]['request'];
+export type Response<A extends V16CsmsAction> = V16Messages[A]['response'];
+
+export interface SendOptions {
+  /** Who asked, for the audit: a user or API key id; "system" by default. */
+  actor?: string;
+  timeoutMs?: number;
+}
+
+export class UnknownStationError extends Error {
+  readonly code = 'NOT_FOUND';
+}
+
+/** Why a command failed, in one word for the audit and the API. */
+export function failureKind(error: unknown): string {
+  if (error instanceof StationOfflineError) return 'offline';
+  if (error instanceof OcppTimeoutError) return 'timeout';
+  if (error instanceof OcppCallError) return error.wire;
+  if (error instanceof OcppError) return 'invalid';
+  return 'error';
+}
+
+/**
+ * Typed OCPP 1.6 commands to stations, from any part of the system. Every command is audited
+ * (command_log) and announced (`command.result`), whatever its outcome.
+ */
+export class StationCommands {
+  constructor(private readonly deps: { router: CommandRouter; orm: Orm; events: EventBus; log: Logger }) {}
+
+  async send<A extends V16CsmsAction>(identity: string, action: A, payload: Request<A>, options: SendOptions = {}): Promise<Response<A>> {
+    const em = this.deps.orm.em.fork();
+    const station = await em.findOne(Station, { identity }, { fields: ['id', 'identity'] });
+    if (!station) throw new UnknownStationError(`no station "${identity}"`);
+    const requestedAt = new Date();
+    let response: Response<A> | null = null;
+    let failure: unknown = null;
+    try {
+      response = (await this.deps.router.send(identity, action, payload, options.timeoutMs)) as Response<A>;
+      return response;
+    } catch (error) {
+      failure = error;
+      throw error;
+    } finally {
+      const completedAt = new Date();
+      const outcome = failure ? failureKind(failure) : 'ok';
+      const message = failure ? (failure as Error).message : null;
+      await em
+        .getConnection()
+        .execute(
+          `insert into command_log (station_id, action, request, response, outcome, error, actor, requested_at, completed_at)
+           values (?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?)`,
+          [
+            station.id,
+            action,
+            JSON.stringify(payload),
+            response === null ? null : JSON.stringify(response),
+            outcome,
+            message,
+            options.actor ?? 'system',
+            requestedAt.toISOString(),
+            completedAt.toISOString(),
+          ],
+        )
+        .catch((error: unknown) => this.deps.log.error({ err: error, identity, action }, 'could not audit a command'));
+      await this.deps.events
+        .publish('command.result', {
+          stationId: station.id,
+          identity,
+          action,
+          status: failure ? 'error' : 'ok',
+          response,
+          error: message,
+          at: completedAt.toISOString(),
+        })
+        .catch(() => {});
+    }
+  }
+}
