@@ -1,12 +1,36 @@
 import { type Job, Queue, Worker } from 'bullmq';
+import type { Orm } from '../database/orm.js';
 import type { Deps } from '../system/deps.js';
 
 export const maintenanceQueue = 'maintenance';
 
-/**
- * Housekeeping on a schedule: sessions whose stop never arrived are closed by rule, reservations
- * past their expiry are marked Expired.
- */
+/** Sessions whose stop never came (lost while offline) are closed by rule after `hours` of silence. */
+export async function reconcileSessions(orm: Orm, hours: number): Promise<number[]> {
+  const closed = await orm.em
+    .fork()
+    .getConnection()
+    .execute<{ id: number }[]>(
+      `update charging_transaction set state = 'Completed', stop_reason = 'Reconciled', stop_received_at = now(),
+         energy_wh = live_energy_wh, flags = flags || '["stop-lost"]'::jsonb, updated_at = now()
+       where state = 'Active' and coalesce(last_meter_at, started_at) < now() - make_interval(hours => ?)
+       returning id`,
+      [hours],
+    );
+  return closed.map((r) => r.id);
+}
+
+/** Reservations past their expiry are marked Expired. */
+export async function expireReservations(orm: Orm): Promise<number> {
+  const expired = await orm.em
+    .fork()
+    .getConnection()
+    .execute<{ id: number }[]>(
+      `update reservation set status = 'Expired', updated_at = now() where status in ('Requested', 'Accepted') and expires_at < now() returning id`,
+    );
+  return expired.length;
+}
+
+/** Housekeeping on a schedule, as BullMQ jobs (one worker runs each, whatever the number of nodes). */
 export async function startMaintenance(deps: Deps, options: { staleSessionHours?: number } = {}) {
   const connection = deps.redis.duplicate({ connectionName: 'evcms-bullmq', enableAutoPipelining: false, maxRetriesPerRequest: null });
   const prefix = `${deps.config.REDIS_PREFIX}:bull`;
@@ -15,24 +39,12 @@ export async function startMaintenance(deps: Deps, options: { staleSessionHours?
   const worker = new Worker(
     maintenanceQueue,
     async (job: Job) => {
-      const sql = deps.orm.em.fork().getConnection();
       if (job.name === 'reconcile-sessions') {
-        const closed = await sql.execute<{ id: number }[]>(
-          `update charging_transaction set state = 'Completed', stop_reason = 'Reconciled', stop_received_at = now(),
-             energy_wh = live_energy_wh, flags = flags || '["stop-lost"]'::jsonb, updated_at = now()
-           where state = 'Active' and coalesce(last_meter_at, started_at) < now() - make_interval(hours => ?)
-           returning id`,
-          [staleHours],
-        );
-        if (closed.length) deps.log.warn({ sessions: closed.map((r) => r.id) }, 'maintenance: closed sessions whose stop never came');
+        const closed = await reconcileSessions(deps.orm, staleHours);
+        if (closed.length) deps.log.warn({ sessions: closed }, 'maintenance: closed sessions whose stop never came');
         return { closed: closed.length };
       }
-      if (job.name === 'expire-reservations') {
-        const expired = await sql.execute<{ id: number }[]>(
-          `update reservation set status = 'Expired', updated_at = now() where status in ('Requested', 'Accepted') and expires_at < now() returning id`,
-        );
-        return { expired: expired.length };
-      }
+      if (job.name === 'expire-reservations') return { expired: await expireReservations(deps.orm) };
       throw new Error(`unknown maintenance job ${job.name}`);
     },
     { connection: connection.duplicate(), prefix, concurrency: 1 },
