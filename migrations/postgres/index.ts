@@ -1,5 +1,5 @@
 import type { MigrationObject } from '@mikro-orm/core';
-import { Migration20261126155120_initial } from './Migration20261126155120_initial.js';
+import { Migration20261126155430_initial } from './Migration20261126155430_initial.js';
 
 /** PostgreSQL migrations, oldest first. `npm run migration:create -- <name>` writes a new file; add it here. */
-export const migrations: MigrationObject[] = [{ name: 'Migration20261126155120_initial', class: Migration20261126155120_initial }];
+export const migrations: MigrationObject[] = [{ name: 'Migration20261126155430_initial', class: Migration20261126155430_initial }];

@@ -1,5 +1,6 @@
 export * from './command-log.js';
 export * from './connector.js';
+export * from './credentials.js';
 export * from './history.js';
 export * from './id-token.js';
 export * from './organisation.js';
@@ -12,6 +13,7 @@ export * from './user.js';
 
 import { CommandLogSchema } from './command-log.js';
 import { ConnectorSchema } from './connector.js';
+import { ApiKeySchema, AuthDecisionSchema, EmailOutboxSchema, OneTimeTokenSchema, RefreshTokenSchema } from './credentials.js';
 import { AnomalySchema, BootEventSchema, ConfigurationKeySchema, StatusEventSchema } from './history.js';
 import { IdTokenSchema } from './id-token.js';
 import { OrganisationSchema } from './organisation.js';
@@ -38,4 +40,9 @@ export const entities = [
   IdTokenSchema,
   TariffSchema,
   CommandLogSchema,
+  RefreshTokenSchema,
+  ApiKeySchema,
+  OneTimeTokenSchema,
+  EmailOutboxSchema,
+  AuthDecisionSchema,
 ];

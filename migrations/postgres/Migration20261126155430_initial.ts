@@ -1,10 +1,17 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261126155120_initial extends Migration {
+export class Migration20261126155430_initial extends Migration {
 
-  override name = 'Migration20261126155120_initial';
+  override name = 'Migration20261126155430_initial';
 
   override up(): void | Promise<void> {
+    this.addSql(`create table "auth_decision" ("id" bigserial primary key, "id_tag" varchar(255) not null, "station_id" uuid null, "purpose" varchar(255) not null, "status" varchar(255) not null, "reason" varchar(255) not null, "decided_at" timestamptz not null);`);
+    this.addSql(`create index "auth_decision_id_tag_decided_at_index" on "auth_decision" ("id_tag", "decided_at");`);
+    this.addSql(`create index "auth_decision_decided_at_index" on "auth_decision" ("decided_at");`);
+
+    this.addSql(`create table "email_outbox" ("id" bigserial primary key, "to" varchar(255) not null, "template" varchar(255) not null, "data" jsonb not null, "attempts" int not null default 0, "last_error" text null, "sent_at" timestamptz null, "created_at" timestamptz not null);`);
+    this.addSql(`create index "email_outbox_sent_at_created_at_index" on "email_outbox" ("sent_at", "created_at");`);
+
     this.addSql(`create table "organisation" ("id" uuid not null, "name" varchar(255) not null, "slug" varchar(255) not null, "registration_policy" text not null default 'reject', "created_at" timestamptz not null, primary key ("id"));`);
     this.addSql(`alter table "organisation" add constraint "organisation_slug_unique" unique ("slug");`);
 
@@ -46,6 +53,15 @@ export class Migration20261126155120_initial extends Migration {
     this.addSql(`alter table "app_user" add constraint "app_user_email_unique" unique ("email");`);
     this.addSql(`create index "app_user_organisation_id_index" on "app_user" ("organisation_id");`);
 
+    this.addSql(`create table "refresh_token" ("id" uuid not null, "user_id" uuid not null, "family" uuid not null, "hash" varchar(255) not null, "expires_at" timestamptz not null, "revoked_at" timestamptz null, "replaced_at" timestamptz null, "created_at" timestamptz not null, primary key ("id"));`);
+    this.addSql(`create index "refresh_token_user_id_index" on "refresh_token" ("user_id");`);
+    this.addSql(`alter table "refresh_token" add constraint "refresh_token_hash_unique" unique ("hash");`);
+    this.addSql(`create index "refresh_token_family_index" on "refresh_token" ("family");`);
+
+    this.addSql(`create table "one_time_token" ("id" uuid not null, "user_id" uuid not null, "purpose" text not null, "hash" varchar(255) not null, "expires_at" timestamptz not null, "used_at" timestamptz null, "created_at" timestamptz not null, primary key ("id"));`);
+    this.addSql(`create index "one_time_token_user_id_index" on "one_time_token" ("user_id");`);
+    this.addSql(`alter table "one_time_token" add constraint "one_time_token_hash_unique" unique ("hash");`);
+
     this.addSql(`create table "id_token" ("id" uuid not null, "value" varchar(255) not null, "type" text not null, "status" text not null default 'Accepted', "expires_at" timestamptz null, "parent_id" uuid null, "owner_id" uuid null, "organisation_id" uuid null, "max_concurrent" int not null default 1, "created_at" timestamptz not null, "updated_at" timestamptz not null, primary key ("id"));`);
     this.addSql(`alter table "id_token" add constraint "id_token_value_unique" unique ("value");`);
     this.addSql(`create index "id_token_owner_id_index" on "id_token" ("owner_id");`);
@@ -56,6 +72,10 @@ export class Migration20261126155120_initial extends Migration {
     this.addSql(`create index "charging_transaction_station_id_state_index" on "charging_transaction" ("station_id", "state");`);
     this.addSql(`create index "charging_transaction_id_tag_state_index" on "charging_transaction" ("id_tag", "state");`);
     this.addSql(`create index "charging_transaction_started_at_index" on "charging_transaction" ("started_at");`);
+
+    this.addSql(`create table "api_key" ("id" uuid not null, "organisation_id" uuid not null, "name" varchar(255) not null, "prefix" varchar(255) not null, "salt" varchar(255) not null, "hash" varchar(255) not null, "scopes" jsonb not null, "created_by_id" uuid null, "last_used_at" timestamptz null, "revoked_at" timestamptz null, "expires_at" timestamptz null, "created_at" timestamptz not null, primary key ("id"));`);
+    this.addSql(`create index "api_key_organisation_id_index" on "api_key" ("organisation_id");`);
+    this.addSql(`alter table "api_key" add constraint "api_key_prefix_unique" unique ("prefix");`);
 
     this.addSql(`alter table "organisation" add constraint "organisation_registration_policy_check" check ("registration_policy" in ('reject', 'pending'));`);
 
@@ -84,6 +104,11 @@ export class Migration20261126155120_initial extends Migration {
     this.addSql(`alter table "app_user" add constraint "app_user_organisation_id_foreign" foreign key ("organisation_id") references "organisation" ("id") on delete set null;`);
     this.addSql(`alter table "app_user" add constraint "app_user_role_check" check ("role" in ('ADMIN', 'OPERATOR', 'PARTNER', 'DRIVER'));`);
 
+    this.addSql(`alter table "refresh_token" add constraint "refresh_token_user_id_foreign" foreign key ("user_id") references "app_user" ("id");`);
+
+    this.addSql(`alter table "one_time_token" add constraint "one_time_token_user_id_foreign" foreign key ("user_id") references "app_user" ("id");`);
+    this.addSql(`alter table "one_time_token" add constraint "one_time_token_purpose_check" check ("purpose" in ('confirm-email', 'reset-password'));`);
+
     this.addSql(`alter table "id_token" add constraint "id_token_parent_id_foreign" foreign key ("parent_id") references "id_token" ("id") on delete set null;`);
     this.addSql(`alter table "id_token" add constraint "id_token_owner_id_foreign" foreign key ("owner_id") references "app_user" ("id") on delete set null;`);
     this.addSql(`alter table "id_token" add constraint "id_token_organisation_id_foreign" foreign key ("organisation_id") references "organisation" ("id") on delete set null;`);
@@ -93,6 +118,9 @@ export class Migration20261126155120_initial extends Migration {
     this.addSql(`alter table "charging_transaction" add constraint "charging_transaction_station_id_foreign" foreign key ("station_id") references "station" ("id");`);
     this.addSql(`alter table "charging_transaction" add constraint "charging_transaction_id_token_id_foreign" foreign key ("id_token_id") references "id_token" ("id") on delete set null;`);
     this.addSql(`alter table "charging_transaction" add constraint "charging_transaction_state_check" check ("state" in ('Active', 'Completed'));`);
+
+    this.addSql(`alter table "api_key" add constraint "api_key_organisation_id_foreign" foreign key ("organisation_id") references "organisation" ("id");`);
+    this.addSql(`alter table "api_key" add constraint "api_key_created_by_id_foreign" foreign key ("created_by_id") references "app_user" ("id") on delete set null;`);
   }
 
   override down(): void | Promise<void> {
@@ -101,6 +129,7 @@ export class Migration20261126155120_initial extends Migration {
     this.addSql(`alter table "tariff" drop constraint "tariff_organisation_id_foreign";`);
     this.addSql(`alter table "app_user" drop constraint "app_user_organisation_id_foreign";`);
     this.addSql(`alter table "id_token" drop constraint "id_token_organisation_id_foreign";`);
+    this.addSql(`alter table "api_key" drop constraint "api_key_organisation_id_foreign";`);
     this.addSql(`alter table "station" drop constraint "station_site_id_foreign";`);
     this.addSql(`alter table "reservation" drop constraint "reservation_station_id_foreign";`);
     this.addSql(`alter table "connector" drop constraint "connector_station_id_foreign";`);
@@ -110,10 +139,15 @@ export class Migration20261126155120_initial extends Migration {
     this.addSql(`alter table "anomaly" drop constraint "anomaly_station_id_foreign";`);
     this.addSql(`alter table "status_event" drop constraint "status_event_station_id_foreign";`);
     this.addSql(`alter table "charging_transaction" drop constraint "charging_transaction_station_id_foreign";`);
+    this.addSql(`alter table "refresh_token" drop constraint "refresh_token_user_id_foreign";`);
+    this.addSql(`alter table "one_time_token" drop constraint "one_time_token_user_id_foreign";`);
     this.addSql(`alter table "id_token" drop constraint "id_token_owner_id_foreign";`);
+    this.addSql(`alter table "api_key" drop constraint "api_key_created_by_id_foreign";`);
     this.addSql(`alter table "id_token" drop constraint "id_token_parent_id_foreign";`);
     this.addSql(`alter table "charging_transaction" drop constraint "charging_transaction_id_token_id_foreign";`);
 
+    this.addSql(`drop table if exists "auth_decision" cascade;`);
+    this.addSql(`drop table if exists "email_outbox" cascade;`);
     this.addSql(`drop table if exists "organisation" cascade;`);
     this.addSql(`drop table if exists "site" cascade;`);
     this.addSql(`drop table if exists "station" cascade;`);
@@ -126,8 +160,11 @@ export class Migration20261126155120_initial extends Migration {
     this.addSql(`drop table if exists "status_event" cascade;`);
     this.addSql(`drop table if exists "tariff" cascade;`);
     this.addSql(`drop table if exists "app_user" cascade;`);
+    this.addSql(`drop table if exists "refresh_token" cascade;`);
+    this.addSql(`drop table if exists "one_time_token" cascade;`);
     this.addSql(`drop table if exists "id_token" cascade;`);
     this.addSql(`drop table if exists "charging_transaction" cascade;`);
+    this.addSql(`drop table if exists "api_key" cascade;`);
   }
 
 }
