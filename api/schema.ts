@@ -1,19 +1,37 @@
 import 'reflect-metadata';
+import { readdirSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createPubSub } from '@graphql-yoga/subscription';
-import { fileURLToPath } from 'node:url';
 import type { GraphQLSchema } from 'graphql';
-import { buildSchema } from 'type-graphql';
-import { SystemResolver } from './resolvers/system.resolver.js';
+import { buildSchema, type NonEmptyArray } from 'type-graphql';
+import { authChecker } from './auth-checker.js';
+import type { ApiPubSub } from './pubsub.js';
 
 export const schemaFile = fileURLToPath(new URL('../schema/schema.graphql', import.meta.url));
-export const resolvers = [SystemResolver] as const;
+const resolverFolder = fileURLToPath(new URL('./resolvers/', import.meta.url));
+
+/** Every `api/resolvers/*.resolver.ts`: adding a resolver means adding its file. */
+export async function loadResolvers(): Promise<NonEmptyArray<Function>> {
+  const files = readdirSync(resolverFolder)
+    .filter((f) => /\.resolver\.(ts|js)$/.test(f))
+    .sort();
+  const resolvers: Function[] = [];
+  for (const file of files) {
+    const module = (await import(pathToFileURL(`${resolverFolder}${file}`).href)) as Record<string, unknown>;
+    for (const value of Object.values(module)) if (typeof value === 'function' && value.name.endsWith('Resolver')) resolvers.push(value);
+  }
+  if (resolvers.length === 0) throw new Error('no GraphQL resolvers found');
+  return resolvers as NonEmptyArray<Function>;
+}
 
 /** Builds the code-first schema; `emit` writes schema/schema.graphql (committed, checked by a test). */
-export async function buildApiSchema(options: { emit?: boolean } = {}): Promise<GraphQLSchema> {
+export async function buildApiSchema(options: { emit?: boolean | string; pubSub?: ApiPubSub } = {}): Promise<GraphQLSchema> {
   return buildSchema({
-    resolvers,
-    pubSub: createPubSub(),
+    resolvers: await loadResolvers(),
+    pubSub: options.pubSub ?? createPubSub(),
     validate: false,
-    emitSchemaFile: options.emit ? { path: schemaFile, sortedSchema: true } : false,
+    authChecker,
+    authMode: 'error',
+    emitSchemaFile: options.emit ? { path: typeof options.emit === 'string' ? options.emit : schemaFile, sortedSchema: true } : false,
   });
 }

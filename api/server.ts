@@ -1,11 +1,15 @@
-import { type Server, createServer } from 'node:http';
+import { type IncomingMessage, type Server, createServer } from 'node:http';
 import { ApolloServer, HeaderMap } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { closeServer, listen, readBody, sendJson } from '../system/http.js';
 import { serveProbe } from '../system/probes.js';
-import { type ApiContext, type ApiDeps, createContext } from './context.js';
+import { type ApiContext, type ApiDeps, authenticate, createContext } from './context.js';
+import { ApiError, formatError } from './errors.js';
+import { ideHtml } from './ide.js';
+import { queryLimits } from './limits.js';
+import { bridgeEvents, createApiPubSub } from './pubsub.js';
 import { buildApiSchema } from './schema.js';
 
 export interface ApiServer {
@@ -13,13 +17,23 @@ export interface ApiServer {
   close(): Promise<void>;
 }
 
+const clientIp = (req: IncomingMessage) => req.socket.remoteAddress ?? 'unknown';
+const header = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
+
 /** The GraphQL API (queries and mutations over HTTP, subscriptions over graphql-ws) plus probes. */
 export async function startApi(deps: ApiDeps, options: { port?: number } = {}): Promise<ApiServer> {
   const { config, log } = deps;
-  const schema = await buildApiSchema({ emit: config.NODE_ENV === 'development' });
+  const development = config.NODE_ENV === 'development';
+  const pubSub = createApiPubSub();
+  const schema = await buildApiSchema({ emit: development, pubSub });
+  const stopBridge = await bridgeEvents(deps.events, pubSub);
+  const limits = queryLimits({ maxDepth: 10, maxCost: 20_000 });
   const apollo = new ApolloServer<ApiContext>({
     schema,
-    includeStacktraceInErrorResponses: config.NODE_ENV === 'development',
+    validationRules: [limits],
+    introspection: true,
+    includeStacktraceInErrorResponses: false,
+    formatError: (formatted, error) => formatError(formatted, error, { development }),
     plugins: [ApolloServerPluginLandingPageDisabled()],
     logger: { debug: () => {}, info: () => {}, warn: (m) => log.warn(m), error: (m) => log.error(m) },
   });
@@ -34,6 +48,17 @@ export async function startApi(deps: ApiDeps, options: { port?: number } = {}): 
       if (await serveProbe(req, res, deps)) return;
       const url = new URL(req.url ?? '/', 'http://localhost');
       if (url.pathname !== '/graphql') return sendJson(res, 404, { errors: [{ message: 'not found: the API is at /graphql' }] });
+      if (req.method === 'GET' && !url.search && (req.headers.accept ?? '').includes('text/html')) {
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': "default-src 'self' 'unsafe-inline'" });
+        return void res.end(ideHtml);
+      }
+      let principal: ApiContext['principal'];
+      try {
+        principal = await authenticate(deps, header(req.headers.authorization), header(req.headers['x-api-key']));
+      } catch (error) {
+        if (!(error instanceof ApiError)) throw error;
+        return sendJson(res, 401, { errors: [{ message: error.message, extensions: { code: 'UNAUTHENTICATED' } }] });
+      }
       const headers = new HeaderMap();
       for (const [key, value] of Object.entries(req.headers))
         if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
@@ -48,7 +73,7 @@ export async function startApi(deps: ApiDeps, options: { port?: number } = {}): 
       }
       const result = await apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-        context: async () => createContext(deps),
+        context: async () => createContext(deps, principal, clientIp(req)),
       });
       for (const [key, value] of result.headers) res.setHeader(key, value);
       res.statusCode = result.status ?? 200;
@@ -59,13 +84,34 @@ export async function startApi(deps: ApiDeps, options: { port?: number } = {}): 
   });
 
   const wss = new WebSocketServer({ server, path: '/graphql' });
-  const subscriptions = useServer({ schema, context: async () => createContext(deps) }, wss);
+  const subscriptions = useServer(
+    {
+      schema,
+      validate: undefined,
+      // The credential comes in connectionParams: { authorization: 'Bearer ...' } (or { apiKey }).
+      onConnect: async (ctx) => {
+        const params = (ctx.connectionParams ?? {}) as Record<string, unknown>;
+        try {
+          const principal = await authenticate(deps, params.authorization as string | undefined, params.apiKey as string | undefined);
+          (ctx.extra as { principal?: unknown }).principal = principal;
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      context: async (ctx) =>
+        createContext(deps, ((ctx.extra as { principal?: ApiContext['principal'] }).principal ?? null) as ApiContext['principal'], 'ws'),
+    },
+    wss,
+  );
 
   const port = await listen(server, options.port ?? config.API_PORT, config.HOST, 'GraphQL API');
   return {
     port,
     async close() {
+      stopBridge();
       await subscriptions.dispose();
+      for (const client of wss.clients) client.close(1001, 'server shutting down');
       wss.close();
       await closeServer(server);
       await apollo.stop();

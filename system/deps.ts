@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
+import { ApiKeyService } from '../auth/api-keys.js';
 import { AuthorizationService } from '../auth/authorization.js';
 import { createMachineSecrets, type MachineSecrets } from '../auth/machine-secrets.js';
+import { createTokenSigner, type TokenSigner } from '../auth/tokens.js';
 import { CommandRouter } from '../commands/router.js';
 import { StationCommands } from '../commands/station-commands.js';
 import { type Orm, openDatabase } from '../database/orm.js';
@@ -33,6 +35,8 @@ export interface Deps {
   events: EventBus;
   metrics: Metrics;
   secrets: MachineSecrets;
+  tokens: TokenSigner;
+  apiKeys: ApiKeyService;
   stations: StationService;
   sessions: SessionService;
   anomalies: AnomalyLog;
@@ -71,7 +75,8 @@ export async function createDeps(config: Config, log: Logger): Promise<Deps> {
     const prefix = config.REDIS_PREFIX;
     const nodeId = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
     const metrics = createMetrics();
-    const secrets = createMachineSecrets(resolveSecretKey(config.SECRET_KEY, config.DATA_DIR));
+    const secretKey = resolveSecretKey(config.SECRET_KEY, config.DATA_DIR);
+    const secrets = createMachineSecrets(secretKey);
     const events = createEventBus({ publisher: redis, subscriber, prefix, log });
     const commands = new CommandRouter({ redis, subscriber, prefix, nodeId, log, defaultTimeoutMs: config.OCPP_CALL_TIMEOUT * 1000 });
     await commands.start();
@@ -86,6 +91,8 @@ export async function createDeps(config: Config, log: Logger): Promise<Deps> {
       events,
       metrics,
       secrets,
+      tokens: createTokenSigner(secretKey),
+      apiKeys: new ApiKeyService({ orm, secrets }),
       stations: new StationService({ orm, secrets, events, log, registration: config.OCPP_REGISTRATION }),
       sessions: new SessionService({ orm, events, log }),
       anomalies: new AnomalyLog({ orm, metrics, log }),
@@ -107,6 +114,7 @@ export async function closeDeps(deps: Deps): Promise<void> {
   await deps.events.close();
   await deps.stations.flushPresence().catch((error: unknown) => deps.log.error({ err: error }, 'presence flush failed'));
   await deps.sessions.flushLive().catch((error: unknown) => deps.log.error({ err: error }, 'live session flush failed'));
+  await deps.apiKeys.flushLastUsed().catch((error: unknown) => deps.log.error({ err: error }, 'API key last-use flush failed'));
   await deps.warehouse.close().catch(() => {});
   deps.subscriber.disconnect();
   await deps.redis.quit().catch(() => deps.redis.disconnect());

@@ -1,0 +1,143 @@
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, ObjectType, Field, Query, Resolver, Root } from 'type-graphql';
+import { organisationScope, type Principal } from '../../auth/principal.js';
+import { Site, Station } from '../../schema/entities/index.js';
+import type { ApiContext } from '../context.js';
+import { badInput, notFound } from '../errors.js';
+import { CreateStationInput, StationFilter, StationOrder } from '../inputs/station.input.js';
+import { ConnectionType, PageArgs, pageWindow, toConnection } from '../pagination.js';
+import { ConnectorType, StationType } from '../types/station.type.js';
+
+const StationConnection = ConnectionType('Station', StationType);
+
+@ObjectType({ description: 'A created station and, once, its OCPP password' })
+export class CreatedStation {
+  @Field(() => StationType)
+  station!: StationType;
+
+  @Field(() => String, { nullable: true, description: 'Shown once: give it to the station (Basic auth password)' })
+  ocppPassword!: string | null;
+}
+
+/** The stations a principal may see: all for admins, its organisation's for operators and partners, accepted ones for drivers. */
+export function stationScope(principal: Principal): { sql: string; params: unknown[] } {
+  const organisation = organisationScope(principal);
+  if (principal.role === 'DRIVER') return { sql: `s.registration_status = 'Accepted' and s.retired_at is null`, params: [] };
+  if (organisation === undefined) return { sql: 'true', params: [] };
+  return { sql: 's.organisation_id = ?', params: [organisation] };
+}
+
+/** Finds one station the principal may see, or says it is not found (another organisation's included). */
+export async function visibleStation(context: ApiContext, where: { id?: string; identity?: string }): Promise<Station> {
+  const principal = context.principal as Principal;
+  const station = await context.em.findOne(Station, where.id ? { id: where.id } : { identity: where.identity as string });
+  const scope = organisationScope(principal);
+  const visible =
+    station &&
+    (principal.role === 'DRIVER'
+      ? station.registrationStatus === 'Accepted' && !station.retiredAt
+      : scope === undefined || station.organisation?.id === scope);
+  if (!station || !visible) throw notFound(`station ${where.identity ?? where.id}`);
+  return station;
+}
+
+@Resolver(() => StationType)
+export class StationResolver {
+  @Authorized('ADMIN', 'OPERATOR', 'DRIVER', 'scope:stations:read')
+  @Query(() => StationConnection, { description: 'Stations, filtered, sorted and paged' })
+  async stations(
+    @Ctx() context: ApiContext,
+    @Args(() => PageArgs) page: PageArgs,
+    @Arg('filter', () => StationFilter, { nullable: true }) filter?: StationFilter,
+    @Arg('orderBy', () => StationOrder, { nullable: true }) orderBy?: StationOrder,
+  ) {
+    const window = pageWindow(page);
+    const scope = stationScope(context.principal as Principal);
+    const where = [scope.sql];
+    const params = [...scope.params];
+    const add = (sql: string, ...values: unknown[]) => {
+      where.push(sql);
+      params.push(...values);
+    };
+    if (!filter?.includeRetired) add('s.retired_at is null');
+    if (filter?.siteId) add('s.site_id = ?', filter.siteId);
+    if (filter?.organisationId) add('s.organisation_id = ?', filter.organisationId);
+    if (filter?.online !== undefined && filter.online !== null) add('s.online = ?', filter.online);
+    if (filter?.vendor) add('s.vendor = ?', filter.vendor);
+    if (filter?.firmwareVersion) add('s.firmware_version = ?', filter.firmwareVersion);
+    if (filter?.registrationStatus) add('s.registration_status = ?', filter.registrationStatus);
+    if (filter?.status)
+      add('exists (select 1 from connector c where c.station_id = s.id and c.connector_id = 0 and c.status = ?)', filter.status);
+    if (filter?.search) {
+      if (filter.search.length > 100) throw badInput('search: at most 100 characters', 'filter.search');
+      const like = `%${filter.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      add('(s.identity ilike ? or s.name ilike ?)', like, like);
+    }
+    const column = { identity: 's.identity', name: 's.name', lastSeenAt: 's.last_seen_at', createdAt: 's.created_at' }[
+      orderBy?.field ?? 'identity'
+    ];
+    const direction = orderBy?.direction === 'desc' ? 'desc' : 'asc';
+    const sql = context.em.getConnection();
+    const clause = where.join(' and ');
+    const [rows, counted] = await Promise.all([
+      sql.execute<{ id: string }[]>(
+        `select s.id from station s where ${clause} order by ${column} ${direction} nulls last, s.id limit ? offset ?`,
+        [...params, window.limit, window.offset],
+      ),
+      sql.execute<{ n: string }[]>(`select count(*) as n from station s where ${clause}`, params),
+    ]);
+    const found = await context.em.find(Station, { id: { $in: rows.map((r) => r.id) } });
+    const byId = new Map(found.map((s) => [s.id, s]));
+    const ordered = rows.map((r) => byId.get(r.id)).filter((s): s is Station => Boolean(s));
+    return toConnection(ordered.map(StationType.from), Number(counted[0]?.n ?? 0), window);
+  }
+
+  @Authorized('ADMIN', 'OPERATOR', 'DRIVER', 'scope:stations:read')
+  @Query(() => StationType, { description: 'One station by its OCPP identity (or id)' })
+  async station(
+    @Ctx() context: ApiContext,
+    @Arg('identity', () => String, { nullable: true }) identity?: string,
+    @Arg('id', () => ID, { nullable: true }) id?: string,
+  ): Promise<StationType> {
+    if (!identity && !id) throw badInput('give identity or id');
+    return StationType.from(await visibleStation(context, { identity, id }));
+  }
+
+  @Authorized('ADMIN', 'OPERATOR', 'scope:stations:write')
+  @Mutation(() => CreatedStation, { description: 'Creates a station; its OCPP password is returned once' })
+  async createStation(
+    @Ctx() context: ApiContext,
+    @Arg('input', () => CreateStationInput) input: CreateStationInput,
+  ): Promise<CreatedStation> {
+    const principal = context.principal as Principal;
+    const scope = organisationScope(principal);
+    if (input.siteId) {
+      const site = await context.em.findOne(Site, { id: input.siteId });
+      if (!site || (scope !== undefined && site.organisation.id !== scope)) throw notFound(`site ${input.siteId}`);
+    } else if (scope === undefined && principal.role !== 'ADMIN') {
+      throw badInput('siteId: required', 'siteId');
+    }
+    if (input.securityProfile !== undefined && input.securityProfile !== null && ![0, 1, 2].includes(input.securityProfile)) {
+      throw badInput('securityProfile: expected 0, 1 or 2', 'securityProfile');
+    }
+    const created = await context.deps.stations.create({
+      identity: input.identity,
+      name: input.name,
+      siteId: input.siteId,
+      organisationId: scope ?? undefined,
+      ocppPassword: input.ocppPassword,
+      securityProfile: input.securityProfile as 0 | 1 | 2 | undefined,
+    });
+    return { station: StationType.from(created.station), ocppPassword: created.ocppPassword };
+  }
+
+  @FieldResolver(() => [ConnectorType], { description: 'Connectors with their last status, connector 0 (the station) first' })
+  async connectors(@Root() station: StationType, @Ctx() context: ApiContext): Promise<ConnectorType[]> {
+    return (await context.loaders.connectorsByStation.load(station.id)).map(ConnectorType.from);
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: 'The station status: that of connector 0, when it reported one' })
+  async status(@Root() station: StationType, @Ctx() context: ApiContext): Promise<string | null> {
+    const connectors = await context.loaders.connectorsByStation.load(station.id);
+    return connectors.find((c) => c.connectorId === 0)?.status ?? null;
+  }
+}
