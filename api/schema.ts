@@ -11,17 +11,20 @@ export const schemaFile = fileURLToPath(new URL('../schema/schema.graphql', impo
 const resolverFolder = fileURLToPath(new URL('./resolvers/', import.meta.url));
 
 /** Every `api/resolvers/*.resolver.ts`: adding a resolver means adding its file. */
-export async function loadResolvers(): Promise<NonEmptyArray<Function>> {
+type ResolverClass = abstract new (...args: never[]) => unknown;
+
+export async function loadResolvers(): Promise<NonEmptyArray<ResolverClass>> {
   const files = readdirSync(resolverFolder)
     .filter((f) => /\.resolver\.(ts|js)$/.test(f))
     .sort();
-  const resolvers: Function[] = [];
+  const resolvers: ResolverClass[] = [];
   for (const file of files) {
     const module = (await import(pathToFileURL(`${resolverFolder}${file}`).href)) as Record<string, unknown>;
-    for (const value of Object.values(module)) if (typeof value === 'function' && value.name.endsWith('Resolver')) resolvers.push(value);
+    for (const value of Object.values(module))
+      if (typeof value === 'function' && value.name.endsWith('Resolver')) resolvers.push(value as ResolverClass);
   }
   if (resolvers.length === 0) throw new Error('no GraphQL resolvers found');
-  return resolvers as NonEmptyArray<Function>;
+  return resolvers as NonEmptyArray<ResolverClass>;
 }
 
 /** Builds the code-first schema; `emit` writes schema/schema.graphql (committed, checked by a test). */

@@ -8,7 +8,10 @@ export const RefreshTokenSchema = defineEntity({
   name: 'RefreshToken',
   indexes: [{ properties: ['family'] }],
   properties: {
-    id: p.uuid().primary().onCreate(() => randomUUID()),
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => randomUUID()),
     user: () => p.manyToOne(User).index(),
     family: p.uuid(),
     hash: p.string().unique().hidden(),
@@ -25,7 +28,10 @@ RefreshTokenSchema.setClass(RefreshToken);
 export const ApiKeySchema = defineEntity({
   name: 'ApiKey',
   properties: {
-    id: p.uuid().primary().onCreate(() => randomUUID()),
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => randomUUID()),
     organisation: () => p.manyToOne(Organisation).index(),
     name: p.string(),
     prefix: p.string().unique(),
@@ -46,7 +52,10 @@ ApiKeySchema.setClass(ApiKey);
 export const OneTimeTokenSchema = defineEntity({
   name: 'OneTimeToken',
   properties: {
-    id: p.uuid().primary().onCreate(() => randomUUID()),
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => randomUUID()),
     user: () => p.manyToOne(User).index(),
     purpose: p.enum(['confirm-email', 'reset-password'] as const),
     hash: p.string().unique().hidden(),
