@@ -33,10 +33,19 @@ export async function openWarehouse(options: WarehouseOptions): Promise<Warehous
     kind = 'chdb';
     const path = resolve(options.dataDir, 'warehouse');
     mkdirSync(path, { recursive: true });
-    // chdb is built against its own copy of @clickhouse/client-common: same contract, distinct types.
-    client = createClient({
-      connection: createChdbConnection({ path }) as unknown as NonNullable<Parameters<typeof createClient>[0]>['connection'],
-    });
+    try {
+      // chdb is built against its own copy of @clickhouse/client-common: same contract, distinct types.
+      client = createClient({
+        connection: createChdbConnection({ path }) as unknown as NonNullable<Parameters<typeof createClient>[0]>['connection'],
+      });
+    } catch (error) {
+      const message = (error as Error).message;
+      throw new Error(
+        /lock|already running|Failed to create connection/i.test(message)
+          ? `the embedded warehouse at ${path} cannot be opened: chDB serves one data directory per process and one process per directory (is another evcms running on this DATA_DIR?); stop it, set another DATA_DIR, or set CLICKHOUSE_URL`
+          : `the embedded warehouse at ${path} could not be opened: ${message}`,
+      );
+    }
   }
   try {
     await client.command({ query: `CREATE DATABASE IF NOT EXISTS ${database}` });
