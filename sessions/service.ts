@@ -28,8 +28,11 @@ export interface StopInput {
 
 export type StopOutcome =
   | { kind: 'stopped'; energyWh: number | null; flags: string[]; connectorId: number; idTag: string }
-  | { kind: 'already-stopped' }
+  | { kind: 'already-stopped'; connectorId: number }
   | { kind: 'unknown' };
+
+/** Whether a transactionId is one evcms could have issued (an int32); any other is unknown and cannot be stored. */
+export const isTransactionId = (id: number): boolean => Number.isInteger(id) && id >= -(2 ** 31) && id < 2 ** 31;
 
 /** What the gateway keeps about an open session, to read MeterValues without a database round trip. */
 export interface OpenSession {
@@ -120,7 +123,7 @@ export class SessionService {
     );
     const row = rows[0];
     if (!row) return { kind: 'unknown' };
-    if (row.state !== 'Active') return { kind: 'already-stopped' };
+    if (row.state !== 'Active') return { kind: 'already-stopped', connectorId: row.connector_id };
     const check = sessionEnergy(Number(row.meter_start_wh), input.meterStopWh);
     const updated = await sql.execute<{ id: number }[]>(
       `update charging_transaction set state = 'Completed', meter_stop_wh = ?, stopped_at = ?, stop_received_at = ?,
@@ -139,7 +142,7 @@ export class SessionService {
         input.transactionId,
       ],
     );
-    if (!updated[0]) return { kind: 'already-stopped' };
+    if (!updated[0]) return { kind: 'already-stopped', connectorId: row.connector_id };
     this.live.delete(input.transactionId);
     await this.deps.events.publish('session.ended', {
       stationId: station.id,

@@ -1,7 +1,7 @@
 import type { Deps } from '../../system/deps.js';
 import type { Logger } from '../../system/logger.js';
 import type { V16ChargerAction, V16Messages } from '../generated/v16.js';
-import type { OcppVersion } from '../rpc/errors.js';
+import { type OcppVersion, ocppError } from '../rpc/errors.js';
 import type { StationConnection } from '../station-connection.js';
 
 /** What a handler may use: the domain services, never the WebSocket server. */
@@ -28,6 +28,16 @@ export interface Handler<A extends V16ChargerAction = V16ChargerAction> {
   /** Actions a station that is not (yet) Accepted may send; others are refused while Pending or Rejected. */
   allowedBeforeAcceptance?: boolean;
   handle(context: HandlerContext<A>): Promise<V16Messages[A]['response']> | V16Messages[A]['response'];
+}
+
+/**
+ * Refuses a connectorId out of range (PropertyConstraintViolation): below `min` (0 is the station itself)
+ * or above 65535, the largest the warehouse stores. The schemas only say "integer".
+ */
+export function checkConnectorId(connectorId: number, min: 0 | 1 = 0): void {
+  if (connectorId < min || connectorId > 65_535) {
+    throw ocppError('PropertyConstraintViolation', `connectorId: must be from ${min} to 65535 (got ${connectorId})`);
+  }
 }
 
 /** Declares the handler of one (version, action); the file that calls it is the whole registration. */

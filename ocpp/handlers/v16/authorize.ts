@@ -4,8 +4,8 @@ import { defineHandler } from '../define.js';
 export default defineHandler({
   version: 'ocpp1.6',
   action: 'Authorize',
-  async handle({ request, deps }) {
-    const decision = await deps.authorization.check(request.idTag);
+  async handle({ request, station, deps }) {
+    const decision = await deps.authorization.check(request.idTag, { purpose: 'Authorize', stationId: station.station.id });
     return { idTagInfo: decision.idTagInfo };
   },
 });

@@ -27,7 +27,14 @@ describe('BootNotification', () => {
     const charger = await connectCharger(system, station);
     await charger.call('BootNotification', bootPayload({ chargePointModel: 'Volt 50', iccid: '8925000000000000001', meterType: 'EM340' }));
     const row = await system.deps.orm.em.fork().findOneOrFail(Station, { identity: station.identity });
-    expect(row).toMatchObject({ vendor: 'Acme', model: 'Volt 50', firmwareVersion: '1.2.3', iccid: '8925000000000000001', meterType: 'EM340', ocppVersion: '1.6' });
+    expect(row).toMatchObject({
+      vendor: 'Acme',
+      model: 'Volt 50',
+      firmwareVersion: '1.2.3',
+      iccid: '8925000000000000001',
+      meterType: 'EM340',
+      ocppVersion: '1.6',
+    });
     expect(row.lastBootAt).toBeInstanceOf(Date);
     const boots = await system.deps.orm.em.fork().getConnection().execute('select answered from boot_event where station_id = ?', [row.id]);
     expect(boots).toEqual([{ answered: 'Accepted' }]);

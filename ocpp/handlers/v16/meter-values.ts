@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { activePowerW, energyRegisterWh, normaliseMeterValues } from '../../../telemetry/normalise.js';
-import { defineHandler } from '../define.js';
+import { isTransactionId } from '../../../sessions/service.js';
+import { checkConnectorId, defineHandler } from '../define.js';
 
 /**
  * Samples from a connector. Every sample goes to the warehouse through the durable buffer; an open
@@ -10,6 +11,7 @@ export default defineHandler({
   version: 'ocpp1.6',
   action: 'MeterValues',
   async handle({ request, station, deps, receivedAt }) {
+    checkConnectorId(request.connectorId);
     const { samples, problems } = normaliseMeterValues(request.meterValue);
     const transactionId = request.transactionId ?? null;
     let session = transactionId === null ? undefined : station.openSessions.get(transactionId);
@@ -23,13 +25,15 @@ export default defineHandler({
           connectorId: request.connectorId,
         });
     }
+    // One never issued (beyond int32) stays in the anomaly's detail, not in the int32 columns.
+    const storedId = transactionId !== null && isTransactionId(transactionId) ? transactionId : null;
     for (const problem of problems) {
-      await deps.anomalies.record(station.station.id, `meter-${problem.kind}`, { detail: problem.detail }, transactionId);
+      await deps.anomalies.record(station.station.id, `meter-${problem.kind}`, { detail: problem.detail, transactionId }, storedId);
     }
     await deps.telemetry.push({
       station: station.identity,
       connectorId: request.connectorId,
-      transactionId,
+      transactionId: storedId,
       receivedAt,
       source: 'MeterValues',
       // The same frame sent again (a retry, a replay after reconnect) gets the same key: no duplicate rows.

@@ -1,5 +1,5 @@
 import { parseTimestamp } from '../../../telemetry/normalise.js';
-import { defineHandler } from '../define.js';
+import { checkConnectorId, defineHandler } from '../define.js';
 
 /**
  * A session began. Idempotent: a retry with the same connector, idTag, meterStart and timestamp gets
@@ -10,7 +10,11 @@ export default defineHandler({
   version: 'ocpp1.6',
   action: 'StartTransaction',
   async handle({ request, station, deps, receivedAt }) {
-    const decision = await deps.authorization.check(request.idTag);
+    checkConnectorId(request.connectorId, 1);
+    const decision = await deps.authorization.check(request.idTag, {
+      purpose: 'StartTransaction',
+      startingOn: { stationId: station.station.id, connectorId: request.connectorId },
+    });
     const startedAt = parseTimestamp(request.timestamp) ?? receivedAt;
     const started = await deps.sessions.start(station.station, {
       connectorId: request.connectorId,
@@ -22,6 +26,10 @@ export default defineHandler({
       idTokenId: decision.tokenId,
       receivedAt,
     });
+    if (started.created) {
+      // A session still open on this connector was just superseded: its MeterValues no longer count.
+      for (const [id, open] of station.openSessions) if (open.connectorId === request.connectorId) station.openSessions.delete(id);
+    }
     station.openSessions.set(started.transactionId, {
       transactionId: started.transactionId,
       connectorId: request.connectorId,

@@ -1,4 +1,5 @@
 import { normaliseMeterValues, parseTimestamp } from '../../../telemetry/normalise.js';
+import { isTransactionId } from '../../../sessions/service.js';
 import { defineHandler } from '../define.js';
 
 /**
@@ -43,8 +44,9 @@ export default defineHandler({
       }
       await deps.telemetry.push({
         station: station.identity,
-        connectorId: outcome.kind === 'stopped' ? outcome.connectorId : 0,
-        transactionId: request.transactionId,
+        // A repeated stop carries the same connector, so its samples replace the first ones.
+        connectorId: outcome.kind === 'unknown' ? 0 : outcome.connectorId,
+        transactionId: isTransactionId(request.transactionId) ? request.transactionId : null,
         receivedAt,
         source: 'StopTransaction',
         frameKey: `${station.identity}:stop:${request.transactionId}:${request.timestamp}`,
@@ -52,7 +54,11 @@ export default defineHandler({
       });
     }
     if (!request.idTag) return {};
-    const decision = await deps.authorization.check(request.idTag, { countOpenSessions: false });
+    const decision = await deps.authorization.check(request.idTag, {
+      countOpenSessions: false,
+      purpose: 'StopTransaction',
+      stationId: station.station.id,
+    });
     return { idTagInfo: decision.idTagInfo };
   },
 });

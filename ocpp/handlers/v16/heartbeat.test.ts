@@ -1,0 +1,62 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { aConnectedCharger, sql } from '../../../test/builders.js';
+import { aStation, connectCharger } from '../../../test/chargers.js';
+import { Station } from '../../../schema/entities/index.js';
+import { eventually, startTestSystem, type TestSystem } from '../../../test/system.js';
+
+describe('Heartbeat', () => {
+  let system: TestSystem;
+  beforeAll(async () => {
+    system = await startTestSystem({ roles: ['ocpp'] });
+  });
+  afterAll(() => system?.close());
+
+  const stationRow = (id: string) => system.deps.orm.em.fork().findOneOrFail(Station, { id });
+
+  it('returns the current time, so the station can set its clock', async () => {
+    const { charger } = await aConnectedCharger(system);
+    const answer = await charger.call<{ currentTime: string }>('Heartbeat');
+    expect(answer.currentTime).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/);
+    expect(Math.abs(Date.parse(answer.currentTime) - Date.now())).toBeLessThan(2000);
+    expect(charger.violations).toEqual([]);
+    await charger.close();
+  });
+
+  it("writes the station's last_seen_at once presence is flushed", async () => {
+    const { station, charger } = await aConnectedCharger(system);
+    await eventually(async () => (await stationRow(station.id)).online);
+    await sql(system, `update station set last_seen_at = '2020-01-01T00:00:00Z' where id = ?`, [station.id]);
+    const before = Date.now();
+    await charger.call('Heartbeat');
+    await system.deps.stations.flushPresence();
+    const row = await stationRow(station.id);
+    expect(row.lastSeenAt).toBeInstanceOf(Date);
+    expect(row.lastSeenAt!.getTime()).toBeGreaterThanOrEqual(before - 50);
+    expect(row.lastSeenAt!.getTime()).toBeLessThanOrEqual(Date.now());
+    expect(charger.violations).toEqual([]);
+    await charger.close();
+  });
+
+  it('keeps the latest last_seen_at when an older one is flushed after it', async () => {
+    const { station, charger } = await aConnectedCharger(system);
+    await eventually(async () => (await stationRow(station.id)).online);
+    await charger.call('Heartbeat');
+    await system.deps.stations.flushPresence();
+    const seen = (await stationRow(station.id)).lastSeenAt!;
+    system.deps.stations.touch(station.id, new Date('2020-01-01T00:00:00Z'));
+    await system.deps.stations.flushPresence();
+    expect((await stationRow(station.id)).lastSeenAt).toEqual(seen);
+    expect(charger.violations).toEqual([]);
+    await charger.close();
+  });
+
+  it('answers a station that is still Pending, so its clock is right before it is accepted', async () => {
+    const station = await aStation(system);
+    await system.deps.stations.setRegistration(station.id, 'Pending');
+    const charger = await connectCharger(system, station);
+    const answer = await charger.call<{ currentTime: string }>('Heartbeat');
+    expect(Math.abs(Date.parse(answer.currentTime) - Date.now())).toBeLessThan(2000);
+    expect(charger.violations).toEqual([]);
+    await charger.close();
+  });
+});
