@@ -1,15 +1,19 @@
 import type { Deps } from '../system/deps.js';
+import { startMailWorker } from './mail.js';
 import { startMaintenance } from './maintenance.js';
 import { startTelemetrySink } from './telemetry-sink.js';
 
-/** The workers role: the telemetry sink and the BullMQ processors. */
+/** The workers role: the telemetry sink, the BullMQ processors and the mail outbox. */
 export async function startWorkers(deps: Deps) {
   const sink = await startTelemetrySink(deps);
   const maintenance = await startMaintenance(deps);
+  const mail = await startMailWorker(deps);
   return {
     sink,
     maintenance,
+    mail,
     async close() {
+      await mail.close();
       await maintenance.close();
       await sink.close();
     },

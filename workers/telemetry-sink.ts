@@ -18,6 +18,7 @@ const group = 'warehouse';
 export async function startTelemetrySink(deps: Deps, options: { batchSize?: number; blockMs?: number } = {}): Promise<TelemetrySink> {
   const { log, warehouse, metrics } = deps;
   const stream = deps.telemetry.stream;
+  const deadLetters = `${stream}:dead`;
   const batchSize = options.batchSize ?? 2000;
   const blockMs = options.blockMs ?? 500;
   const consumer = deps.nodeId;
@@ -36,26 +37,65 @@ export async function startTelemetrySink(deps: Deps, options: { batchSize?: numb
     return result?.[0]?.[1] ?? [];
   };
 
-  const write = async (entries: Array<[string, string[]]>) => {
+  const rowsOf = (entries: Array<[string, string[]]>) => {
     const rows: WarehouseSample[] = [];
     for (const [, fields] of entries) {
       const at = fields.indexOf('rows');
       if (at >= 0) rows.push(...(JSON.parse(fields[at + 1] ?? '[]') as WarehouseSample[]));
     }
-    if (rows.length > 0) {
-      const first = entries[0]?.[0];
-      const last = entries.at(-1)?.[0];
-      await warehouse.client.insert({
-        table: warehouse.table('meter_values'),
-        values: rows,
-        format: 'JSONEachRow',
-        clickhouse_settings: { insert_deduplication_token: `${first}-${last}-${rows.length}`, date_time_input_format: 'best_effort' },
-      });
-    }
-    const ids = entries.map(([id]) => id);
+    return rows;
+  };
+
+  const insert = async (entries: Array<[string, string[]]>) => {
+    const rows = rowsOf(entries);
+    if (rows.length === 0) return 0;
+    await warehouse.client.insert({
+      table: warehouse.table('meter_values'),
+      values: rows,
+      format: 'JSONEachRow',
+      clickhouse_settings: {
+        insert_deduplication_token: `${entries[0]?.[0]}-${entries.at(-1)?.[0]}-${rows.length}`,
+        date_time_input_format: 'best_effort',
+      },
+    });
+    return rows.length;
+  };
+
+  const acknowledge = async (ids: string[]) => {
     await reader.xack(stream, group, ...ids);
     await reader.xdel(stream, ...ids);
-    metrics.telemetrySamples.inc({ stage: 'written' }, rows.length);
+  };
+
+  /** The warehouse answers and has its table: a failed insert was then the data's fault, not an outage. */
+  const warehouseAnswers = async () => {
+    try {
+      await warehouse.client.command({ query: `SELECT 1 FROM ${warehouse.table('meter_values')} LIMIT 0` });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+
+  const write = async (entries: Array<[string, string[]]>) => {
+    try {
+      metrics.telemetrySamples.inc({ stage: 'written' }, await insert(entries));
+    } catch (error) {
+      if (!(await warehouseAnswers())) throw error;
+      // One bad entry must not block the stream: write the entries one by one and set aside
+      // (in the dead-letter stream, with the reason) those the warehouse refuses.
+      for (const entry of entries) {
+        try {
+          metrics.telemetrySamples.inc({ stage: 'written' }, await insert([entry]));
+        } catch (entryError) {
+          if (!(await warehouseAnswers())) throw entryError;
+          const reason = (entryError as Error).message.split('\n')[0] ?? 'refused';
+          await reader.xadd(deadLetters, 'MAXLEN', '~', '100000', '*', 'id', entry[0], 'error', reason, ...entry[1]);
+          metrics.telemetrySamples.inc({ stage: 'dead-letter' }, rowsOf([entry]).length);
+          log.error({ entry: entry[0], reason }, 'telemetry sink: the warehouse refused an entry; set aside in the dead-letter stream');
+        }
+      }
+    }
+    await acknowledge(entries.map(([id]) => id));
   };
 
   const loop = async () => {

@@ -72,6 +72,7 @@ export class Migration20261126155430_initial extends Migration {
     this.addSql(`create index "charging_transaction_station_id_state_index" on "charging_transaction" ("station_id", "state");`);
     this.addSql(`create index "charging_transaction_id_tag_state_index" on "charging_transaction" ("id_tag", "state");`);
     this.addSql(`create index "charging_transaction_started_at_index" on "charging_transaction" ("started_at");`);
+    this.addSql(`create index "charging_transaction_id_token_id_index" on "charging_transaction" ("id_token_id");`);
 
     this.addSql(`create table "api_key" ("id" uuid not null, "organisation_id" uuid not null, "name" varchar(255) not null, "prefix" varchar(255) not null, "salt" varchar(255) not null, "hash" varchar(255) not null, "scopes" jsonb not null, "created_by_id" uuid null, "last_used_at" timestamptz null, "revoked_at" timestamptz null, "expires_at" timestamptz null, "created_at" timestamptz not null, primary key ("id"));`);
     this.addSql(`create index "api_key_organisation_id_index" on "api_key" ("organisation_id");`);

@@ -20,7 +20,7 @@ export const TransactionSchema = defineEntity({
     station: () => p.manyToOne(Station),
     connectorId: p.integer(),
     idTag: p.string(),
-    idToken: () => p.manyToOne(IdToken).nullable(),
+    idToken: () => p.manyToOne(IdToken).nullable().index(),
     authStatus: p.string(),
     reservationId: p.integer().nullable(),
     state: p.enum(transactionStates).default('Active'),
