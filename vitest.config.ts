@@ -1,6 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // graphql 16 ships a CommonJS copy (main) and an ESM copy (module). Node, and so type-graphql, load the
+  // CommonJS one; tests must load the same, or a custom scalar is not the GraphQLScalarType type-graphql knows.
+  resolve: { alias: [{ find: /^graphql$/, replacement: 'graphql/index.js' }] },
   test: {
     include: ['**/*.test.ts'],
     exclude: ['node_modules/**', 'data/**'],

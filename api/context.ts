@@ -1,9 +1,13 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Principal } from '../auth/principal.js';
+import { revokedTokenKey, revokedUserKey } from '../auth/revocation.js';
 import { TokenError } from '../auth/tokens.js';
 import type { Deps } from '../system/deps.js';
 import { ApiError } from './errors.js';
+import type { LiveAccess } from './live-access.js';
 import { createLoaders, type Loaders } from './loaders.js';
+
+export { revokedTokenKey, revokedUserKey };
 
 export type ApiDeps = Deps & { version: string };
 
@@ -15,10 +19,9 @@ export interface ApiContext {
   /** The client's address, for rate limits. */
   ip: string;
   loaders: Loaders;
+  /** Who may see which live event (subscriptions), shared by the whole API process. */
+  live: LiveAccess;
 }
-
-export const revokedTokenKey = (prefix: string, jti: string) => `${prefix}:revoked-token:${jti}`;
-export const revokedUserKey = (prefix: string, userId: string) => `${prefix}:revoked-user:${userId}`;
 
 /** Reads `Authorization: Bearer <access token | API key>` (or `X-API-Key`); a bad credential is an error, not anonymity. */
 export async function authenticate(
@@ -49,7 +52,7 @@ export async function authenticate(
   return { kind: 'user', id: claims.sub, role: claims.role, organisationId: claims.org, tokenId: claims.jti };
 }
 
-export function createContext(deps: ApiDeps, principal: Principal | null, ip: string): ApiContext {
+export function createContext(deps: ApiDeps, principal: Principal | null, ip: string, live: LiveAccess): ApiContext {
   const em = deps.orm.em.fork();
-  return { deps, em, principal, ip, loaders: createLoaders(em) };
+  return { deps, em, principal, ip, loaders: createLoaders(em), live };
 }

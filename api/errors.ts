@@ -55,7 +55,8 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown, op
       message: (original as Error).message,
       locations: formatted.locations,
       path: formatted.path,
-      extensions: { code: byDomainCode[domainCode] },
+      // A domain error may carry details for clients (retryAfter, field); never a stack or internals.
+      extensions: { ...(original as { details?: Record<string, unknown> }).details, code: byDomainCode[domainCode] },
     };
   }
   if ((original as Error)?.name === 'OcppCallError' || (original as Error)?.name?.startsWith('Ocpp')) {

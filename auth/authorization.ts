@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Orm } from '../database/orm.js';
 import { IdToken } from '../schema/entities/index.js';
+import type { AuthDecisionLog, AuthPurpose } from './decision-log.js';
 
 export type IdTagStatus = 'Accepted' | 'Blocked' | 'Expired' | 'Invalid' | 'ConcurrentTx';
 
@@ -22,10 +23,19 @@ export interface AuthorizationDecision {
 interface TokenSnapshot {
   id: string;
   value: string;
+  type: string;
   status: 'Accepted' | 'Blocked' | 'Expired';
   expiresAt: string | null;
   maxConcurrent: number;
   parent: { value: string; status: string; expiresAt: string | null } | null;
+}
+
+export interface CheckOptions {
+  countOpenSessions?: boolean;
+  now?: Date;
+  startingOn?: { stationId: string; connectorId: number };
+  purpose?: AuthPurpose;
+  stationId?: string | null;
 }
 
 /** The shape stations send RFID UIDs in varies; stored RFID values are upper-case hex. */
@@ -36,13 +46,34 @@ export const normaliseIdTag = (idTag: string) => idTag.trim();
  * in Redis (invalidated on change); the count of open sessions is always read fresh.
  */
 export class AuthorizationService {
-  constructor(private readonly deps: { orm: Orm; redis: Redis; prefix: string; cacheSeconds?: number }) {}
+  constructor(private readonly deps: { orm: Orm; redis: Redis; prefix: string; cacheSeconds?: number; decisions?: AuthDecisionLog }) {}
 
   private key(value: string) {
     return `${this.deps.prefix}:idtag:${value}`;
   }
 
-  async check(idTag: string, options: { countOpenSessions?: boolean; now?: Date } = {}): Promise<AuthorizationDecision> {
+  /**
+   * Decides, and queues the decision for the audit (written behind, no database round trip here).
+   * `purpose` and `stationId` say why and where it was asked (default: Authorize; the station of `startingOn`).
+   */
+  async check(idTag: string, options: CheckOptions = {}): Promise<AuthorizationDecision> {
+    const decision = await this.decide(idTag, options);
+    this.deps.decisions?.record({
+      idTag,
+      stationId: options.stationId ?? options.startingOn?.stationId ?? null,
+      purpose: options.purpose ?? 'Authorize',
+      status: decision.idTagInfo.status,
+      reason: decision.reason,
+      decidedAt: options.now ?? new Date(),
+    });
+    return decision;
+  }
+
+  /**
+   * `startingOn`: the connector a StartTransaction names. A session still open there lost its stop and is
+   * about to be superseded by this one, so it does not count against the credential's concurrent sessions.
+   */
+  private async decide(idTag: string, options: CheckOptions): Promise<AuthorizationDecision> {
     const now = options.now ?? new Date();
     const token = await this.lookup(idTag);
     if (!token) return { idTagInfo: { status: 'Invalid' }, tokenId: null, reason: 'unknown credential' };
@@ -65,7 +96,18 @@ export class AuthorizationService {
       const rows = await this.deps.orm.em
         .fork()
         .getConnection()
-        .execute<{ n: string }[]>(`select count(*) as n from charging_transaction where id_tag = ? and state = 'Active'`, [token.value]);
+        .execute<{ n: string }[]>(
+          `select count(*) as n from charging_transaction where id_tag in (?, ?, ?) and state = 'Active'
+             and not coalesce(station_id = ? and connector_id = ?, false)`,
+          [
+            token.value,
+            // Sessions keep the idTag as the station sent it: an RFID UID in lower case, say.
+            token.type === 'RFID' ? token.value.toLowerCase() : token.value,
+            normaliseIdTag(idTag),
+            options.startingOn?.stationId ?? null,
+            options.startingOn?.connectorId ?? null,
+          ],
+        );
       if (Number(rows[0]?.n ?? 0) >= token.maxConcurrent) return deny('ConcurrentTx', `already ${token.maxConcurrent} open session(s)`);
     }
     return { idTagInfo: info, tokenId: token.id, reason: 'accepted' };
@@ -76,19 +118,35 @@ export class AuthorizationService {
     await this.deps.redis.del(this.key(value));
   }
 
+  /** Forget many cached credentials at once (a group's members, say). */
+  async invalidateAll(values: string[]): Promise<void> {
+    for (let i = 0; i < values.length; i += 500) {
+      const keys = values.slice(i, i + 500).map((v) => this.key(v));
+      if (keys.length) await this.deps.redis.del(...keys);
+    }
+  }
+
+  /** The credential an idTag names: stored under exactly that value, or (RFID only) under its upper-case form. */
   private async lookup(idTag: string): Promise<TokenSnapshot | null> {
     const value = normaliseIdTag(idTag);
+    const exact = await this.load(value);
+    if (exact) return exact;
+    const upper = value.toUpperCase();
+    if (upper === value) return null;
+    const rfid = await this.load(upper);
+    return rfid?.type === 'RFID' ? rfid : null;
+  }
+
+  /** One stored value, cached under that value so that `invalidate(value)` always reaches it. */
+  private async load(value: string): Promise<TokenSnapshot | null> {
     const cached = await this.deps.redis.get(this.key(value));
     if (cached) return cached === 'null' ? null : (JSON.parse(cached) as TokenSnapshot);
-    const em = this.deps.orm.em.fork();
-    const upper = value.toUpperCase();
-    const token =
-      (await em.findOne(IdToken, { value }, { populate: ['parent'] })) ??
-      (upper !== value ? await em.findOne(IdToken, { value: upper, type: 'RFID' }, { populate: ['parent'] }) : null);
+    const token = await this.deps.orm.em.fork().findOne(IdToken, { value }, { populate: ['parent'] });
     const snapshot: TokenSnapshot | null = token
       ? {
           id: token.id,
           value: token.value,
+          type: token.type,
           status: token.status,
           expiresAt: token.expiresAt?.toISOString() ?? null,
           maxConcurrent: token.maxConcurrent,

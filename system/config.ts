@@ -67,6 +67,7 @@ export const configSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   OCPP_PING_INTERVAL: seconds(30),
   OCPP_CALL_TIMEOUT: seconds(30),
+  REMOTE_SESSION_TIMEOUT: seconds(60),
   OCPP_REGISTRATION: z.enum(['reject', 'pending']).default('reject'),
   OCPP_HEARTBEAT_INTERVAL: seconds(300),
   OCPP_TLS_CERT: z.string().min(1).optional(),

@@ -1,9 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
+import { AccountService } from '../auth/accounts.js';
 import { ApiKeyService } from '../auth/api-keys.js';
 import { AuthorizationService } from '../auth/authorization.js';
+import { AuthDecisionLog } from '../auth/decision-log.js';
+import { IdTokenService } from '../auth/id-tokens.js';
 import { createMachineSecrets, type MachineSecrets } from '../auth/machine-secrets.js';
+import { MailService } from '../auth/mail-outbox.js';
+import { logTransport, outboxOnlyTransport } from '../auth/mail-transport.js';
 import { createTokenSigner, type TokenSigner } from '../auth/tokens.js';
 import { CommandRouter } from '../commands/router.js';
 import { StationCommands } from '../commands/station-commands.js';
@@ -37,10 +42,18 @@ export interface Deps {
   secrets: MachineSecrets;
   tokens: TokenSigner;
   apiKeys: ApiKeyService;
+  /** People's accounts: registration, sign-in, tokens, password reset, deletion. */
+  accounts: AccountService;
+  /** The mail outbox and its transport (the mail worker sends). */
+  mail: MailService;
   stations: StationService;
   sessions: SessionService;
   anomalies: AnomalyLog;
   authorization: AuthorizationService;
+  /** The audit of authorization decisions, written behind. */
+  authDecisions: AuthDecisionLog;
+  /** Credentials (idTags): every change reaches the authorization cache and the stations' local lists. */
+  idTokens: IdTokenService;
   telemetry: TelemetryBuffer;
   /** Routes a raw command to the gateway holding the station's socket. */
   commands: CommandRouter;
@@ -80,6 +93,12 @@ export async function createDeps(config: Config, log: Logger): Promise<Deps> {
     const events = createEventBus({ publisher: redis, subscriber, prefix, log });
     const commands = new CommandRouter({ redis, subscriber, prefix, nodeId, log, defaultTimeoutMs: config.OCPP_CALL_TIMEOUT * 1000 });
     await commands.start();
+    const stationCommands = new StationCommands({ router: commands, orm, events, log });
+    const authDecisions = new AuthDecisionLog({ orm, log });
+    const authorization = new AuthorizationService({ orm, redis, prefix, decisions: authDecisions });
+    const tokens = createTokenSigner(secretKey);
+    // Production leaves mail in the outbox for a relay; elsewhere mail is logged (and kept in memory in tests).
+    const transport = config.NODE_ENV === 'production' ? outboxOnlyTransport() : logTransport(log, { record: config.NODE_ENV === 'test' });
     return {
       config,
       log,
@@ -91,15 +110,27 @@ export async function createDeps(config: Config, log: Logger): Promise<Deps> {
       events,
       metrics,
       secrets,
-      tokens: createTokenSigner(secretKey),
+      tokens,
       apiKeys: new ApiKeyService({ orm, secrets }),
+      accounts: new AccountService({
+        orm,
+        redis,
+        prefix,
+        tokens,
+        log,
+        authorization,
+        linkBase: `http://${config.PUBLIC_HOST}:${config.API_PORT}`,
+      }),
+      mail: new MailService({ orm, transport, log }),
       stations: new StationService({ orm, secrets, events, log, registration: config.OCPP_REGISTRATION }),
       sessions: new SessionService({ orm, events, log }),
       anomalies: new AnomalyLog({ orm, metrics, log }),
-      authorization: new AuthorizationService({ orm, redis, prefix }),
+      authorization,
+      authDecisions,
+      idTokens: new IdTokenService({ orm, authorization, stationCommands, log }),
       telemetry: new TelemetryBuffer(redis, prefix),
       commands,
-      stationCommands: new StationCommands({ router: commands, orm, events, log }),
+      stationCommands,
       stopping: false,
     };
   } catch (error) {
@@ -114,6 +145,7 @@ export async function closeDeps(deps: Deps): Promise<void> {
   await deps.events.close();
   await deps.stations.flushPresence().catch((error: unknown) => deps.log.error({ err: error }, 'presence flush failed'));
   await deps.sessions.flushLive().catch((error: unknown) => deps.log.error({ err: error }, 'live session flush failed'));
+  await deps.authDecisions.flush().catch((error: unknown) => deps.log.error({ err: error }, 'authorization audit flush failed'));
   await deps.apiKeys.flushLastUsed().catch((error: unknown) => deps.log.error({ err: error }, 'API key last-use flush failed'));
   await deps.warehouse.close().catch(() => {});
   deps.subscriber.disconnect();

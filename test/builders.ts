@@ -11,6 +11,10 @@ let counter = 0;
 /** A unique RFID-like idTag (upper-case hex, at most 20 characters as OCPP 1.6 allows). */
 export const anIdTag = () => `${(process.pid % 0xffff).toString(16)}${(++counter).toString(16).padStart(4, '0')}A1B2C3`.toUpperCase();
 
+/** A unique 7-byte RFID UID as evcms stores it (14 upper-case hex digits): what `idTokens.create` accepts for RFID. */
+export const anRfidUid = () =>
+  `${(process.pid % 0xffff).toString(16).padStart(4, '0')}${(++counter).toString(16).padStart(4, '0')}A1B2C3`.toUpperCase();
+
 export interface IdTokenOverrides {
   value?: string;
   type?: IdTokenType;

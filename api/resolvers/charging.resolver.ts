@@ -1,0 +1,86 @@
+import { Arg, Authorized, Ctx, ID, Int, Mutation, Resolver } from 'type-graphql';
+import type { Principal } from '../../auth/principal.js';
+import { remoteStart } from '../../commands/remote-start.js';
+import { remoteStop } from '../../commands/remote-stop.js';
+import { Transaction } from '../../schema/entities/index.js';
+import { isTransactionId } from '../../sessions/service.js';
+import type { ApiContext } from '../context.js';
+import { ApiError, badInput, notFound } from '../errors.js';
+import { ChargingSessionType } from '../types/session.type.js';
+import { visibleSession } from './session.resolver.js';
+import { visibleStation } from './station.resolver.js';
+
+const refusals: Record<string, string> = {
+  Blocked: 'your app credential is blocked',
+  Expired: 'your app credential has expired',
+  Invalid: 'your app credential is not valid',
+  ConcurrentTx: 'you already have as many sessions open as you may',
+};
+
+/**
+ * Drivers' charging from the app: a remote start with the driver's app credential that answers with the
+ * session the station started (its transactionId), and a remote stop that answers once the session ended.
+ * Failures say where they happened: STATION_OFFLINE, STATION_TIMEOUT, STATION_REJECTED.
+ */
+@Resolver()
+export class ChargingResolver {
+  @Authorized('DRIVER')
+  @Mutation(() => ChargingSessionType, {
+    description: 'Starts charging with your app credential; returns the session once the station started it',
+  })
+  async startCharging(
+    @Ctx() context: ApiContext,
+    @Arg('stationIdentity', () => String) stationIdentity: string,
+    @Arg('connectorId', () => Int, { nullable: true }) connectorId?: number,
+  ): Promise<ChargingSessionType> {
+    const { deps } = context;
+    const principal = context.principal as Principal;
+    if (connectorId !== undefined && connectorId !== null && (connectorId < 1 || connectorId > 65_535)) {
+      throw badInput('connectorId: expected 1 to 65535 (or none: the station picks)', 'connectorId');
+    }
+    const station = await visibleStation(context, { identity: stationIdentity });
+    const token = await deps.idTokens.appTokenOf(principal.id);
+    const decision = await deps.authorization.check(token.value, { purpose: 'RemoteStart', stationId: station.id });
+    const status = decision.idTagInfo.status;
+    if (status !== 'Accepted') {
+      throw new ApiError('FORBIDDEN', `cannot start: ${refusals[status] ?? decision.reason}`, { authorizationStatus: status });
+    }
+    const waitSeconds = deps.config.REMOTE_SESSION_TIMEOUT;
+    const started = await remoteStart(
+      { commands: deps.stationCommands, events: deps.events },
+      station.identity,
+      { idTag: token.value, ...(connectorId ? { connectorId } : {}) },
+      { actor: principal.id, waitForSessionMs: waitSeconds * 1000 },
+    );
+    if (started.status !== 'Accepted') throw new ApiError('STATION_REJECTED', `station ${station.identity} refused to start charging`);
+    if (started.transactionId === null) {
+      throw new ApiError('STATION_TIMEOUT', `station ${station.identity} accepted but started no session within ${waitSeconds} s`);
+    }
+    const session = await context.em.findOneOrFail(Transaction, { id: started.transactionId }, { populate: ['station'] });
+    return ChargingSessionType.from(session);
+  }
+
+  @Authorized('ADMIN', 'OPERATOR', 'DRIVER', 'scope:commands:write')
+  @Mutation(() => ChargingSessionType, {
+    description: 'Stops a session (drivers: their own); returns it once the station ended it. A session already ended is returned as is',
+  })
+  async stopCharging(@Ctx() context: ApiContext, @Arg('sessionId', () => ID) sessionId: string): Promise<ChargingSessionType> {
+    const { deps } = context;
+    const transactionId = Number(sessionId);
+    if (!/^\d+$/.test(sessionId) || !isTransactionId(transactionId)) throw notFound(`session ${sessionId}`);
+    // Drivers act on sessions of their own credentials, operators and partners on their stations'.
+    const session = await visibleSession(context, transactionId);
+    if (session.state !== 'Active') return session;
+    const identity = session.stationIdentity;
+    const waitSeconds = deps.config.REMOTE_SESSION_TIMEOUT;
+    const stopped = await remoteStop({ commands: deps.stationCommands, events: deps.events }, identity, transactionId, {
+      actor: (context.principal as Principal).id,
+      waitForEndMs: waitSeconds * 1000,
+    });
+    if (stopped.status !== 'Accepted')
+      throw new ApiError('STATION_REJECTED', `station ${identity} refused to stop session ${transactionId}`);
+    if (!stopped.ended)
+      throw new ApiError('STATION_TIMEOUT', `station ${identity} accepted but did not end the session within ${waitSeconds} s`);
+    return ChargingSessionType.from(await context.em.fork().findOneOrFail(Transaction, { id: transactionId }, { populate: ['station'] }));
+  }
+}

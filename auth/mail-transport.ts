@@ -1,0 +1,49 @@
+import type { Logger } from '../system/logger.js';
+
+/**
+ * Where mail leaves the system. The mail worker hands each outbox row to one of these; a transport
+ * throws when the mail was not accepted, and the row is retried.
+ *
+ * Shipped: `log` (development and test) and `outbox-only` (production default: the rows stay in
+ * email_outbox for an external relay to send). An SMTP or HTTP-API transport (SES, Postmark, ...)
+ * is a future transport: implement `send` and choose it in system/deps.ts.
+ */
+export interface MailTransport {
+  readonly name: string;
+  send(to: string, subject: string, text: string): Promise<void>;
+}
+
+export interface SentMail {
+  to: string;
+  subject: string;
+  text: string;
+  at: Date;
+}
+
+export interface LogTransport extends MailTransport {
+  /** The mails sent, when created with `record: true` (tests read tokens from here). */
+  readonly sent: SentMail[];
+}
+
+/** Logs each mail (its text, links included) at info level; with `record`, also keeps it in memory. */
+export function logTransport(log: Logger, options: { record?: boolean } = {}): LogTransport {
+  const sent: SentMail[] = [];
+  return {
+    name: 'log',
+    sent,
+    async send(to, subject, text) {
+      log.info({ mail: { to, subject, text } }, `mail to ${to}: ${subject}`);
+      if (options.record) sent.push({ to, subject, text, at: new Date() });
+    },
+  };
+}
+
+/** Sends nothing: the mail worker does not run and the outbox rows wait for an external relay. */
+export function outboxOnlyTransport(): MailTransport {
+  return {
+    name: 'outbox-only',
+    async send() {
+      throw new Error('the outbox-only transport sends nothing: an external relay reads email_outbox');
+    },
+  };
+}
