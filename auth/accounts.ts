@@ -44,6 +44,8 @@ export interface AccountDeps {
   authorization: { invalidateAll(values: string[]): Promise<void> };
   /** Where the links in mails point: `${linkBase}/account/confirm-email?token=...`. */
   linkBase: string;
+  /** Tells the stations holding these credentials in their local lists that they are blocked now. */
+  credentialsBlocked?: (tokenIds: string[]) => Promise<void>;
 }
 
 export interface RegisterInput {
@@ -229,8 +231,8 @@ export class AccountService {
       throw new AccountError('CONFLICT', 'the last administrator cannot delete their account');
     const erased = `deleted-${user.id}@invalid`;
     const sql = em.getConnection();
-    const tags = await sql.execute<{ value: string }[]>(
-      'select value from id_token where owner_id = ? or parent_id in (select id from id_token where owner_id = ?)',
+    const tags = await sql.execute<{ id: string; value: string; owner_id: string | null }[]>(
+      'select id, value, owner_id from id_token where owner_id = ? or parent_id in (select id from id_token where owner_id = ?)',
       [user.id, user.id],
     );
     await em.transactional(async (tx) => {
@@ -240,7 +242,9 @@ export class AccountService {
         { id: user.id },
         { email: erased, name: null, phone: null, passwordHash: `!erased!${randomToken()}`, emailVerifiedAt: null, deletedAt: now },
       );
-      await tx.nativeUpdate(IdToken, { owner: user.id }, { status: 'Blocked', owner: null });
+      // The tags stay linked to the erased account (no personal data left in it) so the stations whose
+      // local lists hold them can be told they are blocked.
+      await tx.nativeUpdate(IdToken, { owner: user.id }, { status: 'Blocked' });
       await this.sessions.revokeAllOf(tx, user.id);
       await tx.nativeUpdate(OneTimeToken, { user: user.id, usedAt: null }, { usedAt: now });
       await tx.nativeDelete(EmailOutbox, { to: user.email, sentAt: null });
@@ -248,6 +252,7 @@ export class AccountService {
     });
     await this.sessions.revokeUser(user.id);
     await this.deps.authorization.invalidateAll(tags.map((t) => t.value));
+    await this.deps.credentialsBlocked?.(tags.filter((t) => t.owner_id === user.id).map((t) => t.id));
     await this.rate.clear('login', user.email);
   }
 

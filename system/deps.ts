@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import { AccountService } from '../auth/accounts.js';
 import { ApiKeyService } from '../auth/api-keys.js';
 import { AuthorizationService } from '../auth/authorization.js';
+import { updateLocalLists } from '../auth/local-lists.js';
 import { AuthDecisionLog } from '../auth/decision-log.js';
 import { IdTokenService } from '../auth/id-tokens.js';
 import { createMachineSecrets, type MachineSecrets } from '../auth/machine-secrets.js';
@@ -120,6 +121,12 @@ export async function createDeps(config: Config, log: Logger): Promise<Deps> {
         log,
         authorization,
         linkBase: `http://${config.PUBLIC_HOST}:${config.API_PORT}`,
+        credentialsBlocked: async (tokenIds) => {
+          for (const id of tokenIds)
+            await updateLocalLists({ orm, stationCommands, log }, id).catch((error: unknown) =>
+              log.warn({ err: error, id }, 'local list update failed'),
+            );
+        },
       }),
       mail: new MailService({ orm, transport, log }),
       stations: new StationService({ orm, secrets, events, log, registration: config.OCPP_REGISTRATION }),

@@ -153,8 +153,9 @@ describe('accounts in the API', () => {
       expect(row).toMatchObject({ email: `deleted-${user.id}@invalid`, name: null, phone: null });
       expect(row?.deleted_at).not.toBeNull();
       expect(row?.password_hash).not.toBe(user.passwordHash);
+      // Blocked, and still linked to the erased account so stations' local lists can be told.
       expect(await sql.execute('select status, owner_id from id_token where id = ?', [tag.id])).toEqual([
-        { status: 'Blocked', owner_id: null },
+        { status: 'Blocked', owner_id: user.id },
       ]);
       expect(await sql.execute('select count(*)::int as n from charging_transaction where id_token_id = ?', [tag.id])).toEqual([{ n: 1 }]);
       expect(await sql.execute('select count(*)::int as n from email_outbox where "to" = ?', [email])).toEqual([{ n: 0 }]);
