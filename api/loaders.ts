@@ -7,6 +7,76 @@ const byId = <T extends { id: string }>(rows: T[], ids: readonly string[]) => {
   return ids.map((id) => map.get(id) ?? null);
 };
 
+export type Row = Record<string, unknown>;
+
+/** A page of one parent's children: the rows of the window and how many there are in all. */
+export interface ChildPage<R = Row> {
+  rows: R[];
+  total: number;
+}
+
+export interface ChildPageKey {
+  parentId: string;
+  offset: number;
+  limit: number;
+  /** Chooses the extra condition of the query; part of the cache key. */
+  filter?: string | number | null;
+}
+
+const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(', ');
+
+/**
+ * Pages of children for many parents (a site's stations, a station's history) in one query per
+ * distinct window: row_number() over each parent, instead of one query per parent row.
+ */
+export function childPages(
+  em: EntityManager,
+  query: { table: string; parent: string; order: string; where?: (filter: ChildPageKey['filter']) => { sql: string; params: unknown[] } },
+) {
+  return new DataLoader<ChildPageKey, ChildPage, string>(
+    async (keys) => {
+      const groups = new Map<string, ChildPageKey[]>();
+      for (const key of keys) {
+        const group = `${key.offset}|${key.limit}|${key.filter ?? ''}`;
+        groups.set(group, [...(groups.get(group) ?? []), key]);
+      }
+      const pages = new Map<string, ChildPage>();
+      for (const group of groups.values()) {
+        const { offset, limit, filter } = group[0] as ChildPageKey;
+        const ids = [...new Set(group.map((k) => k.parentId))];
+        const extra = query.where?.(filter) ?? { sql: 'true', params: [] };
+        const rows = await em.getConnection().execute<Row[]>(
+          `select * from (
+             select t.*, row_number() over (partition by t.${query.parent} order by ${query.order}) as rn__,
+                    count(*) over (partition by t.${query.parent}) as total__
+             from ${query.table} t where t.${query.parent} in (${placeholders(ids.length)}) and ${extra.sql}
+           ) x where rn__ > ? and rn__ <= ? order by rn__`,
+          [...ids, ...extra.params, offset, offset + limit],
+        );
+        for (const id of ids) pages.set(`${id}|${offset}|${limit}|${filter ?? ''}`, { rows: [], total: 0 });
+        for (const row of rows) {
+          const page = pages.get(`${String(row[query.parent])}|${offset}|${limit}|${filter ?? ''}`);
+          if (!page) continue;
+          page.rows.push(row);
+          page.total = Number(row.total__);
+        }
+      }
+      return keys.map((k) => pages.get(`${k.parentId}|${k.offset}|${k.limit}|${k.filter ?? ''}`) ?? { rows: [], total: 0 });
+    },
+    { cacheKeyFn: (k) => `${k.parentId}|${k.offset}|${k.limit}|${k.filter ?? ''}` },
+  );
+}
+
+/** Every row of a table per parent id, in one query. */
+function childRows(em: EntityManager, table: string, parent: string, order: string) {
+  return new DataLoader<string | number, Row[]>(async (ids) => {
+    const rows = await em
+      .getConnection()
+      .execute<Row[]>(`select * from ${table} where ${parent} in (${placeholders(ids.length)}) order by ${order}`, [...ids]);
+    return ids.map((id) => rows.filter((r) => String(r[parent]) === String(id)));
+  });
+}
+
 /** One batch query per field per request, instead of one query per row. */
 export function createLoaders(em: EntityManager) {
   return {
@@ -21,8 +91,45 @@ export function createLoaders(em: EntityManager) {
       return ids.map((id) => rows.filter((r) => r.station.id === id));
     }),
     openSessionsByStation: new DataLoader<string, Transaction[]>(async (ids) => {
-      const rows = await em.find(Transaction, { station: { $in: [...ids] }, state: 'Active' });
+      const rows = await em.find(
+        Transaction,
+        { station: { $in: [...ids] }, state: 'Active' },
+        { orderBy: { connectorId: 'asc' }, populate: ['station', 'idToken'] },
+      );
       return ids.map((id) => rows.filter((r) => r.station.id === id));
+    }),
+    /** Stations of a site, by identity; filter 'accepted' keeps those drivers may see. */
+    stationsBySite: childPages(em, {
+      table: 'station',
+      parent: 'site_id',
+      order: 't.identity, t.id',
+      where: (filter) => ({
+        sql: filter === 'accepted' ? `t.retired_at is null and t.registration_status = 'Accepted'` : 't.retired_at is null',
+        params: [],
+      }),
+    }),
+    configurationByStation: childRows(em, 'configuration_key', 'station_id', 'key'),
+    bootsByStation: childPages(em, { table: 'boot_event', parent: 'station_id', order: 't.received_at desc, t.id desc' }),
+    /** Status history, newest first; filter = a connectorId, or none for all connectors. */
+    statusesByStation: childPages(em, {
+      table: 'status_event',
+      parent: 'station_id',
+      order: 't.received_at desc, t.id desc',
+      where: (filter) => (typeof filter === 'number' ? { sql: 't.connector_id = ?', params: [filter] } : { sql: 'true', params: [] }),
+    }),
+    anomaliesByStation: childPages(em, { table: 'anomaly', parent: 'station_id', order: 't.received_at desc, t.id desc' }),
+    anomaliesByTransaction: childRows(em, 'anomaly', 'transaction_id', 'received_at, id'),
+    /** Who an audit line's actor is: a user's email or an API key's name. */
+    actorName: new DataLoader<string, string | null>(async (actors) => {
+      const ids = actors.filter((a) => /^[0-9a-f-]{36}$/i.test(a));
+      if (ids.length === 0) return actors.map(() => null);
+      const rows = await em.getConnection().execute<{ id: string; name: string }[]>(
+        `select id, email as name from app_user where id in (${placeholders(ids.length)})
+         union all select id, 'API key ' || name as name from api_key where id in (${placeholders(ids.length)})`,
+        [...ids, ...ids],
+      );
+      const names = new Map(rows.map((r) => [String(r.id), r.name]));
+      return actors.map((a) => names.get(a) ?? null);
     }),
   };
 }

@@ -9,6 +9,7 @@ import { type ApiContext, type ApiDeps, authenticate, createContext } from './co
 import { ApiError, formatError } from './errors.js';
 import { ideHtml } from './ide.js';
 import { queryLimits } from './limits.js';
+import { LiveAccess } from './live-access.js';
 import { bridgeEvents, createApiPubSub } from './pubsub.js';
 import { buildApiSchema } from './schema.js';
 
@@ -27,6 +28,7 @@ export async function startApi(deps: ApiDeps, options: { port?: number } = {}): 
   const pubSub = createApiPubSub();
   const schema = await buildApiSchema({ emit: development, pubSub });
   const stopBridge = await bridgeEvents(deps.events, pubSub);
+  const live = new LiveAccess(deps.orm);
   const limits = queryLimits({ maxDepth: 10, maxCost: 20_000 });
   const apollo = new ApolloServer<ApiContext>({
     schema,
@@ -73,7 +75,7 @@ export async function startApi(deps: ApiDeps, options: { port?: number } = {}): 
       }
       const result = await apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-        context: async () => createContext(deps, principal, clientIp(req)),
+        context: async () => createContext(deps, principal, clientIp(req), live),
       });
       for (const [key, value] of result.headers) res.setHeader(key, value);
       res.statusCode = result.status ?? 200;
@@ -100,7 +102,12 @@ export async function startApi(deps: ApiDeps, options: { port?: number } = {}): 
         }
       },
       context: async (ctx) =>
-        createContext(deps, ((ctx.extra as { principal?: ApiContext['principal'] }).principal ?? null) as ApiContext['principal'], 'ws'),
+        createContext(
+          deps,
+          ((ctx.extra as { principal?: ApiContext['principal'] }).principal ?? null) as ApiContext['principal'],
+          'ws',
+          live,
+        ),
     },
     wss,
   );

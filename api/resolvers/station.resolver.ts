@@ -7,7 +7,7 @@ import { CreateStationInput, StationFilter, StationOrder } from '../inputs/stati
 import { ConnectionType, PageArgs, pageWindow, toConnection } from '../pagination.js';
 import { ConnectorType, StationType } from '../types/station.type.js';
 
-const StationConnection = ConnectionType('Station', StationType);
+export const StationConnection = ConnectionType('Station', StationType);
 
 @ObjectType({ description: 'A created station and, once, its OCPP password' })
 export class CreatedStation {

@@ -1,0 +1,52 @@
+import { Arg, Args, Authorized, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import { organisationScope, type Principal } from '../../auth/principal.js';
+import type { ApiContext } from '../context.js';
+import { ConnectionType, PageArgs, pageWindow, toConnection } from '../pagination.js';
+import { CommandLogEntryType } from '../types/command.type.js';
+import { visibleStation } from './station.resolver.js';
+
+const CommandLogConnection = ConnectionType('CommandLogEntry', CommandLogEntryType);
+
+/** The audit of commands sent to stations, newest first. */
+@Resolver(() => CommandLogEntryType)
+export class CommandLogResolver {
+  @Authorized('ADMIN', 'OPERATOR', 'scope:audit:read')
+  @Query(() => CommandLogConnection, {
+    description: "Commands sent to the organisation's stations (one station's when given), newest first",
+  })
+  async commandLog(
+    @Ctx() context: ApiContext,
+    @Args(() => PageArgs) page: PageArgs,
+    @Arg('stationIdentity', () => String, { nullable: true }) stationIdentity?: string,
+  ) {
+    const window = pageWindow(page);
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const organisation = organisationScope(context.principal as Principal);
+    if (organisation !== undefined) {
+      where.push('s.organisation_id = ?');
+      params.push(organisation);
+    }
+    if (stationIdentity) {
+      const station = await visibleStation(context, { identity: stationIdentity });
+      where.push('c.station_id = ?');
+      params.push(station.id);
+    }
+    const clause = where.length ? where.join(' and ') : 'true';
+    const from = 'command_log c join station s on s.id = c.station_id';
+    const sql = context.em.getConnection();
+    const [rows, counted] = await Promise.all([
+      sql.execute<Record<string, unknown>[]>(
+        `select c.*, s.identity from ${from} where ${clause} order by c.requested_at desc, c.id desc limit ? offset ?`,
+        [...params, window.limit, window.offset],
+      ),
+      sql.execute<{ n: string }[]>(`select count(*) as n from ${from} where ${clause}`, params),
+    ]);
+    return toConnection(rows.map(CommandLogEntryType.fromRow), Number(counted[0]?.n ?? 0), window);
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: "The actor's email (a user) or name (an API key)" })
+  async actorName(@Root() entry: CommandLogEntryType, @Ctx() context: ApiContext): Promise<string | null> {
+    return context.loaders.actorName.load(entry.actor);
+  }
+}

@@ -1,0 +1,119 @@
+import { Arg, Authorized, Int, Resolver, Root, Subscription } from 'type-graphql';
+import type { EventMap, Topic } from '../../events/topics.js';
+import type { ApiContext } from '../context.js';
+import {
+  CommandOutcome,
+  ConnectorStatusChange,
+  SessionEnd,
+  SessionStart,
+  SessionUpdate,
+  StationOnlineChange,
+  StationStatusChange,
+} from '../types/live.type.js';
+
+interface Filtered<T extends Topic> {
+  payload: EventMap[T];
+  args: { stationIdentity?: string | null; transactionId?: number | null; connectorId?: number | null };
+  context: ApiContext;
+}
+
+// The arguments narrow what a subscriber asked for; LiveAccess decides what it may see.
+const wanted = ({ payload, args }: Filtered<Topic>) =>
+  (!args.stationIdentity || payload.identity === args.stationIdentity) &&
+  (args.transactionId === undefined ||
+    args.transactionId === null ||
+    ('transactionId' in payload && payload.transactionId === args.transactionId)) &&
+  (args.connectorId === undefined || args.connectorId === null || ('connectorId' in payload && payload.connectorId === args.connectorId));
+
+const stationEvent = (data: Filtered<Topic>) =>
+  wanted(data) && data.context.live.seesStation(data.context.principal, data.payload.stationId);
+
+const sessionEvent = (data: Filtered<'session.started' | 'session.updated' | 'session.ended'>) =>
+  wanted(data) && data.context.live.seesSession(data.context.principal, data.payload.stationId, data.payload.transactionId);
+
+/** Live monitoring over graphql-ws, fed by the event bus (whichever process the station is connected to). */
+@Resolver()
+export class LiveResolver {
+  @Authorized('ADMIN', 'OPERATOR', 'DRIVER', 'scope:stations:read')
+  @Subscription(() => StationStatusChange, {
+    topics: 'station.status',
+    filter: stationEvent,
+    description: 'Status of a station (connector 0)',
+  })
+  stationStatusChanged(@Root() event: EventMap['station.status'], @Arg('stationIdentity', () => String) _stationIdentity: string) {
+    return StationStatusChange.from(event);
+  }
+
+  @Authorized('ADMIN', 'OPERATOR', 'DRIVER', 'scope:stations:read')
+  @Subscription(() => ConnectorStatusChange, {
+    topics: 'connector.status',
+    filter: stationEvent,
+    description: "Status of a station's connectors",
+  })
+  connectorStatusChanged(
+    @Root() event: EventMap['connector.status'],
+    @Arg('stationIdentity', () => String) _stationIdentity: string,
+    @Arg('connectorId', () => Int, { nullable: true }) _connectorId?: number,
+  ) {
+    return ConnectorStatusChange.from(event);
+  }
+
+  @Authorized('ADMIN', 'OPERATOR', 'DRIVER', 'scope:stations:read')
+  @Subscription(() => StationOnlineChange, {
+    topics: 'station.online',
+    filter: stationEvent,
+    description: 'Stations connecting and going away',
+  })
+  stationOnlineChanged(
+    @Root() event: EventMap['station.online'],
+    @Arg('stationIdentity', () => String, { nullable: true }) _stationIdentity?: string,
+  ) {
+    return StationOnlineChange.from(event);
+  }
+
+  @Authorized('ADMIN', 'OPERATOR', 'DRIVER', 'scope:sessions:read')
+  @Subscription(() => SessionStart, { topics: 'session.started', filter: sessionEvent, description: 'Sessions beginning' })
+  sessionStarted(
+    @Root() event: EventMap['session.started'],
+    @Arg('stationIdentity', () => String, { nullable: true }) _stationIdentity?: string,
+  ) {
+    return SessionStart.from(event);
+  }
+
+  @Authorized('ADMIN', 'OPERATOR', 'DRIVER', 'scope:sessions:read')
+  @Subscription(() => SessionUpdate, {
+    topics: 'session.updated',
+    filter: sessionEvent,
+    description: 'Live energy and power of open sessions',
+  })
+  sessionUpdated(
+    @Root() event: EventMap['session.updated'],
+    @Arg('transactionId', () => Int, { nullable: true }) _transactionId?: number,
+    @Arg('stationIdentity', () => String, { nullable: true }) _stationIdentity?: string,
+  ) {
+    return SessionUpdate.from(event);
+  }
+
+  @Authorized('ADMIN', 'OPERATOR', 'DRIVER', 'scope:sessions:read')
+  @Subscription(() => SessionEnd, { topics: 'session.ended', filter: sessionEvent, description: 'Sessions ending' })
+  sessionEnded(
+    @Root() event: EventMap['session.ended'],
+    @Arg('transactionId', () => Int, { nullable: true }) _transactionId?: number,
+    @Arg('stationIdentity', () => String, { nullable: true }) _stationIdentity?: string,
+  ) {
+    return SessionEnd.from(event);
+  }
+
+  @Authorized('ADMIN', 'OPERATOR', 'scope:commands:write', 'scope:audit:read')
+  @Subscription(() => CommandOutcome, {
+    topics: 'command.result',
+    filter: stationEvent,
+    description: 'Commands sent to stations and their outcome',
+  })
+  commandResult(
+    @Root() event: EventMap['command.result'],
+    @Arg('stationIdentity', () => String, { nullable: true }) _stationIdentity?: string,
+  ) {
+    return CommandOutcome.from(event);
+  }
+}

@@ -1,0 +1,118 @@
+import { Arg, Authorized, Ctx, Int, Mutation, Resolver } from 'type-graphql';
+import { remoteStart } from '../../commands/remote-start.js';
+import { remoteStop } from '../../commands/remote-stop.js';
+import type { ApiContext } from '../context.js';
+import { ApiError, badInput, notFound } from '../errors.js';
+import { AvailabilityTypeValue, ResetTypeValue, TriggerableMessage } from '../inputs/command.input.js';
+import { checkCommand, commandTarget, commanding, sendAs } from '../remote.js';
+import { CommandResultType, RemoteStartResultType, RemoteStopResultType } from '../types/command.type.js';
+import { visibleSession } from './session.resolver.js';
+
+const waitMs = (context: ApiContext) => context.deps.config.OCPP_CALL_TIMEOUT * 1000;
+
+/** Remote operations on a station, answered with the station's answer; audited with the caller as actor. */
+@Resolver()
+export class RemoteResolver {
+  @Authorized('ADMIN', 'OPERATOR', 'scope:commands:write')
+  @Mutation(() => RemoteStartResultType, { description: 'Starts a session for an idTag and waits for the station to start it' })
+  async remoteStart(
+    @Ctx() context: ApiContext,
+    @Arg('stationIdentity', () => String) stationIdentity: string,
+    @Arg('idTag', () => String) idTag: string,
+    @Arg('connectorId', () => Int, { nullable: true }) connectorId?: number,
+  ): Promise<RemoteStartResultType> {
+    const { options } = await commandTarget(context, stationIdentity);
+    const request = { idTag, ...(connectorId === undefined || connectorId === null ? {} : { connectorId }) };
+    checkCommand('RemoteStartTransaction', request);
+    if (request.connectorId === 0) throw badInput('connectorId: a session starts on a connector (1 or more)', 'connectorId');
+    const deps = { commands: context.deps.stationCommands, events: context.deps.events };
+    const result = await commanding(stationIdentity, 'RemoteStartTransaction', () =>
+      remoteStart(deps, stationIdentity, request, { ...options, waitForSessionMs: waitMs(context) }),
+    );
+    const session = result.transactionId === null ? null : await visibleSession(context, result.transactionId);
+    return Object.assign(new RemoteStartResultType(), { ...result, session });
+  }
+
+  @Authorized('ADMIN', 'OPERATOR', 'scope:commands:write')
+  @Mutation(() => RemoteStopResultType, { description: 'Stops a session and waits for the station to end it' })
+  async remoteStop(
+    @Ctx() context: ApiContext,
+    @Arg('stationIdentity', () => String) stationIdentity: string,
+    @Arg('transactionId', () => Int) transactionId: number,
+  ): Promise<RemoteStopResultType> {
+    const { station, options } = await commandTarget(context, stationIdentity);
+    const open = await visibleSession(context, transactionId).catch(() => null);
+    if (!open || open.stationId !== station.id) throw notFound(`session ${transactionId} at station ${stationIdentity}`);
+    if (open.state !== 'Active') throw new ApiError('CONFLICT', `session ${transactionId} has ended already`);
+    const deps = { commands: context.deps.stationCommands, events: context.deps.events };
+    const result = await commanding(stationIdentity, 'RemoteStopTransaction', () =>
+      remoteStop(deps, stationIdentity, transactionId, { ...options, waitForEndMs: waitMs(context) }),
+    );
+    context.em.clear();
+    return Object.assign(new RemoteStopResultType(), { ...result, session: await visibleSession(context, transactionId) });
+  }
+
+  @Authorized('ADMIN', 'OPERATOR', 'scope:commands:write')
+  @Mutation(() => CommandResultType, { description: 'Reset: SOFT stops sessions and restarts the software, HARD reboots' })
+  async resetStation(
+    @Ctx() context: ApiContext,
+    @Arg('stationIdentity', () => String) stationIdentity: string,
+    @Arg('type', () => ResetTypeValue) type: ResetTypeValue,
+  ): Promise<CommandResultType> {
+    return CommandResultType.of('Reset', await sendAs(context, stationIdentity, 'Reset', { type }));
+  }
+
+  @Authorized('ADMIN', 'OPERATOR', 'scope:commands:write')
+  @Mutation(() => CommandResultType, { description: 'Releases the cable of a connector' })
+  async unlockConnector(
+    @Ctx() context: ApiContext,
+    @Arg('stationIdentity', () => String) stationIdentity: string,
+    @Arg('connectorId', () => Int) connectorId: number,
+  ): Promise<CommandResultType> {
+    return CommandResultType.of('UnlockConnector', await sendAs(context, stationIdentity, 'UnlockConnector', { connectorId }));
+  }
+
+  @Authorized('ADMIN', 'OPERATOR', 'scope:commands:write')
+  @Mutation(() => CommandResultType, { description: 'Makes a connector (0: the whole station) operative or inoperative' })
+  async changeAvailability(
+    @Ctx() context: ApiContext,
+    @Arg('stationIdentity', () => String) stationIdentity: string,
+    @Arg('connectorId', () => Int) connectorId: number,
+    @Arg('type', () => AvailabilityTypeValue) type: AvailabilityTypeValue,
+  ): Promise<CommandResultType> {
+    return CommandResultType.of('ChangeAvailability', await sendAs(context, stationIdentity, 'ChangeAvailability', { connectorId, type }));
+  }
+
+  @Authorized('ADMIN', 'OPERATOR', 'scope:commands:write')
+  @Mutation(() => CommandResultType, { description: "Clears the station's authorization cache" })
+  async clearCache(@Ctx() context: ApiContext, @Arg('stationIdentity', () => String) stationIdentity: string): Promise<CommandResultType> {
+    return CommandResultType.of('ClearCache', await sendAs(context, stationIdentity, 'ClearCache', {}));
+  }
+
+  @Authorized('ADMIN', 'OPERATOR', 'scope:commands:write')
+  @Mutation(() => CommandResultType, {
+    description: 'Asks the station to send a message now (a BootNotification, a StatusNotification, ...)',
+  })
+  async triggerMessage(
+    @Ctx() context: ApiContext,
+    @Arg('stationIdentity', () => String) stationIdentity: string,
+    @Arg('requestedMessage', () => TriggerableMessage) requestedMessage: TriggerableMessage,
+    @Arg('connectorId', () => Int, { nullable: true }) connectorId?: number,
+  ): Promise<CommandResultType> {
+    const request = { requestedMessage, ...(connectorId === undefined || connectorId === null ? {} : { connectorId }) };
+    return CommandResultType.of('TriggerMessage', await sendAs(context, stationIdentity, 'TriggerMessage', request));
+  }
+
+  @Authorized('ADMIN', 'OPERATOR', 'scope:commands:write')
+  @Mutation(() => CommandResultType, { description: 'A vendor-specific message' })
+  async dataTransfer(
+    @Ctx() context: ApiContext,
+    @Arg('stationIdentity', () => String) stationIdentity: string,
+    @Arg('vendorId', () => String) vendorId: string,
+    @Arg('messageId', () => String, { nullable: true }) messageId?: string,
+    @Arg('data', () => String, { nullable: true }) data?: string,
+  ): Promise<CommandResultType> {
+    const request = { vendorId, ...(messageId ? { messageId } : {}), ...(data !== undefined && data !== null ? { data } : {}) };
+    return CommandResultType.of('DataTransfer', await sendAs(context, stationIdentity, 'DataTransfer', request));
+  }
+}

@@ -1,0 +1,140 @@
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import { organisationScope, type Principal } from '../../auth/principal.js';
+import { Transaction } from '../../schema/entities/index.js';
+import { meterSeries } from '../../warehouse/meter-series.js';
+import type { ApiContext } from '../context.js';
+import { badInput, notFound } from '../errors.js';
+import { SessionFilter, SessionOrder } from '../inputs/session.input.js';
+import { ConnectionType, PageArgs, pageWindow, toConnection } from '../pagination.js';
+import { AnomalyType, MeterValuePointType, MoneyType } from '../types/session-detail.type.js';
+import { ChargingSessionType } from '../types/session.type.js';
+import { StationType } from '../types/station.type.js';
+
+const SessionConnection = ConnectionType('ChargingSession', ChargingSessionType);
+const day = 86_400_000;
+
+/**
+ * The sessions a principal may see (t: charging_transaction, s: its station): all for admins, those at
+ * the organisation's stations for operators and partners, those with credentials they own for drivers.
+ */
+export function sessionScope(principal: Principal): { sql: string; params: unknown[] } {
+  if (principal.role === 'DRIVER')
+    return { sql: 't.id_token_id in (select k.id from id_token k where k.owner_id = ?)', params: [principal.id] };
+  const organisation = organisationScope(principal);
+  if (organisation === undefined) return { sql: 'true', params: [] };
+  return { sql: 's.organisation_id = ?', params: [organisation] };
+}
+
+/** One session the principal may see, by its transactionId, or not found. */
+export async function visibleSession(context: ApiContext, transactionId: number): Promise<ChargingSessionType> {
+  const scope = sessionScope(context.principal as Principal);
+  const rows = await context.em
+    .getConnection()
+    .execute<{ id: number }[]>(
+      `select t.id from charging_transaction t join station s on s.id = t.station_id where t.id = ? and ${scope.sql}`,
+      [transactionId, ...scope.params],
+    );
+  const session = rows[0] ? await context.em.findOne(Transaction, { id: transactionId }, { populate: ['station'] }) : null;
+  if (!session) throw notFound(`session ${transactionId}`);
+  return ChargingSessionType.from(session);
+}
+
+const orderColumns = { startedAt: 't.started_at', stoppedAt: 't.stopped_at', energyWh: 't.energy_wh', transactionId: 't.id' };
+
+@Resolver(() => ChargingSessionType)
+export class SessionResolver {
+  @Authorized('ADMIN', 'OPERATOR', 'DRIVER', 'scope:sessions:read')
+  @Query(() => SessionConnection, { description: 'Charging sessions, newest first unless ordered otherwise' })
+  async sessions(
+    @Ctx() context: ApiContext,
+    @Args(() => PageArgs) page: PageArgs,
+    @Arg('filter', () => SessionFilter, { nullable: true }) filter?: SessionFilter,
+    @Arg('orderBy', () => SessionOrder, { nullable: true }) orderBy?: SessionOrder,
+  ) {
+    const window = pageWindow(page);
+    const scope = sessionScope(context.principal as Principal);
+    const where = [scope.sql];
+    const params = [...scope.params];
+    const add = (sql: string, ...values: unknown[]) => {
+      where.push(sql);
+      params.push(...values);
+    };
+    if (filter?.stationIdentity) add('s.identity = ?', filter.stationIdentity);
+    if (filter?.siteId) add('s.site_id = ?', filter.siteId);
+    if (filter?.driverId) add('t.id_token_id in (select k.id from id_token k where k.owner_id = ?)', filter.driverId);
+    if (filter?.idTag) add('t.id_tag = ?', filter.idTag);
+    if (filter?.from) add('t.started_at >= ?', filter.from.toISOString());
+    if (filter?.to) add('t.started_at < ?', filter.to.toISOString());
+    if (filter?.state) add('t.state = ?', filter.state);
+    const column = orderColumns[orderBy?.field ?? 'startedAt'];
+    const direction = (orderBy?.direction ?? 'desc') === 'asc' ? 'asc' : 'desc';
+    const sql = context.em.getConnection();
+    const from = 'charging_transaction t join station s on s.id = t.station_id';
+    const clause = where.join(' and ');
+    const [rows, counted] = await Promise.all([
+      sql.execute<{ id: number }[]>(
+        `select t.id from ${from} where ${clause} order by ${column} ${direction} nulls last, t.id ${direction} limit ? offset ?`,
+        [...params, window.limit, window.offset],
+      ),
+      sql.execute<{ n: string }[]>(`select count(*) as n from ${from} where ${clause}`, params),
+    ]);
+    const found = await context.em.find(Transaction, { id: { $in: rows.map((r) => r.id) } }, { populate: ['station'] });
+    const byId = new Map(found.map((t) => [t.id, t]));
+    const ordered = rows.map((r) => byId.get(r.id)).filter((t): t is Transaction => Boolean(t));
+    return toConnection(ordered.map(ChargingSessionType.from), Number(counted[0]?.n ?? 0), window);
+  }
+
+  @Authorized('ADMIN', 'OPERATOR', 'DRIVER', 'scope:sessions:read')
+  @Query(() => ChargingSessionType, { description: 'One session by its id (the OCPP transactionId)' })
+  async session(@Ctx() context: ApiContext, @Arg('id', () => ID) id: string): Promise<ChargingSessionType> {
+    const transactionId = Number(id);
+    if (!Number.isInteger(transactionId)) throw notFound(`session ${id}`);
+    return visibleSession(context, transactionId);
+  }
+
+  @FieldResolver(() => StationType)
+  async station(@Root() session: ChargingSessionType, @Ctx() context: ApiContext): Promise<StationType> {
+    const station = await context.loaders.station.load(session.stationId);
+    if (!station) throw notFound(`station ${session.stationIdentity}`);
+    return StationType.from(station);
+  }
+
+  @Authorized('ADMIN', 'OPERATOR', 'scope:sessions:read')
+  @FieldResolver(() => [AnomalyType], { description: 'What was odd about this session, oldest first' })
+  async anomalies(@Root() session: ChargingSessionType, @Ctx() context: ApiContext): Promise<AnomalyType[]> {
+    return (await context.loaders.anomaliesByTransaction.load(session.transactionId)).map(AnomalyType.fromRow);
+  }
+
+  @FieldResolver(() => MoneyType, { nullable: true, description: 'What the session costs; null until billing is in place' })
+  cost(): MoneyType | null {
+    return null;
+  }
+
+  @FieldResolver(() => [MeterValuePointType], { description: 'A measurand of this session over time, from the warehouse' })
+  async meterValues(
+    @Root() session: ChargingSessionType,
+    @Ctx() context: ApiContext,
+    @Arg('measurand', () => String, { defaultValue: 'Energy.Active.Import.Register' }) measurand: string,
+    @Arg('resolutionSeconds', () => Int, { defaultValue: 60 }) resolutionSeconds: number,
+    @Arg('phase', () => String, { defaultValue: '', description: "'' for the total (default), or L1, L2, L3, L1-N, ..." }) phase: string,
+  ): Promise<MeterValuePointType[]> {
+    if (!/^[A-Za-z.]{1,64}$/.test(measurand))
+      throw badInput('measurand: expected an OCPP measurand such as Power.Active.Import', 'measurand');
+    if (!Number.isInteger(resolutionSeconds) || resolutionSeconds < 1 || resolutionSeconds > 86_400) {
+      throw badInput('resolutionSeconds: expected 1 to 86400', 'resolutionSeconds');
+    }
+    if (phase.length > 8) throw badInput('phase: expected L1, L2, L3, N, L1-N, ... or empty', 'phase');
+    // A day on either side: station clocks drift, and the sample timestamps are the station's.
+    const points = await meterSeries(context.deps.warehouse, {
+      station: session.stationIdentity,
+      connectorId: session.connectorId,
+      transactionId: session.transactionId,
+      measurand,
+      resolutionSeconds,
+      phase,
+      from: new Date(session.startedAt.getTime() - day),
+      to: new Date((session.stoppedAt ?? new Date()).getTime() + day),
+    });
+    return points.map((p) => Object.assign(new MeterValuePointType(), p));
+  }
+}

@@ -1,0 +1,121 @@
+import { Field, Float, Int, ObjectType } from 'type-graphql';
+import type { EventMap, Topic } from '../../events/topics.js';
+import { JSONScalar } from './json.scalar.js';
+
+// What subscribers receive: the bus events as they were announced, named by station identity, without internal ids.
+
+/** An event's fields for a subscriber: `identity` as `stationIdentity`, `at` as a Date, `stationId` left out. */
+function fields<E extends EventMap[Topic]>(event: E) {
+  const { identity, stationId: _, at, ...rest } = event;
+  return { ...rest, stationIdentity: identity, at: new Date(at) };
+}
+
+@ObjectType()
+abstract class StationEvent {
+  @Field(() => String)
+  stationIdentity!: string;
+
+  @Field(() => Date)
+  at!: Date;
+}
+
+@ObjectType()
+abstract class SessionEvent extends StationEvent {
+  @Field(() => Int)
+  transactionId!: number;
+
+  @Field(() => Int)
+  connectorId!: number;
+}
+
+@ObjectType('StationStatusChange', { description: 'The station (connector 0) reported a status' })
+export class StationStatusChange extends StationEvent {
+  @Field(() => String)
+  status!: string;
+
+  @Field(() => String)
+  errorCode!: string;
+
+  static from(e: EventMap['station.status']) {
+    return Object.assign(new StationStatusChange(), fields(e));
+  }
+}
+
+@ObjectType('ConnectorStatusChange', { description: 'A connector (0 is the station) reported a status' })
+export class ConnectorStatusChange extends StationStatusChange {
+  @Field(() => Int)
+  connectorId!: number;
+
+  @Field(() => String, { nullable: true })
+  info!: string | null;
+
+  @Field(() => String, { nullable: true })
+  vendorErrorCode!: string | null;
+
+  static override from(e: EventMap['connector.status']) {
+    return Object.assign(new ConnectorStatusChange(), fields(e));
+  }
+}
+
+@ObjectType('StationOnlineChange', { description: 'A station connected or went away' })
+export class StationOnlineChange extends StationEvent {
+  @Field(() => Boolean)
+  online!: boolean;
+
+  static from(e: EventMap['station.online']) {
+    return Object.assign(new StationOnlineChange(), fields(e));
+  }
+}
+
+@ObjectType('SessionStart', { description: 'A session began' })
+export class SessionStart extends SessionEvent {
+  static from(e: EventMap['session.started']) {
+    const { idTag: _, ...event } = fields(e);
+    return Object.assign(new SessionStart(), event);
+  }
+}
+
+@ObjectType('SessionUpdate', { description: 'Live energy and power of an open session, from its MeterValues' })
+export class SessionUpdate extends SessionEvent {
+  @Field(() => Float, { nullable: true, description: 'Energy so far, in Wh' })
+  energyWh!: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'Power now, in W' })
+  powerW!: number | null;
+
+  static from(e: EventMap['session.updated']) {
+    return Object.assign(new SessionUpdate(), fields(e));
+  }
+}
+
+@ObjectType('SessionEnd', { description: 'A session ended' })
+export class SessionEnd extends SessionEvent {
+  @Field(() => Float, { nullable: true, description: 'Energy delivered, in Wh (null when the readings are not sane)' })
+  energyWh!: number | null;
+
+  @Field(() => String, { nullable: true, description: 'The OCPP stop reason' })
+  reason!: string | null;
+
+  static from(e: EventMap['session.ended']) {
+    return Object.assign(new SessionEnd(), fields(e));
+  }
+}
+
+@ObjectType('CommandOutcome', { description: 'A command sent to a station, and how it went' })
+export class CommandOutcome extends StationEvent {
+  @Field(() => String, { description: 'The OCPP action, e.g. RemoteStopTransaction' })
+  action!: string;
+
+  @Field(() => String, { description: 'ok, or error' })
+  status!: string;
+
+  @Field(() => JSONScalar, { nullable: true, description: "The station's answer" })
+  response!: unknown;
+
+  @Field(() => String, { nullable: true })
+  error!: string | null;
+
+  static from(e: EventMap['command.result']) {
+    return Object.assign(new CommandOutcome(), fields(e));
+  }
+}
