@@ -19,6 +19,12 @@ export class UnknownStationError extends Error {
   readonly code = 'NOT_FOUND';
 }
 
+/** The request as the audit keeps it: the station's password (AuthorizationKey) is never kept in the clear. */
+function audited(action: V16CsmsAction, payload: unknown): unknown {
+  const change = payload as { key?: unknown };
+  return action === 'ChangeConfiguration' && change.key === 'AuthorizationKey' ? { ...change, value: '(set)' } : payload;
+}
+
 /** Why a command failed, in one word for the audit and the API. */
 export function failureKind(error: unknown): string {
   if (error instanceof StationOfflineError) return 'offline';
@@ -60,7 +66,7 @@ export class StationCommands {
           [
             station.id,
             action,
-            JSON.stringify(payload),
+            JSON.stringify(audited(action, payload)),
             response === null ? null : JSON.stringify(response),
             outcome,
             message,

@@ -1,0 +1,260 @@
+import { afterAll, beforeAll, describe } from 'vitest';
+import { issueOneTimeToken, type TokenPurpose } from '../auth/one-time-tokens.js';
+import { Reservation, Station, User } from '../schema/entities/index.js';
+import {
+  aCard,
+  aFreshCaller,
+  aPerson,
+  aPermissionWorld,
+  everyone,
+  type OperationRow,
+  itAnswersAsTheMatrixSays,
+  type PermissionWorld,
+  type PrincipalName,
+  schemaOperations,
+  people,
+  staff,
+  staffAndPartners,
+  unique,
+} from '../test/permissions.js';
+import { startTestSystem, type TestSystem } from '../test/system.js';
+
+// Every mutation of the schema against every principal: see test/permissions.ts for who they are.
+// Mutations that change what they target get a throw-away target per attempt; station commands go to
+// station A, which is not connected, so an allowed caller hears STATION_OFFLINE.
+
+const mutationNames = await schemaOperations('Mutation');
+
+const drivers: PrincipalName[] = ['driver', 'otherDriver'];
+const hexTag = () => `${unique()}`.toUpperCase();
+
+function mutationRows(w: PermissionWorld, reservationId: number): Record<string, OperationRow> {
+  const { deps } = w.system;
+  const aStationOfA = async (registrationStatus: 'Accepted' | 'Pending' = 'Accepted') =>
+    (await deps.stations.create({ identity: `PERM-T-${unique()}`, siteId: w.siteA, registrationStatus })).station.identity;
+  const aMailedToken = async (purpose: TokenPurpose) => {
+    const person = await aPerson(w.system, 'DRIVER', null, w.passwordHash);
+    const em = deps.orm.em.fork();
+    const token = issueOneTimeToken(em, em.getReference(User, person.id), purpose, 3_600_000);
+    await em.flush();
+    return token;
+  };
+  const aRefreshToken = async () => {
+    const person = await aPerson(w.system, 'DRIVER', null, w.passwordHash);
+    const em = deps.orm.em.fork();
+    const tokens = await deps.accounts.sessions.issue(em, await em.findOneOrFail(User, { id: person.id }));
+    await em.flush();
+    return tokens.refreshToken;
+  };
+  /** A command to station A (plus these variables as `$name`s). */
+  const command = (document: string, extra: Record<string, unknown> = {}): OperationRow => ({
+    document,
+    variables: () => ({ station: w.stationA.identity, ...extra }),
+    expect: staffAndPartners('STATION_OFFLINE'),
+  });
+  /** A change to a station of organisation A made for this attempt alone. */
+  const stationChange = (document: string, registrationStatus: 'Accepted' | 'Pending' = 'Accepted'): OperationRow => ({
+    document,
+    variables: async () => ({ identity: await aStationOfA(registrationStatus) }),
+    expect: staffAndPartners('ok'),
+  });
+  const profile = {
+    chargingProfileId: 1,
+    stackLevel: 0,
+    chargingProfilePurpose: 'TxDefaultProfile',
+    chargingProfileKind: 'Absolute',
+    chargingSchedule: { chargingRateUnit: 'A', chargingSchedulePeriod: [{ startPeriod: 0, limit: 16 }] },
+  };
+
+  return {
+    // Signing up and in: anyone, signed in or not.
+    register: {
+      document: 'mutation($input: RegisterInput!) { register(input: $input) }',
+      variables: () => ({ input: { email: `new-${unique()}@example.com`, password: 'Another-long-passphrase-7' } }),
+      expect: everyone('ok'),
+    },
+    confirmEmail: {
+      document: 'mutation($token: String!) { confirmEmail(token: $token) }',
+      variables: async () => ({ token: await aMailedToken('confirm-email') }),
+      expect: everyone('ok'),
+    },
+    login: {
+      document: 'mutation($email: String!, $password: String!) { login(email: $email, password: $password) { expiresIn } }',
+      variables: () => ({ email: w.people.driver.email, password: w.password }),
+      expect: everyone('ok'),
+    },
+    refreshToken: {
+      document: 'mutation($token: String!) { refreshToken(refreshToken: $token) { expiresIn } }',
+      variables: async () => ({ token: await aRefreshToken() }),
+      expect: everyone('ok'),
+    },
+    requestPasswordReset: {
+      document: 'mutation($email: String!) { requestPasswordReset(email: $email) }',
+      variables: () => ({ email: w.people.driver.email }),
+      expect: everyone('ok'),
+    },
+    resetPassword: {
+      document: 'mutation($token: String!) { resetPassword(token: $token, password: "A-brand-new-passphrase-9") }',
+      variables: async () => ({ token: await aMailedToken('reset-password') }),
+      expect: everyone('ok'),
+    },
+
+    // One's own account: people only. Logging out and closing the account end the caller, so a fresh one acts.
+    logout: { document: 'mutation { logout }', caller: (who) => aFreshCaller(w, who), expect: people('ok') },
+    deleteAccount: {
+      document: 'mutation($password: String!) { deleteAccount(password: $password) }',
+      variables: () => ({ password: w.password }),
+      caller: (who) => aFreshCaller(w, who),
+      expect: people('ok'),
+    },
+    updateMe: { document: 'mutation { updateMe(input: { name: "Matrix" }) { id } }', expect: people('ok') },
+
+    // Organisations, sites, staff and keys.
+    createOrganisation: {
+      document: 'mutation($input: CreateOrganisationInput!) { createOrganisation(input: $input) { id } }',
+      variables: () => ({ input: { name: `Matrix ${unique()}` } }),
+      expect: { ...everyone('FORBIDDEN'), anonymous: 'UNAUTHENTICATED', admin: 'ok' },
+    },
+    createSite: {
+      document: 'mutation($input: CreateSiteInput!) { createSite(input: $input) { id } }',
+      variables: () => ({ input: { name: 'Matrix site', organisationId: w.orgA } }),
+      expect: staff('ok'),
+    },
+    updateSite: {
+      document: 'mutation($id: ID!) { updateSite(id: $id, input: { city: "Kigali" }) { id } }',
+      variables: () => ({ id: w.siteA }),
+      expect: staff('ok'),
+    },
+    createUser: {
+      document: 'mutation($input: CreateUserInput!) { createUser(input: $input) { id } }',
+      variables: () => ({ input: { email: `made-${unique()}@example.com`, role: 'DRIVER', organisationId: w.orgA } }),
+      expect: staff('ok'),
+    },
+    createApiKey: {
+      document: 'mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { apiKey { id } } }',
+      variables: () => ({ input: { name: 'matrix', scopes: ['stations:read'], organisationId: w.orgA } }),
+      expect: staff('ok'),
+    },
+    revokeApiKey: {
+      document: 'mutation($id: ID!) { revokeApiKey(id: $id) }',
+      variables: async () => ({
+        id: (await deps.apiKeys.create({ organisationId: w.orgA, name: 'throw-away', scopes: [], createdBy: null })).apiKey.id,
+      }),
+      expect: staff('ok'),
+    },
+
+    // Credentials: drivers make and block their own.
+    createIdToken: {
+      document: 'mutation($input: CreateIdTokenInput!) { createIdToken(input: $input) { id } }',
+      variables: (who) => ({ input: { value: hexTag(), type: 'RFID', ...(drivers.includes(who) ? {} : { organisationId: w.orgA }) } }),
+      expect: { ...staffAndPartners('ok'), driver: 'ok', otherDriver: 'ok' },
+    },
+    updateIdToken: {
+      document: 'mutation($id: ID!) { updateIdToken(id: $id, input: { status: Blocked }) { status } }',
+      variables: async () => ({ id: (await aCard(w.system, w.orgA, w.people.driver.id)).id }),
+      expect: { ...staffAndPartners('ok'), driver: 'ok', otherDriver: 'NOT_FOUND' },
+    },
+
+    // Stations: creation and lifecycle.
+    createStation: {
+      document: 'mutation($input: CreateStationInput!) { createStation(input: $input) { station { identity } } }',
+      variables: () => ({ input: { identity: `PERM-N-${unique()}`, siteId: w.siteA } }),
+      expect: staffAndPartners('ok'),
+    },
+    updateStation: stationChange(
+      'mutation($identity: String!) { updateStation(identity: $identity, input: { name: "Renamed" }) { name } }',
+    ),
+    retireStation: stationChange('mutation($identity: String!) { retireStation(identity: $identity) { retiredAt } }'),
+    rotateStationPassword: stationChange('mutation($identity: String!) { rotateStationPassword(identity: $identity) { pushed } }'),
+    acceptStation: stationChange('mutation($identity: String!) { acceptStation(identity: $identity) { bootTrigger } }', 'Pending'),
+    rejectStation: stationChange('mutation($identity: String!) { rejectStation(identity: $identity) { bootTrigger } }', 'Pending'),
+
+    // Charging from the app, and stopping a session.
+    startCharging: {
+      document: 'mutation($station: String!) { startCharging(stationIdentity: $station) { id } }',
+      variables: () => ({ station: w.stationA.identity }),
+      expect: { ...everyone('FORBIDDEN'), anonymous: 'UNAUTHENTICATED', driver: 'STATION_OFFLINE', otherDriver: 'STATION_OFFLINE' },
+    },
+    stopCharging: {
+      document: 'mutation($id: ID!) { stopCharging(sessionId: $id) { id } }',
+      variables: () => ({ id: String(w.driverSession) }),
+      expect: { ...staffAndPartners('STATION_OFFLINE'), driver: 'STATION_OFFLINE', otherDriver: 'NOT_FOUND' },
+    },
+
+    // Remote operations on station A.
+    remoteStart: command(
+      'mutation($station: String!, $tag: String!) { remoteStart(stationIdentity: $station, idTag: $tag, connectorId: 1) { status } }',
+      { tag: w.driverTag.value },
+    ),
+    remoteStop: command('mutation($station: String!, $tx: Int!) { remoteStop(stationIdentity: $station, transactionId: $tx) { status } }', {
+      tx: w.staffSession,
+    }),
+    resetStation: command('mutation($station: String!) { resetStation(stationIdentity: $station, type: SOFT) { status } }'),
+    unlockConnector: command('mutation($station: String!) { unlockConnector(stationIdentity: $station, connectorId: 1) { status } }'),
+    changeAvailability: command(
+      'mutation($station: String!) { changeAvailability(stationIdentity: $station, connectorId: 0, type: OPERATIVE) { status } }',
+    ),
+    clearCache: command('mutation($station: String!) { clearCache(stationIdentity: $station) { status } }'),
+    clearAuthorizationCache: command('mutation($station: String!) { clearAuthorizationCache(stationIdentity: $station) }'),
+    triggerMessage: command(
+      'mutation($station: String!) { triggerMessage(stationIdentity: $station, requestedMessage: HEARTBEAT) { status } }',
+    ),
+    dataTransfer: command('mutation($station: String!) { dataTransfer(stationIdentity: $station, vendorId: "evcms") { status } }'),
+    getConfiguration: command('mutation($station: String!) { getConfiguration(stationIdentity: $station) { unknownKeys } }'),
+    changeConfiguration: command(
+      'mutation($station: String!) { changeConfiguration(stationIdentity: $station, key: "HeartbeatInterval", value: "300") { status } }',
+    ),
+    getLocalListVersion: command('mutation($station: String!) { getLocalListVersion(stationIdentity: $station) { listVersion } }'),
+    sendLocalList: command('mutation($station: String!) { sendLocalList(stationIdentity: $station, updateType: Full) { status } }'),
+    pushLocalList: command('mutation($station: String!) { pushLocalList(stationIdentity: $station) { status } }'),
+    getDiagnostics: command(
+      'mutation($station: String!) { getDiagnostics(stationIdentity: $station, location: "https://example.com/diagnostics") { fileName } }',
+    ),
+    updateFirmware: command(
+      'mutation($station: String!) { updateFirmware(stationIdentity: $station, location: "https://example.com/firmware.bin") { action } }',
+    ),
+    reserveNow: command(
+      `mutation($station: String!, $tag: String!, $until: DateTimeISO!) {
+        reserveNow(stationIdentity: $station, connectorId: 1, idTag: $tag, expiresAt: $until) { reservationId }
+      }`,
+      { tag: w.driverTag.value, until: new Date(Date.now() + 3_600_000).toISOString() },
+    ),
+    cancelReservation: command(
+      'mutation($station: String!, $id: Int!) { cancelReservation(stationIdentity: $station, reservationId: $id) { status } }',
+      { id: reservationId },
+    ),
+    setChargingProfile: command(
+      'mutation($station: String!, $profile: JSON!) { setChargingProfile(stationIdentity: $station, connectorId: 0, profile: $profile) { status } }',
+      { profile },
+    ),
+    clearChargingProfile: command('mutation($station: String!) { clearChargingProfile(stationIdentity: $station) { status } }'),
+    getCompositeSchedule: command(
+      'mutation($station: String!) { getCompositeSchedule(stationIdentity: $station, connectorId: 1, duration: 3600) { status } }',
+    ),
+  };
+}
+
+describe('who may change what: every mutation against every principal, with two organisations', () => {
+  let system: TestSystem;
+  let world: PermissionWorld;
+  let rows: Record<string, OperationRow>;
+
+  beforeAll(async () => {
+    system = await startTestSystem({ roles: ['api'] });
+    world = await aPermissionWorld(system);
+    const em = system.deps.orm.em.fork();
+    const reservation = em.create(Reservation, {
+      station: em.getReference(Station, world.stationA.id),
+      connectorId: 1,
+      idTag: world.driverTag.value,
+      expiresAt: new Date(Date.now() + 3_600_000),
+    });
+    await em.flush();
+    rows = mutationRows(world, reservation.id);
+  });
+  afterAll(async () => {
+    await system?.close();
+  });
+
+  itAnswersAsTheMatrixSays('Mutation', mutationNames, () => ({ world, rows }));
+});

@@ -1,0 +1,188 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { authorizationKeyOf } from '../commands/rotate-password.js';
+import { gql } from '../test/api.js';
+import {
+  aPermissionWorld,
+  everyone,
+  type OperationRow,
+  itAnswersAsTheMatrixSays,
+  organisationIdOf,
+  ownItems,
+  type PermissionWorld,
+  type PrincipalName,
+  schemaOperations,
+  people,
+  personOf,
+  staff,
+  staffAndPartners,
+  unique,
+} from '../test/permissions.js';
+import { startTestSystem, type TestSystem } from '../test/system.js';
+
+// Every query of the schema against every principal: see test/permissions.ts for who they are.
+
+const queryNames = await schemaOperations('Query');
+
+type Item = Record<string, unknown>;
+const nodes = (data: unknown) => (data as { nodes: Item[] }).nodes;
+const idOf = (value: unknown) => (value as { id?: string } | null)?.id ?? null;
+
+function queryRows(w: PermissionWorld): Record<string, OperationRow> {
+  /** An object of the principal's own organisation (never for those without one). */
+  const inOwnOrganisation = (who: PrincipalName, organisationId: unknown) =>
+    organisationId !== null && organisationId === organisationIdOf(w, who);
+  const driverCards: Partial<Record<PrincipalName, string>> = { driver: w.driverTag.value, otherDriver: w.otherDriverTag.value };
+  const stationOrganisation: Record<string, string> = {
+    [w.stationA.identity]: w.orgA,
+    [w.pendingA]: w.orgA,
+    [w.stationB.identity]: w.orgB,
+  };
+  const cardOrganisation: Record<string, string> = {
+    [w.driverTag.value]: w.orgA,
+    [w.orgATag.value]: w.orgA,
+    [w.otherDriverTag.value]: w.orgB,
+  };
+
+  return {
+    apiKeys: {
+      document: 'query($org: ID) { apiKeys(organisationId: $org) { id organisationId } }',
+      variables: () => ({ org: w.orgA }),
+      items: (data) => data as Item[],
+      owns: (who, key) => inOwnOrganisation(who, key.organisationId),
+      // Asked for organisation A's keys, B's operator gets an empty list rather than an error.
+      expect: { ...staff('filtered'), admin: 'ok', operatorB: 'empty' },
+    },
+    authorizationDecisions: {
+      document: '{ authorizationDecisions(first: 100) { nodes { idTag stationIdentity } } }',
+      items: nodes,
+      owns: (who, decision) =>
+        inOwnOrganisation(who, stationOrganisation[decision.stationIdentity as string]) ||
+        inOwnOrganisation(who, cardOrganisation[decision.idTag as string]),
+      expect: { ...staffAndPartners('filtered'), admin: 'ok', operatorB: 'filtered', partnerB: 'filtered' },
+    },
+    commandLog: {
+      document: '{ commandLog(first: 100) { nodes { stationIdentity } } }',
+      items: nodes,
+      owns: (who, entry) => inOwnOrganisation(who, stationOrganisation[entry.stationIdentity as string]),
+      expect: { ...staffAndPartners('filtered'), admin: 'ok', operatorB: 'filtered', partnerB: 'filtered' },
+    },
+    idToken: {
+      document: 'query($id: ID!) { idToken(id: $id) { id } }',
+      variables: () => ({ id: w.driverTag.id }),
+      expect: { ...staffAndPartners('ok'), driver: 'ok', otherDriver: 'NOT_FOUND' },
+    },
+    idTokens: {
+      document: '{ idTokens(first: 100) { nodes { value ownerId organisationId } } }',
+      items: nodes,
+      owns: (who, card) => {
+        const person = personOf(w, who);
+        return driverCards[who] ? card.ownerId === person?.id : inOwnOrganisation(who, card.organisationId);
+      },
+      expect: ownItems(),
+    },
+    me: { document: '{ me { id } }', expect: people('ok') },
+    organisation: {
+      document: 'query($id: ID!) { organisation(id: $id) { id } }',
+      variables: () => ({ id: w.orgA }),
+      // Any signed-in principal may read its own organisation: a key needs no scope for that.
+      expect: { ...staffAndPartners('ok'), partnerANoScope: 'ok', driver: 'NOT_FOUND', otherDriver: 'NOT_FOUND' },
+    },
+    organisations: {
+      document: '{ organisations(first: 100) { nodes { id } } }',
+      items: nodes,
+      owns: (who, organisation) => inOwnOrganisation(who, organisation.id),
+      // Drivers belong to no organisation.
+      expect: { ...ownItems(), partnerANoScope: 'filtered', driver: 'empty', otherDriver: 'empty' },
+    },
+    session: {
+      document: 'query($id: ID!) { session(id: $id) { id } }',
+      variables: () => ({ id: String(w.driverSession) }),
+      expect: { ...staffAndPartners('ok'), driver: 'ok', otherDriver: 'NOT_FOUND' },
+    },
+    sessions: {
+      document: '{ sessions(first: 100) { nodes { id idTag station { organisation { id } } } } }',
+      items: nodes,
+      owns: (who, session) =>
+        driverCards[who] ? session.idTag === driverCards[who] : inOwnOrganisation(who, idOf((session.station as Item).organisation)),
+      expect: ownItems(),
+    },
+    site: {
+      document: 'query($id: ID!) { site(id: $id) { id } }',
+      variables: () => ({ id: w.siteA }),
+      // Drivers see the sites where they may charge.
+      expect: { ...staffAndPartners('ok'), driver: 'ok', otherDriver: 'ok' },
+    },
+    sites: {
+      document: '{ sites(first: 100) { nodes { id organisation { id } stations { totalCount } } } }',
+      items: nodes,
+      owns: (who, site) =>
+        driverCards[who] ? (site.stations as { totalCount: number }).totalCount > 0 : inOwnOrganisation(who, idOf(site.organisation)),
+      expect: ownItems(),
+    },
+    station: {
+      document: 'query($identity: String!) { station(identity: $identity) { identity } }',
+      variables: () => ({ identity: w.stationA.identity }),
+      expect: { ...staffAndPartners('ok'), driver: 'ok', otherDriver: 'ok' },
+    },
+    stations: {
+      document: '{ stations(first: 100) { nodes { identity registrationStatus organisation { id } } } }',
+      items: nodes,
+      // Drivers see the stations they may charge at: accepted ones, of any organisation.
+      owns: (who, station) =>
+        driverCards[who] ? station.registrationStatus === 'Accepted' : inOwnOrganisation(who, idOf(station.organisation)),
+      expect: ownItems(),
+    },
+    system: { document: '{ system { version } }', expect: everyone('ok') },
+    users: {
+      document: '{ users(first: 100) { nodes { id organisationId } } }',
+      items: nodes,
+      owns: (who, user) => inOwnOrganisation(who, user.organisationId),
+      expect: { ...staff('filtered'), admin: 'ok', operatorB: 'filtered' },
+    },
+  };
+}
+
+describe('who may read what: every query against every principal, with two organisations', () => {
+  let system: TestSystem;
+  let world: PermissionWorld;
+  let rows: Record<string, OperationRow>;
+
+  beforeAll(async () => {
+    system = await startTestSystem({ roles: ['api'] });
+    world = await aPermissionWorld(system);
+    const { authorization, authDecisions } = system.deps;
+    await authorization.check(world.driverTag.value, { stationId: world.stationA.id });
+    await authorization.check(world.otherDriverTag.value, { stationId: world.stationB.id });
+    await authDecisions.flush();
+    // An audited command at each station (they are offline: the audit records the failure).
+    for (const station of [world.stationA, world.stationB])
+      await system.deps.stationCommands.send(station.identity, 'ClearCache', {}, { actor: 'system' }).catch(() => {});
+    rows = queryRows(world);
+  });
+  afterAll(async () => {
+    await system?.close();
+  });
+
+  itAnswersAsTheMatrixSays('Query', queryNames, () => ({ world, rows }));
+
+  it("shows no reader of the command audit a station's new password", async () => {
+    const { station } = await system.deps.stations.create({ identity: `PERM-ROTATE-${unique()}`, siteId: world.siteA });
+    const rotated = await gql<{ rotateStationPassword: { ocppPassword: string } }>(
+      system,
+      'mutation($identity: String!) { rotateStationPassword(identity: $identity) { ocppPassword } }',
+      { identity: station.identity },
+      world.credentials.operatorA,
+    );
+    const password = rotated.data?.rotateStationPassword.ocppPassword as string;
+    const audit = await gql<{ commandLog: { nodes: Array<{ action: string; request: unknown }> } }>(
+      system,
+      'query($station: String) { commandLog(stationIdentity: $station) { nodes { action request } } }',
+      { station: station.identity },
+      world.credentials.partnerA,
+    );
+    const entries = audit.data?.commandLog.nodes ?? [];
+    expect(entries.map((e) => e.action)).toEqual(['ChangeConfiguration']);
+    expect(JSON.stringify(entries)).not.toContain(authorizationKeyOf(password));
+    expect(JSON.stringify(entries)).not.toContain(password);
+  });
+});

@@ -1,0 +1,137 @@
+import type { Client } from 'graphql-ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EventMap, Topic } from '../events/topics.js';
+import { liveClient, subscribe } from '../test/live.js';
+import { aPermissionWorld, type PermissionWorld, type PrincipalName, principals, schemaOperations } from '../test/permissions.js';
+import { startTestSystem, type TestSystem } from '../test/system.js';
+
+// Every subscription of the schema against every principal: each subscribes, one event about station A
+// (or the driver's session there) is published, and the matrix says who hears of it.
+
+const subscriptionNames = await schemaOperations('Subscription');
+
+/** What a subscriber gets: the event, nothing at all, or the code its subscription was refused with. */
+type LiveOutcome = 'receives' | 'nothing' | 'FORBIDDEN' | 'UNAUTHENTICATED';
+type LiveExpectations = Record<PrincipalName, LiveOutcome>;
+
+interface SubscriptionRow {
+  document: string;
+  variables?: Record<string, unknown>;
+  /** The one event published while everyone listens. */
+  event: { [T in Topic]: { topic: T; payload: EventMap[T] } }[Topic];
+  expect: LiveExpectations;
+}
+
+/** Station events: staff and partners of A, drivers (who may charge there); not B's. */
+const stationEvent: LiveExpectations = {
+  anonymous: 'UNAUTHENTICATED',
+  admin: 'receives',
+  operatorA: 'receives',
+  operatorB: 'nothing',
+  driver: 'receives',
+  otherDriver: 'receives',
+  partnerA: 'receives',
+  partnerANoScope: 'FORBIDDEN',
+  partnerB: 'nothing',
+};
+/** Session events: as for the station, except that a driver hears of their own sessions only. */
+const sessionEvent: LiveExpectations = { ...stationEvent, otherDriver: 'nothing' };
+/** Command outcomes: staff and partners only. */
+const commandEvent: LiveExpectations = { ...stationEvent, driver: 'FORBIDDEN', otherDriver: 'FORBIDDEN' };
+
+function subscriptionRows(w: PermissionWorld): Record<string, SubscriptionRow> {
+  const station = { stationId: w.stationA.id, identity: w.stationA.identity };
+  const session = { ...station, transactionId: w.driverSession, connectorId: 1 };
+  const at = new Date().toISOString();
+  const ofStationA = { station: w.stationA.identity };
+  return {
+    stationStatusChanged: {
+      document: 'subscription($station: String!) { stationStatusChanged(stationIdentity: $station) { status } }',
+      variables: ofStationA,
+      event: { topic: 'station.status', payload: { ...station, status: 'Faulted', errorCode: 'GroundFailure', at } },
+      expect: stationEvent,
+    },
+    connectorStatusChanged: {
+      document: 'subscription($station: String!) { connectorStatusChanged(stationIdentity: $station) { connectorId status } }',
+      variables: ofStationA,
+      event: {
+        topic: 'connector.status',
+        payload: { ...station, connectorId: 1, status: 'Charging', errorCode: 'NoError', info: null, vendorErrorCode: null, at },
+      },
+      expect: stationEvent,
+    },
+    stationOnlineChanged: {
+      document: 'subscription { stationOnlineChanged { stationIdentity online } }',
+      event: { topic: 'station.online', payload: { ...station, online: true, at } },
+      expect: stationEvent,
+    },
+    sessionStarted: {
+      document: 'subscription { sessionStarted { transactionId } }',
+      event: { topic: 'session.started', payload: { ...session, idTag: w.driverTag.value, at } },
+      expect: sessionEvent,
+    },
+    sessionUpdated: {
+      document: 'subscription { sessionUpdated { transactionId energyWh } }',
+      event: { topic: 'session.updated', payload: { ...session, energyWh: 1200, powerW: 7200, at } },
+      expect: sessionEvent,
+    },
+    sessionEnded: {
+      document: 'subscription { sessionEnded { transactionId reason } }',
+      event: { topic: 'session.ended', payload: { ...session, energyWh: 2400, reason: 'Local', at } },
+      expect: sessionEvent,
+    },
+    commandResult: {
+      document: 'subscription { commandResult { action status } }',
+      event: {
+        topic: 'command.result',
+        payload: { ...station, action: 'Reset', status: 'ok', response: { status: 'Accepted' }, error: null, at },
+      },
+      expect: commandEvent,
+    },
+  };
+}
+
+describe('who hears of what: every subscription against every principal, with two organisations', () => {
+  let system: TestSystem;
+  let world: PermissionWorld;
+  let rows: Record<string, SubscriptionRow>;
+  const clients = {} as Record<PrincipalName, Client>;
+  const publish = <T extends Topic>(event: { topic: T; payload: EventMap[T] }) => system.deps.events.publish(event.topic, event.payload);
+
+  beforeAll(async () => {
+    system = await startTestSystem({ roles: ['api'] });
+    world = await aPermissionWorld(system);
+    rows = subscriptionRows(world);
+    for (const who of principals) clients[who] = liveClient(system.apiUrl, world.credentials[who]);
+  });
+  afterAll(async () => {
+    for (const client of Object.values(clients)) await client.dispose();
+    await system?.close();
+  });
+
+  it('has a row for every subscription of the schema, and none for a subscription that is gone', () => {
+    expect(Object.keys(rows).sort()).toEqual(subscriptionNames);
+  });
+
+  it.each(subscriptionNames)('tells of %s whom the matrix says, and no one else', async (name) => {
+    const row = rows[name];
+    if (!row) throw new Error(`subscription ${name} has no row in the permission matrix: add one to api/permissions.subscriptions.test.ts`);
+    const feeds = await Promise.all(principals.map((who) => subscribe(clients[who], row.document, row.variables)));
+    await publish(row.event);
+    await Promise.all(
+      principals.map((who, i) => (row.expect[who] === 'receives' ? feeds[i]?.next(undefined, 3000).catch(() => null) : null)),
+    );
+    // Those who should hear nothing have had as long as the others, and some more.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const observed = Object.fromEntries(
+      principals.map((who, i) => {
+        const feed = feeds[i];
+        const error = feed?.errors[0];
+        const outcome = error ? (error.extensions?.code ?? error.message) : feed?.received.length ? 'receives' : 'nothing';
+        return [who, outcome];
+      }),
+    );
+    for (const feed of feeds) feed.stop();
+    expect(observed).toEqual(row.expect);
+  });
+});
