@@ -24,6 +24,12 @@ const url = (protocols: string[]) =>
     { message: `expected a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}` },
   );
 
+const flag = (fallback: boolean) =>
+  z
+    .enum(['0', '1', 'true', 'false'], { error: 'expected 0, 1, true or false' })
+    .default(fallback ? 'true' : 'false')
+    .transform((v) => v === '1' || v === 'true');
+
 const roles = ['ocpp', 'api', 'workers'] as const;
 export type Role = (typeof roles)[number];
 
@@ -72,10 +78,9 @@ export const configSchema = z.object({
   OCPP_HEARTBEAT_INTERVAL: seconds(300),
   OCPP_TLS_CERT: z.string().min(1).optional(),
   OCPP_TLS_KEY: z.string().min(1).optional(),
-  DEMO: z
-    .enum(['0', '1', 'true', 'false'])
-    .default('false')
-    .transform((v) => v === '1' || v === 'true'),
+  DEMO: flag(false),
+  /** With DEMO: simulated chargers play the demo stations. */
+  DEMO_CHARGERS: flag(true),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { readFileSync } from 'node:fs';
 import { startApi } from '../api/server.js';
 import { startGateway } from '../ocpp/gateway.js';
+import { Fleet } from '../simulator/fleet.js';
 import { startWorkers } from '../workers/index.js';
 import { ensureAdmin } from './admin.js';
 import { ConfigError, loadConfig } from './config.js';
@@ -60,6 +61,27 @@ async function main(): Promise<void> {
       const gateway = await startGateway(deps);
       stops.push(() => gateway.close());
       urls.push(`OCPP 1.6-J gateway: ws://${config.PUBLIC_HOST}:${gateway.port}/ocpp/{stationIdentity}`);
+      if (config.DEMO && config.DEMO_CHARGERS) {
+        // The demo's stations come alive: simulated chargers that boot, report and charge now and then.
+        const fleet = new Fleet({
+          url: `ws://127.0.0.1:${gateway.port}/ocpp`,
+          stations: demo.stations.length,
+          prefix: 'DEMO-CP-',
+          connectors: 2,
+          meterIntervalMs: 10_000,
+          powerW: 11_000,
+          sessions: true,
+          idTags: demo.driver.tags,
+          sessionMs: 180_000,
+          chaos: false,
+          log: (message) => log.debug({ simulator: true }, message),
+        });
+        await fleet.start();
+        stops.push(async () => fleet.stop());
+        urls.push(
+          `Demo chargers:      ${demo.stations.map((s) => s.identity).join(', ')} simulated (DEMO_CHARGERS=0 to leave them to real chargers)`,
+        );
+      }
     }
     if (config.ROLES.includes('api')) {
       const api = await startApi({ ...deps, version });
