@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Orm } from '../database/orm.js';
+import type { Sql } from '../database/sql.js';
 import type { EventBus } from '../events/bus.js';
 import type { StationIdentity } from '../stations/service.js';
 import type { Logger } from '../system/logger.js';
@@ -49,7 +50,7 @@ export interface OpenSession {
 export class SessionService {
   private readonly live = new Map<number, { energyWh: number | null; powerW: number | null; at: Date }>();
 
-  constructor(private readonly deps: { orm: Orm; events: EventBus; log: Logger }) {}
+  constructor(private readonly deps: { orm: Orm; sql: Sql; events: EventBus; log: Logger }) {}
 
   private sql() {
     return this.deps.orm.em.fork().getConnection();
@@ -202,13 +203,17 @@ export class SessionService {
     if (this.live.size === 0) return 0;
     const rows = [...this.live];
     this.live.clear();
-    const values = rows.map(() => '(?::int, ?::bigint, ?::float8, ?::timestamptz)').join(',');
-    const params = rows.flatMap(([id, v]) => [id, v.energyWh === null ? null : Math.round(v.energyWh), v.powerW, v.at.toISOString()]);
-    await this.sql().execute(
-      `update charging_transaction t set live_energy_wh = coalesce(v.energy, t.live_energy_wh), live_power_w = coalesce(v.power, t.live_power_w),
-         last_meter_at = v.at, updated_at = now()
-       from (values ${values}) as v(id, energy, power, at) where t.id = v.id and t.state = 'Active'`,
-      params,
+    await this.deps.sql.query(
+      `update charging_transaction t set live_energy_wh = coalesce(v.energy, t.live_energy_wh),
+         live_power_w = coalesce(v.power, t.live_power_w), last_meter_at = v.at, updated_at = now()
+       from unnest($1::int[], $2::bigint[], $3::float8[], $4::timestamptz[]) as v(id, energy, power, at)
+       where t.id = v.id and t.state = 'Active'`,
+      [
+        rows.map(([id]) => id),
+        rows.map(([, v]) => (v.energyWh === null ? null : Math.round(v.energyWh))),
+        rows.map(([, v]) => v.powerW),
+        rows.map(([, v]) => v.at),
+      ],
     );
     return rows.length;
   }

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { generateSecret, type MachineSecrets } from '../auth/machine-secrets.js';
 import type { Orm } from '../database/orm.js';
+import type { Sql } from '../database/sql.js';
 import type { EventBus } from '../events/bus.js';
 import { BootEvent, Organisation, Site, Station, type RegistrationStatus } from '../schema/entities/index.js';
 import type { Logger } from '../system/logger.js';
@@ -57,6 +58,7 @@ export class StationInputError extends Error {
 
 export interface StationServiceDeps {
   orm: Orm;
+  sql: Sql;
   secrets: MachineSecrets;
   events: EventBus;
   log: Logger;
@@ -132,10 +134,14 @@ export class StationService {
    * Pending), 401 for a wrong or missing password. A pending newcomer's password is kept (trust on first use).
    */
   async admit(identity: string, password: string | undefined, overTls: boolean): Promise<Admission> {
-    const em = this.em();
-    const station = await em.findOne(Station, { identity });
-    if (!station || station.retiredAt) {
-      if (station || this.deps.registration !== 'pending' || !identityPattern.test(identity) || identity.includes(':')) {
+    const found = await this.deps.sql.query<AdmissionRow>(
+      `select id, identity, organisation_id, registration_status, security_profile, password_salt, password_hash, retired_at
+       from station where identity = $1`,
+      [identity],
+    );
+    const row = found.rows[0];
+    if (!row || row.retired_at) {
+      if (row || this.deps.registration !== 'pending' || !identityPattern.test(identity) || identity.includes(':')) {
         return { ok: false, status: 404, reason: 'unknown station identity' };
       }
       const created = await this.create({
@@ -148,53 +154,60 @@ export class StationService {
       this.deps.log.warn({ identity }, 'ocpp: unknown station let in as Pending');
       return { ok: true, station: toIdentity(created.station), created: true };
     }
-    if (station.securityProfile === 0) return { ok: true, station: toIdentity(station), created: false };
-    if (station.securityProfile >= 2 && !overTls) return { ok: false, status: 401, reason: 'this station must connect over TLS' };
-    if (!password || !station.passwordHash || !station.passwordSalt) return { ok: false, status: 401, reason: 'password required' };
-    if (!this.deps.secrets.verify(password, station.passwordSalt, station.passwordHash)) {
+    const station: StationIdentity = {
+      id: row.id,
+      identity: row.identity,
+      organisationId: row.organisation_id,
+      registrationStatus: row.registration_status,
+      securityProfile: row.security_profile,
+    };
+    if (row.security_profile === 0) return { ok: true, station, created: false };
+    if (row.security_profile >= 2 && !overTls) return { ok: false, status: 401, reason: 'this station must connect over TLS' };
+    if (!password || !row.password_hash || !row.password_salt) return { ok: false, status: 401, reason: 'password required' };
+    if (!this.deps.secrets.verify(password, row.password_salt, row.password_hash)) {
       return { ok: false, status: 401, reason: 'wrong password' };
     }
-    return { ok: true, station: toIdentity(station), created: false };
+    return { ok: true, station, created: false };
   }
 
   /** Records a BootNotification and decides the answer from the station's registration status. */
   async recordBoot(station: StationIdentity, boot: BootInput, receivedAt: Date): Promise<RegistrationStatus> {
-    const em = this.em();
-    const row = await em.findOneOrFail(Station, { id: station.id });
-    Object.assign(row, {
-      vendor: boot.chargePointVendor,
-      model: boot.chargePointModel,
-      chargePointSerial: boot.chargePointSerialNumber ?? null,
-      chargeBoxSerial: boot.chargeBoxSerialNumber ?? null,
-      firmwareVersion: boot.firmwareVersion ?? null,
-      iccid: boot.iccid ?? null,
-      imsi: boot.imsi ?? null,
-      meterType: boot.meterType ?? null,
-      meterSerial: boot.meterSerialNumber ?? null,
-      ocppVersion: boot.ocppVersion,
-      lastBootAt: receivedAt,
-      lastSeenAt: receivedAt,
-    });
-    em.create(BootEvent, {
-      station: row,
-      vendor: boot.chargePointVendor,
-      model: boot.chargePointModel,
-      chargePointSerial: boot.chargePointSerialNumber ?? null,
-      chargeBoxSerial: boot.chargeBoxSerialNumber ?? null,
-      firmwareVersion: boot.firmwareVersion ?? null,
-      answered: row.registrationStatus,
-      receivedAt,
-    });
-    await em.flush();
+    // One statement: the station's details updated and the boot added to its history.
+    const result = await this.deps.sql.query<{ answered: RegistrationStatus }>(
+      `with s as (
+         update station set vendor = $2, model = $3, charge_point_serial = $4, charge_box_serial = $5, firmware_version = $6,
+           iccid = $7, imsi = $8, meter_type = $9, meter_serial = $10, ocpp_version = $11, last_boot_at = $12, last_seen_at = $12,
+           updated_at = now()
+         where id = $1 returning id, registration_status)
+       insert into boot_event (station_id, vendor, model, charge_point_serial, charge_box_serial, firmware_version, answered, received_at)
+       select s.id, $2, $3, $4, $5, $6, s.registration_status, $12 from s
+       returning answered`,
+      [
+        station.id,
+        boot.chargePointVendor,
+        boot.chargePointModel,
+        boot.chargePointSerialNumber ?? null,
+        boot.chargeBoxSerialNumber ?? null,
+        boot.firmwareVersion ?? null,
+        boot.iccid ?? null,
+        boot.imsi ?? null,
+        boot.meterType ?? null,
+        boot.meterSerialNumber ?? null,
+        boot.ocppVersion,
+        receivedAt,
+      ],
+    );
+    const status = result.rows[0]?.answered;
+    if (!status) throw new Error(`station ${station.identity} vanished`);
     await this.deps.events.publish('station.boot', {
       stationId: station.id,
       identity: station.identity,
       vendor: boot.chargePointVendor,
       model: boot.chargePointModel,
-      status: row.registrationStatus,
+      status,
       at: receivedAt.toISOString(),
     });
-    return row.registrationStatus;
+    return status;
   }
 
   /** Records a StatusNotification: the connector's current status (upserted) and its history. */
@@ -267,12 +280,12 @@ export class StationService {
 
   async setOnline(station: StationIdentity, online: boolean, gatewayNode: string | null): Promise<void> {
     const now = new Date();
-    const em = this.em();
-    await em.nativeUpdate(
-      Station,
-      { id: station.id },
-      online ? { online, gatewayNode, lastSeenAt: now } : { online, gatewayNode: null, lastSeenAt: now },
-    );
+    await this.deps.sql.query('update station set online = $2, gateway_node = $3, last_seen_at = $4 where id = $1', [
+      station.id,
+      online,
+      online ? gatewayNode : null,
+      now,
+    ]);
     this.lastSeen.delete(station.id);
     await this.deps.events.publish('station.online', { stationId: station.id, identity: station.identity, online, at: now.toISOString() });
   }
@@ -286,15 +299,22 @@ export class StationService {
     if (this.lastSeen.size === 0) return 0;
     const rows = [...this.lastSeen];
     this.lastSeen.clear();
-    const values = rows.map(() => `(?::uuid, ?::timestamptz)`).join(',');
-    const params = rows.flatMap(([id, at]) => [id, at.toISOString()]);
-    await this.deps.orm.em
-      .fork()
-      .getConnection()
-      .execute(
-        `update station set last_seen_at = greatest(station.last_seen_at, v.at) from (values ${values}) as v(id, at) where station.id = v.id`,
-        params,
-      );
+    await this.deps.sql.query(
+      `update station set last_seen_at = greatest(station.last_seen_at, v.at)
+       from unnest($1::uuid[], $2::timestamptz[]) as v(id, at) where station.id = v.id`,
+      [rows.map(([id]) => id), rows.map(([, at]) => at)],
+    );
     return rows.length;
   }
+}
+
+interface AdmissionRow {
+  id: string;
+  identity: string;
+  organisation_id: string | null;
+  registration_status: RegistrationStatus;
+  security_profile: number;
+  password_salt: string | null;
+  password_hash: string | null;
+  retired_at: Date | null;
 }

@@ -14,12 +14,13 @@ import { createTokenSigner, type TokenSigner } from '../auth/tokens.js';
 import { CommandRouter } from '../commands/router.js';
 import { StationCommands } from '../commands/station-commands.js';
 import { type Orm, openDatabase } from '../database/orm.js';
+import { createSql, type Sql } from '../database/sql.js';
 import { type EventBus, createEventBus } from '../events/bus.js';
 import { SessionService } from '../sessions/service.js';
 import { AnomalyLog } from '../stations/anomalies.js';
 import { StationService } from '../stations/service.js';
 import { TelemetryBuffer } from '../telemetry/buffer.js';
-import { openWarehouse, type Warehouse } from '../warehouse/client.js';
+import { openWarehouse, unusedWarehouse, type Warehouse } from '../warehouse/client.js';
 import { migrateWarehouse } from '../warehouse/migrate.js';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
@@ -34,6 +35,8 @@ export interface Deps {
   /** This process, as other nodes address it through Redis. */
   nodeId: string;
   orm: Orm;
+  /** A plain pool for the hot paths. */
+  sql: Sql;
   redis: Redis;
   /** A second connection, in subscriber mode, for the event bus and command routing. */
   subscriber: Redis;
@@ -73,6 +76,8 @@ export async function createDeps(config: Config, log: Logger): Promise<Deps> {
   try {
     const orm = await openDatabase(config.DATABASE_URL, { migrate: true });
     opened.push(() => orm.close());
+    const sql = createSql(config.DATABASE_URL);
+    opened.push(() => sql.end());
     const redis = createRedis(config.REDIS_URL, 'evcms');
     const subscriber = createRedis(config.REDIS_URL, 'evcms-subscriber');
     opened.push(
@@ -81,10 +86,16 @@ export async function createDeps(config: Config, log: Logger): Promise<Deps> {
     );
     await connectRedis(redis, config.REDIS_URL);
     await connectRedis(subscriber, config.REDIS_URL);
-    const warehouse = await openWarehouse({ url: config.CLICKHOUSE_URL, database: config.CLICKHOUSE_DATABASE, dataDir: config.DATA_DIR });
+    // The gateway alone hands samples to Redis; only the API and the workers read or write the warehouse.
+    const usesWarehouse = config.ROLES.some((role) => role !== 'ocpp');
+    const warehouse = usesWarehouse
+      ? await openWarehouse({ url: config.CLICKHOUSE_URL, database: config.CLICKHOUSE_DATABASE, dataDir: config.DATA_DIR })
+      : unusedWarehouse(config.CLICKHOUSE_DATABASE);
     opened.push(() => warehouse.close());
-    const applied = await migrateWarehouse(warehouse);
-    if (applied.length) log.info({ applied }, 'warehouse migrations applied');
+    if (usesWarehouse) {
+      const applied = await migrateWarehouse(warehouse);
+      if (applied.length) log.info({ applied }, 'warehouse migrations applied');
+    }
 
     const prefix = config.REDIS_PREFIX;
     const nodeId = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
@@ -105,6 +116,7 @@ export async function createDeps(config: Config, log: Logger): Promise<Deps> {
       log,
       nodeId,
       orm,
+      sql,
       redis,
       subscriber,
       warehouse,
@@ -129,8 +141,8 @@ export async function createDeps(config: Config, log: Logger): Promise<Deps> {
         },
       }),
       mail: new MailService({ orm, transport, log }),
-      stations: new StationService({ orm, secrets, events, log, registration: config.OCPP_REGISTRATION }),
-      sessions: new SessionService({ orm, events, log }),
+      stations: new StationService({ orm, sql, secrets, events, log, registration: config.OCPP_REGISTRATION }),
+      sessions: new SessionService({ orm, sql, events, log }),
       anomalies: new AnomalyLog({ orm, metrics, log }),
       authorization,
       authDecisions,
@@ -157,5 +169,6 @@ export async function closeDeps(deps: Deps): Promise<void> {
   await deps.warehouse.close().catch(() => {});
   deps.subscriber.disconnect();
   await deps.redis.quit().catch(() => deps.redis.disconnect());
+  await deps.sql.end();
   await deps.orm.close();
 }

@@ -70,7 +70,9 @@ export async function startTestSystem(options: { roles?: Role[]; env?: Record<st
       await api?.close();
       await gateway?.close();
       await workers?.close();
-      await deps.warehouse.client.command({ query: `DROP DATABASE IF EXISTS ${config.CLICKHOUSE_DATABASE}` }).catch(() => {});
+      if (roles.some((role) => role !== 'ocpp')) {
+        await deps.warehouse.client.command({ query: `DROP DATABASE IF EXISTS ${config.CLICKHOUSE_DATABASE}` }).catch(() => {});
+      }
       await deleteKeys(deps, `${config.REDIS_PREFIX}:*`);
       await closeDeps(deps);
       await dropDatabase(config.DATABASE_URL);

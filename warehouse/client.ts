@@ -71,3 +71,23 @@ export async function openWarehouse(options: WarehouseOptions): Promise<Warehous
     close: () => client.close(),
   };
 }
+
+/**
+ * For a process whose roles never touch the warehouse (a gateway alone: its samples go to Redis), so it
+ * neither opens chDB (hundreds of MB, and the one directory a process may hold) nor needs a server.
+ */
+export function unusedWarehouse(database: string): Warehouse {
+  const refuse = () => {
+    throw new Error('this process runs no role that uses the warehouse');
+  };
+  return {
+    get client(): ClickHouseClient {
+      return refuse();
+    },
+    database,
+    kind: 'http',
+    table: (name) => `${database}.${name}`,
+    ping: async () => true,
+    close: async () => {},
+  };
+}
