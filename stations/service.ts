@@ -3,7 +3,7 @@ import { generateSecret, type MachineSecrets } from '../auth/machine-secrets.js'
 import type { Orm } from '../database/orm.js';
 import type { Sql } from '../database/sql.js';
 import type { EventBus } from '../events/bus.js';
-import { BootEvent, Organisation, Site, Station, type RegistrationStatus } from '../schema/entities/index.js';
+import { Organisation, Site, Station, type RegistrationStatus } from '../schema/entities/index.js';
 import type { Logger } from '../system/logger.js';
 
 /** What the gateway keeps about a connected station. */
