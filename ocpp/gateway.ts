@@ -29,6 +29,8 @@ const statusText: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthori
 function refuse(socket: Duplex, status: number, reason: string): void {
   const body = `${reason}\n`;
   const extra = status === 401 ? 'WWW-Authenticate: Basic realm="evcms", charset="UTF-8"\r\n' : '';
+  // Let go once the answer is out: a client that keeps its end open must not hold the socket (and shutdown).
+  socket.once('finish', () => socket.destroy());
   socket.end(
     `HTTP/1.1 ${status} ${statusText[status] ?? 'Error'}\r\n${extra}Content-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );
@@ -75,6 +77,21 @@ export async function startGateway(deps: Deps, options: { port?: number } = {}):
     perMessageDeflate: false,
     handleProtocols: (protocols) => pickSubprotocol([...protocols].join(','), versions) ?? false,
   });
+
+  // One station's presence changes are applied in the order they happened, so that a quick reconnect's
+  // "online" (and its Redis claim) is not overtaken by the previous socket's "offline" (and release).
+  const presence = new Map<string, Promise<void>>();
+  function inOrder(identity: string, change: () => Promise<unknown>): Promise<void> {
+    const next = (presence.get(identity) ?? Promise.resolve()).then(change).then(
+      () => {},
+      (error: unknown) => log.error({ err: error, identity }, 'ocpp: could not record the station presence'),
+    );
+    presence.set(identity, next);
+    void next.then(() => {
+      if (presence.get(identity) === next) presence.delete(identity);
+    });
+    return next;
+  }
 
   const link = (identity: string) => byIdentity.get(identity)?.find((c) => !c.rpc.closed);
   deps.commands.attach({ link });
@@ -134,13 +151,11 @@ export async function startGateway(deps: Deps, options: { port?: number } = {}):
     });
     ws.on('close', () => void closed(connection));
     ws.on('error', (error) => connLog.warn({ err: error }, 'ocpp: socket error'));
-    if (firstSocket) {
-      void Promise.all([deps.stations.setOnline(station, true, deps.nodeId), deps.commands.claim(station.identity)]).catch(
-        (error: unknown) => connLog.error({ err: error }, 'ocpp: could not record the station online'),
-      );
-    } else {
-      void deps.commands.claim(station.identity).catch(() => {});
-    }
+    void inOrder(station.identity, () =>
+      firstSocket
+        ? Promise.all([deps.stations.setOnline(station, true, deps.nodeId), deps.commands.claim(station.identity)])
+        : deps.commands.claim(station.identity),
+    );
   }
 
   async function closed(connection: StationConnection): Promise<void> {
@@ -155,8 +170,8 @@ export async function startGateway(deps: Deps, options: { port?: number } = {}):
     }
     byIdentity.delete(connection.identity);
     log.info({ identity: connection.identity }, 'ocpp: station offline');
-    await Promise.all([deps.stations.setOnline(connection.station, false, null), deps.commands.release(connection.identity)]).catch(
-      (error: unknown) => log.error({ err: error, identity: connection.identity }, 'ocpp: could not record the station offline'),
+    await inOrder(connection.identity, () =>
+      Promise.all([deps.stations.setOnline(connection.station, false, null), deps.commands.release(connection.identity)]),
     );
   }
 

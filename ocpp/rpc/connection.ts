@@ -54,7 +54,11 @@ export class RpcConnection {
   /** Sends a CALL and resolves to the station's response payload, in queue order. */
   call(action: string, payload: unknown, timeoutMs = this.options.callTimeoutMs): Promise<Record<string, unknown>> {
     if (this.closedWith) return Promise.reject(new StationOfflineError('the station is not connected'));
-    this.options.validator.check(action, 'request', payload);
+    try {
+      this.options.validator.check(action, 'request', payload);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     return new Promise((resolve, reject) => {
       this.queue.push({ action, payload, timeoutMs, resolve, reject });
       this.sendNext();

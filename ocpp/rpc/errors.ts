@@ -48,7 +48,7 @@ export function readWireCode(code: string): OcppErrorCode | undefined {
     'RpcFrameworkError',
     'MessageTypeNotSupported',
   ];
-  return aliases[code] ?? known.find((k) => k === code);
+  return (Object.hasOwn(aliases, code) ? aliases[code] : undefined) ?? known.find((k) => k === code);
 }
 
 /** The base of every error that leaves as a CALLERROR; its message is the wire description. */

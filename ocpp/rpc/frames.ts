@@ -21,10 +21,16 @@ export function parseFrame(text: string, version: OcppVersion): ParseOutcome {
   } catch {
     return { ok: false, id: '-1', error: ocppError('RpcFrameworkError', 'message is not valid JSON') };
   }
-  if (!Array.isArray(data) || data.length < 3) {
-    return { ok: false, id: '-1', error: ocppError('RpcFrameworkError', 'message is not an OCPP-J array frame') };
-  }
+  if (!Array.isArray(data)) return { ok: false, id: '-1', error: ocppError('RpcFrameworkError', 'message is not an OCPP-J array frame') };
   const [type, id] = data;
+  // A response is never answered, however malformed; nor, in 1.6, a frame of an unknown type.
+  if ((type === CALLRESULT || type === CALLERROR) && (data.length < 3 || typeof id !== 'string' || id.length === 0)) {
+    return { ok: false, ignore: 'a response without an id or a payload' };
+  }
+  if (typeof type === 'number' && type !== CALL && type !== CALLRESULT && type !== CALLERROR && version === 'ocpp1.6') {
+    return { ok: false, ignore: `unknown message type ${JSON.stringify(type)}` };
+  }
+  if (data.length < 3) return { ok: false, id: '-1', error: ocppError('RpcFrameworkError', 'message is not an OCPP-J array frame') };
   if (typeof id !== 'string' || id.length === 0) {
     return { ok: false, id: '-1', error: ocppError('RpcFrameworkError', 'message id is not a non-empty string') };
   }

@@ -1,0 +1,131 @@
+import { describe, expect, it } from 'vitest';
+import { OcppError, readWireCode, wireCode } from './errors.js';
+import { CALL, CALLERROR, CALLRESULT, errorFrame, parseFrame } from './frames.js';
+
+/** The refusal parseFrame returns, as [id, code spelled for the version]; fails the test on any other outcome. */
+function refusal(text: string, version: 'ocpp1.6' | 'ocpp2.0.1' = 'ocpp1.6') {
+  const outcome = parseFrame(text, version);
+  if (outcome.ok || !('error' in outcome)) throw new Error(`expected a refusal, got ${JSON.stringify(outcome)}`);
+  return [outcome.id, wireCode(version, outcome.error.code)];
+}
+
+describe('parseFrame', () => {
+  it('reads a CALL', () => {
+    expect(parseFrame('[2,"m1","Heartbeat",{}]', 'ocpp1.6')).toEqual({
+      ok: true,
+      frame: { type: CALL, id: 'm1', action: 'Heartbeat', payload: {} },
+    });
+  });
+
+  it('answers bad JSON under id "-1" with a FormationViolation in 1.6 and an RpcFrameworkError in 2.0.1', () => {
+    expect(refusal('[2,"m1","Heartbeat",{')).toEqual(['-1', 'FormationViolation']);
+    expect(refusal('not json', 'ocpp2.0.1')).toEqual(['-1', 'RpcFrameworkError']);
+  });
+
+  it('answers a message that is not an array under id "-1"', () => {
+    expect(refusal('{"id":"m1"}')).toEqual(['-1', 'FormationViolation']);
+    expect(refusal('"hello"')).toEqual(['-1', 'FormationViolation']);
+    expect(refusal('[2,"m1"]')).toEqual(['-1', 'FormationViolation']);
+  });
+
+  it('answers under id "-1" when the id is not a string, or empty', () => {
+    expect(refusal('[2,17,"Heartbeat",{}]')).toEqual(['-1', 'FormationViolation']);
+    expect(refusal('[2,null,"Heartbeat",{}]')).toEqual(['-1', 'FormationViolation']);
+    expect(refusal('[2,"","Heartbeat",{}]')).toEqual(['-1', 'FormationViolation']);
+  });
+
+  it('refuses an id longer than 36 characters and takes one of exactly 36', () => {
+    const long = 'x'.repeat(37);
+    expect(refusal(`[2,"${long}","Heartbeat",{}]`)).toEqual([long, 'FormationViolation']);
+    expect(parseFrame(`[2,"${'x'.repeat(36)}","Heartbeat",{}]`, 'ocpp1.6').ok).toBe(true);
+  });
+
+  it('refuses a CALL whose action is not a string', () => {
+    expect(refusal('[2,"m1",42,{}]')).toEqual(['m1', 'FormationViolation']);
+    expect(refusal('[2,"m1","",{}]', 'ocpp2.0.1')).toEqual(['m1', 'RpcFrameworkError']);
+  });
+
+  it('refuses a CALL whose payload is not an object, null and arrays included', () => {
+    expect(refusal('[2,"m1","Heartbeat",null]')).toEqual(['m1', 'FormationViolation']);
+    expect(refusal('[2,"m1","Heartbeat",[]]')).toEqual(['m1', 'FormationViolation']);
+    expect(refusal('[2,"m1","Heartbeat","{}"]', 'ocpp2.0.1')).toEqual(['m1', 'FormatViolation']);
+  });
+
+  it('refuses a CALL without exactly four elements', () => {
+    expect(refusal('[2,"m1","Heartbeat"]')).toEqual(['m1', 'FormationViolation']);
+    expect(refusal('[2,"m1","Heartbeat",{},{}]')).toEqual(['m1', 'FormationViolation']);
+  });
+
+  it('ignores an unknown message type in 1.6 and answers MessageTypeNotSupported in 2.0.1', () => {
+    const v16 = parseFrame('[5,"m1","Heartbeat",{}]', 'ocpp1.6');
+    expect(v16).toMatchObject({ ok: false, ignore: expect.stringContaining('unknown message type') });
+    expect(v16).not.toHaveProperty('error');
+    expect(refusal('[5,"m1","Heartbeat",{}]', 'ocpp2.0.1')).toEqual(['m1', 'MessageTypeNotSupported']);
+  });
+
+  it('never answers a malformed CALLRESULT or CALLERROR, nor a short frame of an unknown type in 1.6', () => {
+    for (const text of ['[3,"m1"]', '[3,17,{}]', '[4,null,"GenericError","",{}]', '[4]', '[9]']) {
+      expect(parseFrame(text, 'ocpp1.6')).toMatchObject({ ok: false, ignore: expect.any(String) });
+    }
+    expect(refusal('[]')).toEqual(['-1', 'FormationViolation']);
+    expect(refusal('[9]', 'ocpp2.0.1')).toEqual(['-1', 'RpcFrameworkError']);
+  });
+
+  it('reads a CALLRESULT and ignores one whose payload is not an object', () => {
+    expect(parseFrame('[3,"m1",{"status":"Accepted"}]', 'ocpp1.6')).toEqual({
+      ok: true,
+      frame: { type: CALLRESULT, id: 'm1', payload: { status: 'Accepted' } },
+    });
+    expect(parseFrame('[3,"m1",null]', 'ocpp1.6')).toMatchObject({ ok: false, ignore: expect.any(String) });
+  });
+
+  it('reads a CALLERROR, filling in a missing description and details', () => {
+    expect(parseFrame('[4,"m1","NotSupported","no",{"a":1}]', 'ocpp1.6')).toEqual({
+      ok: true,
+      frame: { type: CALLERROR, id: 'm1', code: 'NotSupported', description: 'no', details: { a: 1 } },
+    });
+    expect(parseFrame('[4,"m1","GenericError"]', 'ocpp1.6')).toEqual({
+      ok: true,
+      frame: { type: CALLERROR, id: 'm1', code: 'GenericError', description: '', details: {} },
+    });
+    expect(parseFrame('[4,"m1",7,"",{}]', 'ocpp1.6')).toMatchObject({ ok: false, ignore: expect.any(String) });
+  });
+});
+
+describe('errorFrame', () => {
+  it('spells the code for the version, cuts the description to 255 characters and sends {} for no details', () => {
+    const error = new OcppError('OccurrenceConstraintViolation', 'd'.repeat(400));
+    const [type, id, code, description, details] = JSON.parse(errorFrame('m1', error, 'ocpp1.6')) as unknown[];
+    expect([type, id, code, details]).toEqual([4, 'm1', 'OccurenceConstraintViolation', {}]);
+    expect(description).toHaveLength(255);
+    expect(JSON.parse(errorFrame('m1', error, 'ocpp2.0.1'))[2]).toBe('OccurrenceConstraintViolation');
+  });
+});
+
+describe('the error-code table', () => {
+  it('spells OccurenceConstraintViolation the 1.6 way and keeps FormationViolation in 1.6', () => {
+    expect(wireCode('ocpp1.6', 'OccurrenceConstraintViolation')).toBe('OccurenceConstraintViolation');
+    expect(wireCode('ocpp1.6', 'FormationViolation')).toBe('FormationViolation');
+  });
+
+  it('maps the 2.0.1-only codes onto 1.6 codes', () => {
+    expect(wireCode('ocpp1.6', 'RpcFrameworkError')).toBe('FormationViolation');
+    expect(wireCode('ocpp1.6', 'MessageTypeNotSupported')).toBe('NotSupported');
+  });
+
+  it('spells FormatViolation and OccurrenceConstraintViolation in 2.0.1', () => {
+    expect(wireCode('ocpp2.0.1', 'FormationViolation')).toBe('FormatViolation');
+    expect(wireCode('ocpp2.0.1', 'OccurrenceConstraintViolation')).toBe('OccurrenceConstraintViolation');
+    expect(wireCode('ocpp2.0.1', 'RpcFrameworkError')).toBe('RpcFrameworkError');
+  });
+
+  it('reads both spellings inbound, and nothing it does not know', () => {
+    expect(readWireCode('OccurenceConstraintViolation')).toBe('OccurrenceConstraintViolation');
+    expect(readWireCode('OccurrenceConstraintViolation')).toBe('OccurrenceConstraintViolation');
+    expect(readWireCode('FormatViolation')).toBe('FormationViolation');
+    expect(readWireCode('FormationViolation')).toBe('FormationViolation');
+    expect(readWireCode('TypeConstraintViolation')).toBe('TypeConstraintViolation');
+    expect(readWireCode('Bogus')).toBeUndefined();
+    expect(readWireCode('toString')).toBeUndefined();
+  });
+});

@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { OcppError } from './errors.js';
+import { validatorFor } from './validator.js';
+
+const v16 = validatorFor('ocpp1.6');
+
+const aStatus = (overrides: Record<string, unknown> = {}) => ({ connectorId: 1, errorCode: 'NoError', status: 'Available', ...overrides });
+
+/** The OcppError `check` throws for a StatusNotification request, or null when it passes. */
+function failure(payload: unknown, action = 'StatusNotification', kind: 'request' | 'response' = 'request'): OcppError | null {
+  try {
+    v16.check(action, kind, payload);
+    return null;
+  } catch (error) {
+    if (!(error instanceof OcppError)) throw error;
+    return error;
+  }
+}
+
+describe('the schema validator', () => {
+  it('passes a payload that fits', () => {
+    expect(failure(aStatus({ info: 'ok', timestamp: '2025-03-01T10:00:00Z' }))).toBeNull();
+  });
+
+  it('reports a missing required property as OccurrenceConstraintViolation, naming it', () => {
+    const { status: _status, ...missing } = aStatus();
+    const error = failure(missing);
+    expect(error?.code).toBe('OccurrenceConstraintViolation');
+    expect(error?.message).toContain('"status"');
+  });
+
+  it('reports a wrong type as TypeConstraintViolation, naming the property', () => {
+    const error = failure(aStatus({ connectorId: '1' }));
+    expect(error?.code).toBe('TypeConstraintViolation');
+    expect(error?.details).toMatchObject({ property: '/connectorId', keyword: 'type' });
+  });
+
+  it('reports a value outside the enum as PropertyConstraintViolation, listing the allowed values', () => {
+    const error = failure(aStatus({ status: 'Sleeping' }));
+    expect(error?.code).toBe('PropertyConstraintViolation');
+    expect(error?.message).toContain('Available');
+  });
+
+  it('reports a string over maxLength as PropertyConstraintViolation', () => {
+    expect(failure(aStatus({ info: 'i'.repeat(51) }))?.code).toBe('PropertyConstraintViolation');
+    expect(failure(aStatus({ info: 'i'.repeat(50) }))).toBeNull();
+  });
+
+  it('reports an extra property as FormationViolation, naming it', () => {
+    const error = failure(aStatus({ colour: 'green' }));
+    expect(error?.code).toBe('FormationViolation');
+    expect(error?.message).toContain('"colour"');
+  });
+
+  it('reports a payload that is not an object as FormationViolation', () => {
+    expect(failure('hello', 'Heartbeat')?.code).toBe('FormationViolation');
+    expect(failure([], 'Heartbeat')?.code).toBe('FormationViolation');
+  });
+
+  it('accepts a date-time without a zone, or without seconds', () => {
+    expect(failure(aStatus({ timestamp: '2025-03-01T10:00:00' }))).toBeNull();
+    expect(failure(aStatus({ timestamp: '2025-03-01T10:00' }))).toBeNull();
+    expect(failure(aStatus({ timestamp: '2025-03-01T10:00:00.123+01:00' }))).toBeNull();
+  });
+
+  it('refuses a date-time that is not one', () => {
+    expect(failure(aStatus({ timestamp: 'yesterday' }))?.code).toBe('PropertyConstraintViolation');
+    expect(failure(aStatus({ timestamp: '2025-13-45T10:00:00Z' }))?.code).toBe('PropertyConstraintViolation');
+    expect(failure(aStatus({ timestamp: '2025-03-01' }))?.code).toBe('PropertyConstraintViolation');
+  });
+
+  it('checks responses with the response schema', () => {
+    expect(failure({ currentTime: '2025-03-01T10:00:00Z' }, 'Heartbeat', 'response')).toBeNull();
+    expect(failure({}, 'Heartbeat', 'response')?.code).toBe('OccurrenceConstraintViolation');
+  });
+
+  it('knows the actions of both directions and no others', () => {
+    expect(v16.hasAction('BootNotification')).toBe(true);
+    expect(v16.hasAction('RemoteStartTransaction')).toBe(true);
+    expect(v16.hasAction('SignCertificate')).toBe(true);
+    expect(v16.hasAction('MakeCoffee')).toBe(false);
+    expect(failure({}, 'MakeCoffee')?.code).toBe('NotImplemented');
+  });
+
+  it('compiles each version once', () => {
+    expect(validatorFor('ocpp1.6')).toBe(v16);
+    const v201 = validatorFor('ocpp2.0.1');
+    expect(v201.version).toBe('ocpp2.0.1');
+    expect(v201.hasAction('TransactionEvent')).toBe(true);
+    expect(v201.hasAction('StartTransaction')).toBe(false);
+  });
+});
