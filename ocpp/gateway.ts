@@ -143,6 +143,7 @@ export async function startGateway(deps: Deps, options: { port?: number } = {}):
     const firstSocket = list.length === 0;
     // The newest socket takes over at once; an older one stays until it closes or fails its ping.
     list.unshift(connection);
+    slots[nextSlot++ % slots.length]?.add(connection);
     byIdentity.set(station.identity, list);
     metrics.ocppConnections.inc();
     connLog.info({ version, remote: connection.remoteAddress, sockets: list.length }, 'ocpp: station connected');
@@ -176,19 +177,29 @@ export async function startGateway(deps: Deps, options: { port?: number } = {}):
   }
 
   // One timer pings every socket; one that did not answer the previous ping is dropped.
-  const pinger = setInterval(() => {
-    for (const list of byIdentity.values()) {
-      for (const connection of list) {
-        if (!connection.alive) {
+  // Each socket is pinged once per interval; one that did not answer the previous ping is dropped.
+  // The sockets are spread over ten slots pinged in turn, so 10,000 pings never block the loop at once.
+  const slots = Array.from({ length: 10 }, () => new Set<StationConnection>());
+  let slotTurn = 0;
+  const pinger = setInterval(
+    () => {
+      const slot = slots[slotTurn++ % slots.length] as Set<StationConnection>;
+      for (const connection of slot) {
+        if (connection.released) {
+          slot.delete(connection);
+        } else if (!connection.alive) {
           log.info({ identity: connection.identity }, 'ocpp: no pong; dropping the socket');
+          slot.delete(connection);
           connection.socket.terminate();
-          continue;
+        } else {
+          connection.alive = false;
+          connection.socket.ping();
         }
-        connection.alive = false;
-        connection.socket.ping();
       }
-    }
-  }, config.OCPP_PING_INTERVAL * 1000);
+    },
+    (config.OCPP_PING_INTERVAL * 1000) / slots.length,
+  );
+  let nextSlot = 0;
 
   // Presence and live session figures are written behind, in one statement each.
   const flusher = setInterval(() => {
@@ -221,6 +232,8 @@ export async function startGateway(deps: Deps, options: { port?: number } = {}):
       await Promise.race([Promise.all(closing), new Promise((r) => setTimeout(r, 2000))]);
       for (const c of all) c.socket.terminate();
       await Promise.all(all.map((c) => closed(c).catch(() => {})));
+      // The last presence writes finish before the connections they need are closed.
+      await Promise.all(presence.values());
       wss.close();
       await closeServer(server);
       await Promise.all([deps.stations.flushPresence(), deps.sessions.flushLive()]).catch(() => {});

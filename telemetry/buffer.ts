@@ -1,6 +1,42 @@
 import type { Redis } from 'ioredis';
 import type { Sample } from './normalise.js';
 
+/** A frame's samples as buffered: [ts ms, measurand, phase, location, context, unit, value]. */
+export interface BufferedFrame {
+  k: string;
+  s: string;
+  c: number;
+  t: number | null;
+  r: number;
+  o: string;
+  v: Array<[number, string, string, string, string, string, number]>;
+}
+
+/** The warehouse rows of a buffered stream entry (`frame`, or already expanded `rows`). */
+export function entryRows(fields: string[]): WarehouseSample[] {
+  const rows = fields.indexOf('rows');
+  if (rows >= 0) return JSON.parse(fields[rows + 1] ?? '[]') as WarehouseSample[];
+  const at = fields.indexOf('frame');
+  if (at < 0) return [];
+  const frame = JSON.parse(fields[at + 1] ?? '{}') as BufferedFrame;
+  const receivedAt = new Date(frame.r).toISOString();
+  return frame.v.map(([ts, measurand, phase, location, context, unit, value], i) => ({
+    sample_id: `${frame.k}:${i}`,
+    station: frame.s,
+    connector_id: frame.c,
+    transaction_id: frame.t,
+    ts: new Date(ts).toISOString(),
+    received_at: receivedAt,
+    measurand,
+    phase,
+    location,
+    context,
+    unit,
+    value,
+    source: frame.o,
+  }));
+}
+
 /** One sample as the warehouse stores it (see migrations/clickhouse/0001_meter_values.sql). */
 export interface WarehouseSample {
   sample_id: string;
@@ -47,22 +83,17 @@ export class TelemetryBuffer {
 
   async push(batch: SampleBatch): Promise<void> {
     if (batch.samples.length === 0) return;
-    const rows: WarehouseSample[] = batch.samples.map((s, i) => ({
-      sample_id: `${batch.frameKey}:${i}`,
-      station: batch.station,
-      connector_id: batch.connectorId,
-      transaction_id: batch.transactionId,
-      ts: s.ts.toISOString(),
-      received_at: batch.receivedAt.toISOString(),
-      measurand: s.measurand,
-      phase: s.phase,
-      location: s.location,
-      context: s.context,
-      unit: s.unit,
-      value: s.value,
-      source: batch.source,
-    }));
-    await this.redis.xadd(this.stream, 'MAXLEN', '~', String(this.maxLength), '*', 'rows', JSON.stringify(rows));
+    // Compact on the OCPP path (one small JSON per frame); the sink expands it into rows.
+    const frame: BufferedFrame = {
+      k: batch.frameKey,
+      s: batch.station,
+      c: batch.connectorId,
+      t: batch.transactionId,
+      r: batch.receivedAt.getTime(),
+      o: batch.source,
+      v: batch.samples.map((x) => [x.ts.getTime(), x.measurand, x.phase, x.location, x.context, x.unit, x.value]),
+    };
+    await this.redis.xadd(this.stream, 'MAXLEN', '~', String(this.maxLength), '*', 'frame', JSON.stringify(frame));
   }
 
   /** Entries not yet written to the warehouse (waiting or being written). */

@@ -70,7 +70,19 @@ describe('telemetry sink', () => {
 
   it('sets aside an entry the warehouse refuses, with the reason, and keeps the stream moving', async () => {
     const stream = system.deps.telemetry.stream;
-    const bad = [{ ...aBatch().samples[0], sample_id: 'bad-1', station: 'SINK-D', connector_id: 1, transaction_id: null, ts: 'not a time', received_at: 'never', value: 'abc', source: 'MeterValues' }];
+    const bad = [
+      {
+        ...aBatch().samples[0],
+        sample_id: 'bad-1',
+        station: 'SINK-D',
+        connector_id: 1,
+        transaction_id: null,
+        ts: 'not a time',
+        received_at: 'never',
+        value: 'abc',
+        source: 'MeterValues',
+      },
+    ];
     await system.deps.redis.xadd(stream, '*', 'rows', JSON.stringify(bad));
     await system.deps.telemetry.push(aBatch({ station: 'SINK-D', frameKey: 'after-the-bad-one' }));
     expect(await system.workers!.sink.drain(15_000)).toBe(true);
@@ -80,4 +92,3 @@ describe('telemetry sink', () => {
     expect(dead[0]?.[1]).toContain('error');
   });
 });
-

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Deps } from '../system/deps.js';
-import type { WarehouseSample } from '../telemetry/buffer.js';
+import { entryRows } from '../telemetry/buffer.js';
 
 export interface TelemetrySink {
   /** Resolves when everything buffered so far is in the warehouse (or `timeoutMs` passed). */
@@ -37,14 +37,7 @@ export async function startTelemetrySink(deps: Deps, options: { batchSize?: numb
     return result?.[0]?.[1] ?? [];
   };
 
-  const rowsOf = (entries: Array<[string, string[]]>) => {
-    const rows: WarehouseSample[] = [];
-    for (const [, fields] of entries) {
-      const at = fields.indexOf('rows');
-      if (at >= 0) rows.push(...(JSON.parse(fields[at + 1] ?? '[]') as WarehouseSample[]));
-    }
-    return rows;
-  };
+  const rowsOf = (entries: Array<[string, string[]]>) => entries.flatMap(([, fields]) => entryRows(fields));
 
   const insert = async (entries: Array<[string, string[]]>) => {
     const rows = rowsOf(entries);
