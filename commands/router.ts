@@ -69,9 +69,14 @@ export class CommandRouter {
     await this.deps.redis.set(this.nodeKey(identity), this.deps.nodeId);
   }
 
+  /** Drops the claim only if it is still ours (one atomic step: another node may have claimed since). */
   async release(identity: string): Promise<void> {
-    const key = this.nodeKey(identity);
-    if ((await this.deps.redis.get(key)) === this.deps.nodeId) await this.deps.redis.del(key);
+    await this.deps.redis.eval(
+      `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0`,
+      1,
+      this.nodeKey(identity),
+      this.deps.nodeId,
+    );
   }
 
   async send(identity: string, action: string, payload: unknown, timeoutMs = this.deps.defaultTimeoutMs): Promise<Record<string, unknown>> {
@@ -87,13 +92,17 @@ export class CommandRouter {
       }, timeoutMs + 2000);
       this.waiting.set(requestId, { resolve, timer });
       const request: RemoteRequest = { requestId, replyTo: this.deps.nodeId, identity, action, payload, timeoutMs };
-      this.deps.redis.publish(this.commandsChannel(node), JSON.stringify(request)).then((receivers) => {
-        if (receivers === 0) {
-          clearTimeout(timer);
-          this.waiting.delete(requestId);
-          resolve({ requestId, ok: false, error: { kind: 'offline', message: `station ${identity} is not connected` } });
-        }
-      });
+      const fail = (kind: 'offline' | 'other', message: string) => {
+        clearTimeout(timer);
+        this.waiting.delete(requestId);
+        resolve({ requestId, ok: false, error: { kind, message } });
+      };
+      this.deps.redis.publish(this.commandsChannel(node), JSON.stringify(request)).then(
+        (receivers) => {
+          if (receivers === 0) fail('offline', `station ${identity} is not connected`);
+        },
+        (error: Error) => fail('other', `could not reach gateway ${node}: ${error.message}`),
+      );
     });
     if (reply.ok && reply.payload) return reply.payload;
     const error = reply.error ?? { kind: 'other', message: 'no reply' };

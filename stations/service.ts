@@ -66,7 +66,8 @@ export interface StationServiceDeps {
   registration: 'reject' | 'pending';
 }
 
-export const identityPattern = /^[\x21-\x7e]{1,48}$/;
+/** Printable ASCII (a space included: `/ocpp/CP%20001` is `CP 001`), at most 48 characters; `:` is refused apart. */
+export const identityPattern = /^(?! )[\x20-\x7e]{1,48}(?<! )$/;
 
 const toIdentity = (s: Station): StationIdentity => ({
   id: s.id,
@@ -88,7 +89,7 @@ export class StationService {
 
   async create(input: CreateStationInput): Promise<{ station: Station; ocppPassword: string | null }> {
     if (!identityPattern.test(input.identity) || input.identity.includes(':')) {
-      throw new StationInputError('identity: expected 1 to 48 printable characters without ":" or spaces');
+      throw new StationInputError('identity: expected 1 to 48 printable characters, without ":" or leading and trailing spaces');
     }
     const profile = input.securityProfile ?? 1;
     if (input.ocppPassword !== undefined && (input.ocppPassword.length < 16 || input.ocppPassword.length > 40)) {
