@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
-import { Connector, Organisation, Site, Station, Transaction, User } from '../schema/entities/index.js';
+import { Organisation, Site, Station, Transaction, User } from '../schema/entities/index.js';
+import type { ConnectorFields } from './types/station.type.js';
 
 const byId = <T extends { id: string }>(rows: T[], ids: readonly string[]) => {
   const map = new Map(rows.map((r) => [r.id, r]));
@@ -86,9 +87,26 @@ export function createLoaders(em: EntityManager) {
     site: new DataLoader<string, Site | null>(async (ids) => byId(await em.find(Site, { id: { $in: [...ids] } }), ids)),
     station: new DataLoader<string, Station | null>(async (ids) => byId(await em.find(Station, { id: { $in: [...ids] } }), ids)),
     user: new DataLoader<string, User | null>(async (ids) => byId(await em.find(User, { id: { $in: [...ids] } }), ids)),
-    connectorsByStation: new DataLoader<string, Connector[]>(async (ids) => {
-      const rows = await em.find(Connector, { station: { $in: [...ids] } }, { orderBy: { connectorId: 'asc' } });
-      return ids.map((id) => rows.filter((r) => r.station.id === id));
+    /** Read as rows, not entities: every station of a page asks for its connectors. */
+    connectorsByStation: new DataLoader<string, ConnectorFields[]>(async (ids) => {
+      const rows = await em.getConnection().execute<Row[]>(
+        `select station_id, connector_id, status, error_code, info, vendor_error_code, status_since from connector
+         where station_id in (${placeholders(ids.length)}) order by connector_id`,
+        [...ids],
+      );
+      const platform = em.getPlatform();
+      const byStation = new Map<string, ConnectorFields[]>(ids.map((id) => [id, []]));
+      for (const row of rows) {
+        byStation.get(String(row.station_id))?.push({
+          connectorId: Number(row.connector_id),
+          status: String(row.status),
+          errorCode: String(row.error_code),
+          info: (row.info as string | null) ?? null,
+          vendorErrorCode: (row.vendor_error_code as string | null) ?? null,
+          statusSince: row.status_since === null || row.status_since === undefined ? null : platform.parseDate(String(row.status_since)),
+        });
+      }
+      return ids.map((id) => byStation.get(id) ?? []);
     }),
     openSessionsByStation: new DataLoader<string, Transaction[]>(async (ids) => {
       const rows = await em.find(

@@ -5,7 +5,7 @@ import type { ApiContext } from '../context.js';
 import { badInput, notFound } from '../errors.js';
 import { CreateStationInput, StationFilter, StationOrder } from '../inputs/station.input.js';
 import { ConnectionType, PageArgs, pageWindow, toConnection } from '../pagination.js';
-import { ConnectorType, StationType } from '../types/station.type.js';
+import { ConnectorType, StationType, stationColumns } from '../types/station.type.js';
 
 export const StationConnection = ConnectionType('Station', StationType);
 
@@ -78,17 +78,18 @@ export class StationResolver {
     const direction = orderBy?.direction === 'desc' ? 'desc' : 'asc';
     const sql = context.em.getConnection();
     const clause = where.join(' and ');
+    // The page in one query, read as rows: hydrating entities cost more CPU than the rest of the request.
     const [rows, counted] = await Promise.all([
-      sql.execute<{ id: string }[]>(
-        `select s.id from station s where ${clause} order by ${column} ${direction} nulls last, s.id limit ? offset ?`,
+      sql.execute<Parameters<typeof StationType.fromRow>[0][]>(
+        `select ${stationColumns.map((c) => `s.${c}`).join(', ')} from station s where ${clause}
+         order by ${column} ${direction} nulls last, s.id limit ? offset ?`,
         [...params, window.limit, window.offset],
       ),
       sql.execute<{ n: string }[]>(`select count(*) as n from station s where ${clause}`, params),
     ]);
-    const found = await context.em.find(Station, { id: { $in: rows.map((r) => r.id) } });
-    const byId = new Map(found.map((s) => [s.id, s]));
-    const ordered = rows.map((r) => byId.get(r.id)).filter((s): s is Station => Boolean(s));
-    return toConnection(ordered.map(StationType.from), Number(counted[0]?.n ?? 0), window);
+    const platform = context.em.getPlatform();
+    const nodes = rows.map((row) => StationType.fromRow(row, (value) => platform.parseDate(value)));
+    return toConnection(nodes, Number(counted[0]?.n ?? 0), window);
   }
 
   @Authorized('ADMIN', 'OPERATOR', 'DRIVER', 'scope:stations:read')

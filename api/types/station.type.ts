@@ -1,5 +1,5 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
-import type { Connector, Station } from '../../schema/entities/index.js';
+import type { Station } from '../../schema/entities/index.js';
 
 export enum RegistrationStatusValue {
   Accepted = 'Accepted',
@@ -10,6 +10,53 @@ registerEnumType(RegistrationStatusValue, {
   name: 'RegistrationStatus',
   description: 'Whether the station may operate (its BootNotification answer)',
 });
+
+/** What a connector's GraphQL type is made of: a Connector entity, or a row the loaders read without one. */
+export interface ConnectorFields {
+  connectorId: number;
+  status: string;
+  errorCode: string;
+  info?: string | null;
+  vendorErrorCode?: string | null;
+  statusSince?: Date | null;
+}
+
+/**
+ * The `station` columns StationType.fromRow reads (the password hash and salt left out), for lists
+ * read in one query without hydrating entities (MikroORM costs about 0.15 ms of CPU per hydrated station).
+ */
+export const stationColumns = [
+  'id',
+  'identity',
+  'name',
+  'organisation_id',
+  'site_id',
+  'security_profile',
+  'registration_status',
+  'vendor',
+  'model',
+  'charge_point_serial',
+  'charge_box_serial',
+  'firmware_version',
+  'iccid',
+  'imsi',
+  'meter_type',
+  'meter_serial',
+  'ocpp_version',
+  'last_boot_at',
+  'last_seen_at',
+  'online',
+  'diagnostics_status',
+  'firmware_status',
+  'local_list_version',
+  'retired_at',
+  'created_at',
+] as const;
+
+// Column readers of StationType.fromRow (module-level: tsx names each closure it creates, which costs in a hot loop).
+const text = (value: unknown) => (value === null || value === undefined ? null : String(value));
+const date = (value: unknown, parseDate: (value: string) => Date) =>
+  value === null || value === undefined ? null : value instanceof Date ? value : parseDate(String(value));
 
 @ObjectType('Connector', { description: 'A connector of a station (connectorId 0 is the station itself)' })
 export class ConnectorType {
@@ -31,7 +78,7 @@ export class ConnectorType {
   @Field(() => Date, { nullable: true, description: 'When the status began, as the station reported it' })
   statusSince!: Date | null;
 
-  static from(row: Connector): ConnectorType {
+  static from(row: ConnectorFields): ConnectorType {
     return Object.assign(new ConnectorType(), {
       connectorId: row.connectorId,
       status: row.status,
@@ -144,6 +191,37 @@ export class StationType {
       retiredAt: row.retiredAt ?? null,
       siteId: row.site?.id ?? null,
       organisationId: row.organisation?.id ?? null,
+    });
+  }
+
+  /** From a row of `stationColumns` as PostgreSQL returns it (timestamps as text, parsed with `parseDate`). */
+  static fromRow(row: Record<(typeof stationColumns)[number], unknown>, parseDate: (value: string) => Date): StationType {
+    return Object.assign(new StationType(), {
+      id: String(row.id),
+      identity: String(row.identity),
+      name: text(row.name),
+      registrationStatus: row.registration_status as RegistrationStatusValue,
+      securityProfile: Number(row.security_profile),
+      online: Boolean(row.online),
+      lastSeenAt: date(row.last_seen_at, parseDate),
+      lastBootAt: date(row.last_boot_at, parseDate),
+      vendor: text(row.vendor),
+      model: text(row.model),
+      chargePointSerial: text(row.charge_point_serial),
+      chargeBoxSerial: text(row.charge_box_serial),
+      firmwareVersion: text(row.firmware_version),
+      iccid: text(row.iccid),
+      imsi: text(row.imsi),
+      meterType: text(row.meter_type),
+      meterSerial: text(row.meter_serial),
+      ocppVersion: text(row.ocpp_version),
+      diagnosticsStatus: text(row.diagnostics_status),
+      firmwareStatus: text(row.firmware_status),
+      localListVersion: Number(row.local_list_version),
+      createdAt: date(row.created_at, parseDate),
+      retiredAt: date(row.retired_at, parseDate),
+      siteId: text(row.site_id),
+      organisationId: text(row.organisation_id),
     });
   }
 }

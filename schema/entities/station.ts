@@ -9,6 +9,13 @@ export type RegistrationStatus = (typeof registrationStatuses)[number];
 /** A charging station, known by its OCPP identity. */
 export const StationSchema = defineEntity({
   name: 'Station',
+  indexes: [
+    {
+      // An organisation's active stations: the API's station lists count and page through these.
+      name: 'station_organisation_active_index',
+      expression: 'create index "station_organisation_active_index" on "station" ("organisation_id") where "retired_at" is null',
+    },
+  ],
   properties: {
     id: p
       .uuid()

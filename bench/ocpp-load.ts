@@ -1,0 +1,228 @@
+// The load generator of bench/ocpp.ts, in its own process: N charger connections (the simulator's
+// OCPP client), driven phase by phase over IPC. Every loop is bounded in count and in time.
+import { Meter, meterValue } from '../simulator/meter.js';
+import { OcppClient } from '../simulator/rpc.js';
+
+export type Action = 'Heartbeat' | 'MeterValues';
+export type LoadRequest =
+  | { type: 'connect'; url: string; identities: string[]; passwordPrefix: string; concurrency: number }
+  | { type: 'start-transactions'; idTag: string; concurrency: number }
+  | { type: 'closed'; action: Action; seconds: number; warmupSeconds: number }
+  | { type: 'open'; action: Action; rate: number; seconds: number };
+
+export interface Latency {
+  p50: number;
+  p99: number;
+  max: number;
+}
+export interface PhaseResult extends Partial<Latency> {
+  seconds: number;
+  /** Calls answered in the measured window. */
+  ok: number;
+  /** Calls answered in the whole phase, warm-up and wind-down included. */
+  answered: number;
+  failed: number;
+  /** Round trips per second (closed loop), or sends per second achieved (open loop). */
+  rps?: number;
+  /** The most frequent failures, with counts. */
+  errors: string[];
+  /** CPU microseconds per answered call: the server process, and PostgreSQL+Redis (filled in by the bench). */
+  cpuUs?: { server: number; store: number };
+  /** The server's event-loop delay over the phase, in ms (filled in by the bench). */
+  loopDelayMs?: { p99: number; max: number };
+}
+
+interface Connection {
+  client: OcppClient;
+  meter: Meter;
+  transactionId: number | null;
+}
+
+const GRACE_MS = 20_000;
+const connections: Connection[] = [];
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+class Tally {
+  ok = 0;
+  answered = 0;
+  failed = 0;
+  readonly latencies: number[] = [];
+  private readonly reasons = new Map<string, number>();
+  fail(error: unknown): void {
+    this.failed++;
+    const reason = ((error as Error).message ?? String(error)).replace(/BENCH-\d+/g, 'BENCH-n').slice(0, 120);
+    this.reasons.set(reason, (this.reasons.get(reason) ?? 0) + 1);
+  }
+  result(seconds: number, extra: Pick<PhaseResult, 'rps'> = {}): PhaseResult {
+    const errors = [...this.reasons].sort((a, b) => b[1] - a[1]).slice(0, 3);
+    return {
+      seconds,
+      ok: this.ok,
+      answered: Math.max(this.ok, this.answered),
+      failed: this.failed,
+      errors: errors.map(([r, n]) => `${n}x ${r}`),
+      ...percentiles(this.latencies),
+      ...extra,
+    };
+  }
+}
+
+function percentiles(values: number[]): Partial<Latency> {
+  if (values.length === 0) return {};
+  const sorted = Float64Array.from(values).sort();
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+  return { p50: at(0.5), p99: at(0.99), max: sorted[sorted.length - 1] ?? 0 };
+}
+
+function send(c: Connection, action: Action): Promise<unknown> {
+  if (action === 'Heartbeat') return c.client.call('Heartbeat', {});
+  const payload = { connectorId: 1, meterValue: [meterValue(c.meter.read())] };
+  return c.client.call('MeterValues', c.transactionId === null ? payload : { ...payload, transactionId: c.transactionId });
+}
+
+/** Runs `task(i)` for i in 0..count-1 with at most `concurrency` at once. */
+async function windowed(count: number, concurrency: number, task: (i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < count) await task(next++);
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
+}
+
+async function connect(request: Extract<LoadRequest, { type: 'connect' }>): Promise<PhaseResult> {
+  const tally = new Tally();
+  const started = performance.now();
+  await windowed(request.identities.length, request.concurrency, async (i) => {
+    const identity = request.identities[i] as string;
+    const client = new OcppClient({ url: request.url, identity, password: `${request.passwordPrefix}${identity}`, callTimeoutMs: 60_000 });
+    try {
+      await client.connect(60_000);
+      await client.call('BootNotification', {
+        chargePointVendor: 'evcms-bench',
+        chargePointModel: 'Load',
+        chargePointSerialNumber: identity,
+      });
+      connections.push({ client, meter: new Meter(11_000, 1_000_000), transactionId: null });
+      tally.ok++;
+    } catch (error) {
+      tally.fail(error);
+      await client.close().catch(() => {});
+    }
+  });
+  return tally.result((performance.now() - started) / 1000);
+}
+
+async function startTransactions(request: Extract<LoadRequest, { type: 'start-transactions' }>): Promise<PhaseResult> {
+  const tally = new Tally();
+  const started = performance.now();
+  await windowed(connections.length, request.concurrency, async (i) => {
+    const c = connections[i] as Connection;
+    try {
+      const reading = c.meter.read('Transaction.Begin');
+      const answer = await c.client.call('StartTransaction', {
+        connectorId: 1,
+        idTag: request.idTag,
+        meterStart: Math.round(reading.energyWh),
+        timestamp: reading.at.toISOString(),
+      });
+      c.transactionId = answer.transactionId;
+      tally.ok++;
+    } catch (error) {
+      tally.fail(error);
+    }
+  });
+  return tally.result((performance.now() - started) / 1000);
+}
+
+/** Every connection sends, waits for the answer, sends again: as many round trips as the server takes. */
+async function closedLoop(request: Extract<LoadRequest, { type: 'closed' }>): Promise<PhaseResult> {
+  const tally = new Tally();
+  let counting = false;
+  let stop = false;
+  const loops = connections.map(async (c) => {
+    while (!stop && c.client.open) {
+      const sent = performance.now();
+      try {
+        await send(c, request.action);
+        tally.answered++;
+        if (counting) {
+          tally.ok++;
+          tally.latencies.push(performance.now() - sent);
+        }
+      } catch (error) {
+        if (counting) tally.fail(error);
+      }
+    }
+  });
+  await sleep(request.warmupSeconds * 1000);
+  counting = true;
+  const started = performance.now();
+  await sleep(request.seconds * 1000);
+  counting = false;
+  const seconds = (performance.now() - started) / 1000;
+  stop = true;
+  await Promise.race([Promise.all(loops), sleep(GRACE_MS)]);
+  return tally.result(seconds, { rps: tally.ok / seconds });
+}
+
+/**
+ * Sends at a fixed rate, round-robin over the connections, whatever the answers do; the latency of a
+ * call is counted from when it was due, so a server that falls behind cannot hide it.
+ */
+async function openLoop(request: Extract<LoadRequest, { type: 'open' }>): Promise<PhaseResult> {
+  const tally = new Tally();
+  const total = Math.max(1, Math.floor(request.rate * request.seconds));
+  const gapMs = 1000 / request.rate;
+  const settled: Promise<void>[] = [];
+  const started = performance.now() + 20;
+  await new Promise<void>((resolve) => {
+    const timer = setInterval(() => {
+      const due = Math.min(total, Math.floor((performance.now() - started) / gapMs) + 1);
+      while (settled.length < due) {
+        const scheduled = started + settled.length * gapMs;
+        const c = connections[settled.length % connections.length] as Connection;
+        settled.push(
+          send(c, request.action).then(
+            () => {
+              tally.ok++;
+              tally.latencies.push(performance.now() - scheduled);
+            },
+            (error: unknown) => tally.fail(error),
+          ),
+        );
+      }
+      if (settled.length >= total) {
+        clearInterval(timer);
+        resolve();
+      }
+    }, 1);
+  });
+  const seconds = (performance.now() - started) / 1000;
+  await Promise.race([Promise.all(settled), sleep(GRACE_MS)]);
+  const result = tally.result(seconds, { rps: total / seconds });
+  result.failed += total - tally.ok - tally.failed; // still unanswered after the grace period
+  return result;
+}
+
+async function handle(request: LoadRequest): Promise<PhaseResult> {
+  switch (request.type) {
+    case 'connect':
+      return connect(request);
+    case 'start-transactions':
+      return startTransactions(request);
+    case 'closed':
+      return closedLoop(request);
+    case 'open':
+      return openLoop(request);
+  }
+}
+
+process.on('message', (message: { id?: number; type?: string; request?: LoadRequest }) => {
+  if (message.type === 'stop' || !message.request) process.exit(0);
+  handle(message.request).then(
+    (result) => process.send?.({ id: message.id, result }),
+    (error: Error) => process.send?.({ id: message.id, error: error.message }),
+  );
+});
+process.on('disconnect', () => process.exit(0));
+process.send?.({ type: 'ready' });

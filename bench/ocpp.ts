@@ -1,0 +1,262 @@
+// npm run bench:ocpp -- [--stations 1000,10000] [--seconds 10] [--warmup 2] [--connect-concurrency 500]
+//                       [--profile] [--roles ocpp,workers]        (BENCH_DEBUG=1 prints memory figures)
+// The OCPP gateway against a bare `ws` server answering the same frames; server and load generator
+// each in their own process, on this machine, traffic to 127.0.0.1 only. Prints one table per size.
+// --profile writes a CPU profile of the evcms server to $TMPDIR/evcms-bench-profiles and summarises it.
+import { type ChildProcess, fork, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { type BenchState, resetBenchState, seedStations, telemetryBacklog } from './bench-state.js';
+import { summariseProfile } from './cpu-profile.js';
+import { cpuSnapshot, cpuSpent, cpuUsed } from './cpu-usage.js';
+import type { LoadRequest, PhaseResult } from './ocpp-load.js';
+import { printTable, type Measured } from './ocpp-report.js';
+
+const here = new URL('.', import.meta.url).pathname;
+const { values: args } = parseArgs({
+  options: {
+    stations: { type: 'string', default: '1000,10000' },
+    seconds: { type: 'string', default: '10' },
+    warmup: { type: 'string', default: '2' },
+    'connect-concurrency': { type: 'string', default: '500' },
+    profile: { type: 'boolean', default: false },
+    /** For diagnosis: `--roles ocpp` leaves the telemetry sink out of the server process. */
+    roles: { type: 'string', default: 'ocpp,workers' },
+  },
+});
+const sizes = args.stations.split(',').map((s) => Number(s.trim()));
+const seconds = Number(args.seconds);
+const warmupSeconds = Number(args.warmup);
+const concurrency = Number(args['connect-concurrency']);
+if (sizes.some((n) => !Number.isInteger(n) || n < 1 || n > 50_000) || !(seconds > 0 && seconds <= 300) || !(warmupSeconds >= 0)) {
+  process.stderr.write('bench:ocpp: --stations takes whole numbers from 1 to 50000, --seconds 1 to 300\n');
+  process.exit(2);
+}
+
+const openFiles = Number(/Max open files\s+(\d+|unlimited)/.exec(readFileSync('/proc/self/limits', 'utf8'))?.[1] ?? 'NaN');
+const needed = Math.max(...sizes) + 1024;
+if (Number.isFinite(openFiles) && openFiles < needed) {
+  process.stderr.write(
+    `bench:ocpp: the open-file limit is ${openFiles}, and ${Math.max(...sizes)} stations need about ${needed} per process ` +
+      `(server and load generator). Raise it (ulimit -n ${needed}) or ask for fewer stations.\n`,
+  );
+  process.exit(2);
+}
+
+const base = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/evcms');
+base.pathname = '/evcms_bench';
+const state: BenchState = {
+  databaseUrl: base.toString(),
+  redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+  redisPrefix: 'evcms-bench',
+  dataDir: join(tmpdir(), 'evcms-bench'),
+  secretKey: randomBytes(32).toString('hex'),
+};
+const profileDir = join(tmpdir(), 'evcms-bench-profiles');
+const passwordPrefix = 'bench-password-';
+const idTag = 'BENCH0000001';
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+function spawn(script: string, env: Record<string, string> = {}, execArgv: string[] = []): ChildProcess {
+  return fork(join(here, script), [], {
+    execPath: process.execPath,
+    execArgv: ['--import', 'tsx', ...execArgv],
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+}
+
+/** The next message of `type` from a child, or a failure when it exits first or takes too long. */
+function message<T>(child: ChildProcess, accept: (m: Record<string, unknown>) => boolean, timeoutMs: number): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (m: Record<string, unknown>) => {
+      if (!accept(m)) return;
+      done();
+      resolve(m as T);
+    };
+    const onExit = (code: number | null) => {
+      done();
+      reject(new Error(`child process exited (code ${code}) before answering`));
+    };
+    const timer = setTimeout(() => {
+      done();
+      reject(new Error(`no answer from the child process within ${timeoutMs / 1000} s`));
+    }, timeoutMs);
+    const done = () => {
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      child.off('exit', onExit);
+    };
+    child.on('message', onMessage);
+    child.on('exit', onExit);
+  });
+}
+
+let nextId = 1;
+async function ask(load: ChildProcess, request: LoadRequest): Promise<PhaseResult> {
+  const id = nextId++;
+  const reply = message<{ result?: PhaseResult; error?: string }>(load, (m) => m.id === id, (seconds + warmupSeconds + 180) * 1000);
+  load.send({ id, request });
+  const answer = await reply;
+  if (answer.error) throw new Error(`load generator: ${answer.error}`);
+  return answer.result as PhaseResult;
+}
+
+async function stopChild(child: ChildProcess, graceMs = 15_000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  child.send({ type: 'stop' });
+  await Promise.race([exited, sleep(graceMs)]);
+  if (child.exitCode === null && child.signalCode === null) {
+    child.kill('SIGKILL');
+    await exited;
+  }
+}
+
+const rssKb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+
+/** RSS and V8 heap in use (KB), after a full garbage collection. */
+async function settledMemory(server: ChildProcess): Promise<{ rss: number; heap: number }> {
+  await sleep(1000);
+  const done = message<{ heapUsed: number; memory?: unknown }>(server, (m) => m.type === 'gc-done', 30_000);
+  server.send({ type: 'gc' });
+  const { heapUsed, memory } = await done;
+  if (process.env.BENCH_DEBUG) say(`memory ${JSON.stringify(memory)} rss ${rssKb(server.pid as number)} KB`);
+  await sleep(200);
+  return { rss: rssKb(server.pid as number), heap: heapUsed / 1024 };
+}
+
+/** Lets the telemetry sink catch up, so one phase's writes do not land in the next phase's figures. */
+async function drainTelemetry(kind: string): Promise<void> {
+  if (kind !== 'evcms' || !args.roles.includes('workers')) return;
+  const until = Date.now() + 120_000;
+  while (Date.now() < until && (await telemetryBacklog(state)) > 0) await sleep(500);
+}
+
+async function startServer(kind: 'evcms' | 'bare'): Promise<{ child: ChildProcess; port: number }> {
+  if (kind === 'bare') {
+    const child = spawn('bare-ws-server.ts', {}, ['--expose-gc']);
+    const { port } = await message<{ port: number }>(child, (m) => m.type === 'ready', 60_000);
+    return { child, port };
+  }
+  await resetBenchState(state);
+  mkdirSync(state.dataDir, { recursive: true });
+  const child = spawn(
+    'evcms-server.ts',
+    {
+      NODE_ENV: 'production',
+      HOST: '127.0.0.1',
+      OCPP_PORT: '0',
+      ROLES: args.roles,
+      DATABASE_URL: state.databaseUrl,
+      REDIS_URL: state.redisUrl,
+      REDIS_PREFIX: state.redisPrefix,
+      CLICKHOUSE_DATABASE: 'evcms_bench',
+      DATA_DIR: state.dataDir,
+      SECRET_KEY: state.secretKey,
+      LOG_LEVEL: 'warn',
+      DEMO: '0',
+      ...(args.profile ? { BENCH_SOURCE_MAPS: join(profileDir, `sourcemaps-${Date.now()}.json`) } : {}),
+    },
+    ['--expose-gc', ...(args.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, '--enable-source-maps'] : [])],
+  );
+  const { port } = await message<{ port: number }>(child, (m) => m.type === 'ready', 120_000);
+  return { child, port };
+}
+
+async function measure(kind: 'evcms' | 'bare', stations: number): Promise<Measured> {
+  const identities = Array.from({ length: stations }, (_, i) => `BENCH-${String(i + 1).padStart(5, '0')}`);
+  const server = await startServer(kind);
+  const load = spawn('ocpp-load.ts');
+  try {
+    await message(load, (m) => m.type === 'ready', 60_000);
+    if (kind === 'evcms') await seedStations(state, identities, passwordPrefix, idTag);
+    const before = await settledMemory(server.child);
+    const url = `ws://127.0.0.1:${server.port}/ocpp`;
+    const pids = [server.child.pid as number, load.pid as number];
+    const run = async (label: string, request: LoadRequest) => {
+      if (request.type !== 'connect') await drainTelemetry(kind);
+      say(`${kind}: ${label}`);
+      const reset = message(server.child, (m) => m.type === 'loop-reset-done', 10_000);
+      server.child.send({ type: 'loop-reset' });
+      await reset;
+      const from = cpuSnapshot(pids, 'evcms_bench');
+      const result = await ask(load, request);
+      const spent = cpuSpent(from, cpuSnapshot(pids, 'evcms_bench'), pids[0] as number);
+      const loop = message<{ p99: number; max: number }>(server.child, (m) => m.type === 'loop', 10_000);
+      server.child.send({ type: 'loop-read' });
+      const { p99, max } = await loop;
+      const per = Math.max(1, result.answered);
+      const cpuUs = { server: spent.process / per, store: kind === 'evcms' ? spent.store / per : 0 };
+      return { ...result, cpuUs, loopDelayMs: { p99, max } };
+    };
+    const connect = await run(`connecting and booting ${stations} stations`, {
+      type: 'connect',
+      url,
+      identities,
+      passwordPrefix,
+      concurrency,
+    });
+    const after = await settledMemory(server.child);
+    if (connect.ok === 0) throw new Error(`${kind}: no station could connect: ${connect.errors.join('; ')}`);
+    const cpuFrom = cpuSnapshot(pids);
+    const heartbeat = await run('Heartbeat, closed loop', { type: 'closed', action: 'Heartbeat', seconds, warmupSeconds });
+    const start = await run('StartTransaction on every station', { type: 'start-transactions', idTag, concurrency });
+    const meter = await run('MeterValues, closed loop', { type: 'closed', action: 'MeterValues', seconds, warmupSeconds });
+    const rate = (r: PhaseResult) => Math.max(1, Math.round((r.rps ?? 0) / 2));
+    const heartbeatHalf = await run(`Heartbeat at ${rate(heartbeat)}/s`, {
+      type: 'open',
+      action: 'Heartbeat',
+      rate: rate(heartbeat),
+      seconds,
+    });
+    const meterHalf = await run(`MeterValues at ${rate(meter)}/s`, { type: 'open', action: 'MeterValues', rate: rate(meter), seconds });
+    const cpu = cpuUsed(cpuFrom, cpuSnapshot(pids), { [pids[0] as number]: 'server', [pids[1] as number]: 'load' });
+    const perConnection = { rss: (after.rss - before.rss) / connect.ok, heap: (after.heap - before.heap) / connect.ok };
+    return { stations, connect, perConnection, heartbeat, start, meter, heartbeatHalf, meterHalf, cpu };
+  } finally {
+    // The server goes first, as in a deployment: it answers what is in flight and closes the sockets.
+    await stopChild(server.child, 60_000);
+    await stopChild(load);
+  }
+}
+
+function say(line: string): void {
+  process.stderr.write(`  ${new Date().toISOString().slice(11, 19)} ${line}\n`);
+}
+
+async function main(): Promise<void> {
+  mkdirSync(profileDir, { recursive: true });
+  const profilesBefore = new Set(readdirSync(profileDir));
+  const git = (...a: string[]) => spawnSync('git', a, { encoding: 'utf8' }).stdout?.trim() ?? '';
+  const dirty = git('status', '--porcelain').split('\n').filter(Boolean).length;
+  const machine = `${availableParallelism()} cores, Node ${process.version}, code at ${git('rev-parse', '--short', 'HEAD') || '?'}${dirty ? ` + ${dirty} uncommitted files` : ''}`;
+  try {
+    for (const stations of sizes) {
+      const bare = await measure('bare', stations);
+      const evcms = await measure('evcms', stations);
+      printTable({ stations, seconds, machine, evcms, bare });
+    }
+  } finally {
+    await resetBenchState(state).catch((error: Error) => say(`cleanup failed: ${error.message}`));
+  }
+  if (args.profile) {
+    const fresh = readdirSync(profileDir).filter((f) => !profilesBefore.has(f));
+    const maps = fresh.filter((f) => f.startsWith('sourcemaps-')).sort();
+    for (const [i, file] of fresh
+      .filter((f) => f.endsWith('.cpuprofile'))
+      .sort()
+      .entries()) {
+      const summary = summariseProfile(join(profileDir, file), 25, maps[i] ? join(profileDir, maps[i]) : undefined);
+      process.stdout.write(`\nCPU profile of the evcms server: ${join(profileDir, file)}\n${summary}\n`);
+    }
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench:ocpp: ${(error as Error).message}\n`);
+  process.exit(1);
+});
