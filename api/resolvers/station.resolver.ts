@@ -2,10 +2,13 @@ import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, ObjectType, Fi
 import { organisationScope, type Principal } from '../../auth/principal.js';
 import { Site, Station } from '../../schema/entities/index.js';
 import type { ApiContext } from '../context.js';
+import { createCountCache } from '../counts.js';
 import { badInput, notFound } from '../errors.js';
 import { CreateStationInput, StationFilter, StationOrder } from '../inputs/station.input.js';
 import { ConnectionType, PageArgs, pageWindow, toConnection } from '../pagination.js';
 import { ConnectorType, StationType, stationColumns } from '../types/station.type.js';
+
+const countStations = createCountCache();
 
 export const StationConnection = ConnectionType('Station', StationType);
 
@@ -85,11 +88,14 @@ export class StationResolver {
          order by ${column} ${direction} nulls last, s.id limit ? offset ?`,
         [...params, window.limit, window.offset],
       ),
-      sql.execute<{ n: string }[]>(`select count(*) as n from station s where ${clause}`, params),
+      countStations(`${clause}|${JSON.stringify(params)}`, async () => {
+        const counted = await sql.execute<{ n: string }[]>(`select count(*) as n from station s where ${clause}`, params);
+        return Number(counted[0]?.n ?? 0);
+      }),
     ]);
     const platform = context.em.getPlatform();
     const nodes = rows.map((row) => StationType.fromRow(row, (value) => platform.parseDate(value)));
-    return toConnection(nodes, Number(counted[0]?.n ?? 0), window);
+    return toConnection(nodes, counted, window);
   }
 
   @Authorized('ADMIN', 'OPERATOR', 'DRIVER', 'scope:stations:read')

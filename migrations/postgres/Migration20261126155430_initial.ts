@@ -22,7 +22,7 @@ export class Migration20261126155430_initial extends Migration {
     this.addSql(`alter table "station" add constraint "station_identity_unique" unique ("identity");`);
     this.addSql(`create index "station_organisation_id_index" on "station" ("organisation_id");`);
     this.addSql(`create index "station_site_id_index" on "station" ("site_id");`);
-    this.addSql(`create index "station_organisation_active_index" on "station" ("organisation_id") where "retired_at" is null;`);
+    this.addSql(`create index "station_organisation_active_index" on "station" ("organisation_id", "identity") where "retired_at" is null;`);
 
     this.addSql(`create table "reservation" ("id" serial primary key, "station_id" uuid not null, "connector_id" int not null, "id_tag" varchar(255) not null, "parent_id_tag" varchar(255) null, "expires_at" timestamptz not null, "status" varchar(255) not null default 'Requested', "transaction_id" int null, "created_at" timestamptz not null, "updated_at" timestamptz not null);`);
     this.addSql(`create index "reservation_station_id_status_index" on "reservation" ("station_id", "status");`);

@@ -13,7 +13,8 @@ export const StationSchema = defineEntity({
     {
       // An organisation's active stations: the API's station lists count and page through these.
       name: 'station_organisation_active_index',
-      expression: 'create index "station_organisation_active_index" on "station" ("organisation_id") where "retired_at" is null',
+      expression:
+        'create index "station_organisation_active_index" on "station" ("organisation_id", "identity") where "retired_at" is null',
     },
   ],
   properties: {
