@@ -1,12 +1,13 @@
 import type { Logger } from '../system/logger.js';
+import nodemailer from 'nodemailer';
 
 /**
  * Where mail leaves the system. The mail worker hands each outbox row to one of these; a transport
  * throws when the mail was not accepted, and the row is retried.
  *
- * Shipped: `log` (development and test) and `outbox-only` (production default: the rows stay in
- * email_outbox for an external relay to send). An SMTP or HTTP-API transport (SES, Postmark, ...)
- * is a future transport: implement `send` and choose it in system/deps.ts.
+ * Shipped: `smtp` (nodemailer, when MAIL_SMTP_URL is set), `log` (development and test: the mail,
+ * links included, is logged) and `outbox-only` (production without SMTP: the rows stay in
+ * email_outbox for an external relay). Another transport (an HTTP API) implements `send`.
  */
 export interface MailTransport {
   readonly name: string;
@@ -44,6 +45,17 @@ export function outboxOnlyTransport(): MailTransport {
     name: 'outbox-only',
     async send() {
       throw new Error('the outbox-only transport sends nothing: an external relay reads email_outbox');
+    },
+  };
+}
+
+/** SMTP through nodemailer, for MAIL_SMTP_URL (`smtp://user:pass@host:587`, `smtps://host:465`). */
+export function smtpTransport(url: string, from: string): MailTransport {
+  const transporter = nodemailer.createTransport(url);
+  return {
+    name: 'smtp',
+    async send(to, subject, text) {
+      await transporter.sendMail({ from, to, subject, text });
     },
   };
 }

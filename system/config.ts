@@ -78,6 +78,8 @@ export const configSchema = z.object({
   OCPP_HEARTBEAT_INTERVAL: seconds(300),
   OCPP_TLS_CERT: z.string().min(1).optional(),
   OCPP_TLS_KEY: z.string().min(1).optional(),
+  MAIL_SMTP_URL: url(['smtp:', 'smtps:']).optional(),
+  MAIL_FROM: z.string().min(3).default('evcms <no-reply@evcms.local>'),
   DEMO: flag(false),
   /** With DEMO: simulated chargers play the demo stations. */
   DEMO_CHARGERS: flag(true),

@@ -9,7 +9,7 @@ import { AuthDecisionLog } from '../auth/decision-log.js';
 import { IdTokenService } from '../auth/id-tokens.js';
 import { createMachineSecrets, type MachineSecrets } from '../auth/machine-secrets.js';
 import { MailService } from '../auth/mail-outbox.js';
-import { logTransport, outboxOnlyTransport } from '../auth/mail-transport.js';
+import { logTransport, outboxOnlyTransport, smtpTransport } from '../auth/mail-transport.js';
 import { createTokenSigner, type TokenSigner } from '../auth/tokens.js';
 import { CommandRouter } from '../commands/router.js';
 import { StationCommands } from '../commands/station-commands.js';
@@ -110,7 +110,11 @@ export async function createDeps(config: Config, log: Logger): Promise<Deps> {
     const authorization = new AuthorizationService({ orm, redis, prefix, decisions: authDecisions });
     const tokens = createTokenSigner(secretKey);
     // Production leaves mail in the outbox for a relay; elsewhere mail is logged (and kept in memory in tests).
-    const transport = config.NODE_ENV === 'production' ? outboxOnlyTransport() : logTransport(log, { record: config.NODE_ENV === 'test' });
+    const transport = config.MAIL_SMTP_URL
+      ? smtpTransport(config.MAIL_SMTP_URL, config.MAIL_FROM)
+      : config.NODE_ENV === 'production'
+        ? outboxOnlyTransport()
+        : logTransport(log, { record: config.NODE_ENV === 'test' });
     return {
       config,
       log,
