@@ -44,13 +44,19 @@ export async function connectCharger(
   const violations: string[] = [];
   const pending = new Map<string, string>();
   client.on('message', ({ message, outbound }: { message: string; outbound: boolean }) => {
-    const frame = JSON.parse(String(message)) as unknown[];
-    if (outbound && frame[0] === 2) pending.set(String(frame[1]), String(frame[2]));
-    if (outbound) return;
-    if (frame[0] === 2) violations.push(...officialViolations(String(frame[2]), 'request', frame[3]));
-    if (frame[0] === 3) {
-      const action = pending.get(String(frame[1]));
-      if (action) violations.push(...officialViolations(action, 'response', frame[2]));
+    // A failure here (a frame that is not JSON, the official schemas missing) is a violation to report,
+    // never an exception inside the client's event loop, which would leave its call unanswered.
+    try {
+      const frame = JSON.parse(String(message)) as unknown[];
+      if (outbound && frame[0] === 2) pending.set(String(frame[1]), String(frame[2]));
+      if (outbound) return;
+      if (frame[0] === 2) violations.push(...officialViolations(String(frame[2]), 'request', frame[3]));
+      if (frame[0] === 3) {
+        const action = pending.get(String(frame[1]));
+        if (action) violations.push(...officialViolations(action, 'response', frame[2]));
+      }
+    } catch (error) {
+      violations.push(`could not check a frame against the official schemas: ${(error as Error).message}`);
     }
   });
   for (const [action, handler] of Object.entries(options.handlers ?? {})) {
