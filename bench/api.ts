@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ask, forkScript, nextMessage, stopChild } from './api-ipc.js';
 import type { DeliveryResult, DeliveryRun, HttpResult, HttpRun } from './api-load.js';
-import { summariseProfile } from './api-profile.js';
+import { summariseProfile } from './cpu-profile.js';
 import { type HttpFigures, printReport } from './api-report.js';
 import { benchState, resetBenchApiState, type Seeded } from './api-state.js';
 
@@ -246,7 +246,7 @@ async function main(): Promise<void> {
     await resetBenchApiState().catch((error: Error) => say(`cleanup failed: ${error.message}`));
   }
   for (const { name, file } of profiles)
-    process.stdout.write(`\nCPU profile of the API process, ${name}: ${file}\n${summariseProfile(file, sourceMaps, 25)}\n`);
+    process.stdout.write(`\nCPU profile of the API process, ${name}: ${file}\n${summariseProfile(file, 25, sourceMaps)}\n`);
 }
 
 // Ctrl-C: the children stop with the terminal's signal; what they leave behind is removed.

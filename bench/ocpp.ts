@@ -10,6 +10,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type BenchState, resetBenchState, seedStations, telemetryBacklog } from './bench-state.js';
+import { nextMessage } from './api-ipc.js';
 import { summariseProfile } from './cpu-profile.js';
 import { cpuSnapshot, cpuSpent, cpuUsed } from './cpu-usage.js';
 import type { LoadRequest, PhaseResult } from './ocpp-load.js';
@@ -69,31 +70,7 @@ function spawn(script: string, env: Record<string, string> = {}, execArgv: strin
   });
 }
 
-/** The next message of `type` from a child, or a failure when it exits first or takes too long. */
-function message<T>(child: ChildProcess, accept: (m: Record<string, unknown>) => boolean, timeoutMs: number): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const onMessage = (m: Record<string, unknown>) => {
-      if (!accept(m)) return;
-      done();
-      resolve(m as T);
-    };
-    const onExit = (code: number | null) => {
-      done();
-      reject(new Error(`child process exited (code ${code}) before answering`));
-    };
-    const timer = setTimeout(() => {
-      done();
-      reject(new Error(`no answer from the child process within ${timeoutMs / 1000} s`));
-    }, timeoutMs);
-    const done = () => {
-      clearTimeout(timer);
-      child.off('message', onMessage);
-      child.off('exit', onExit);
-    };
-    child.on('message', onMessage);
-    child.on('exit', onExit);
-  });
-}
+const message = nextMessage;
 
 let nextId = 1;
 async function ask(load: ChildProcess, request: LoadRequest): Promise<PhaseResult> {
