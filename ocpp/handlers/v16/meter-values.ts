@@ -30,7 +30,8 @@ export default defineHandler({
     for (const problem of problems) {
       await deps.anomalies.record(station.station.id, `meter-${problem.kind}`, { detail: problem.detail, transactionId }, storedId);
     }
-    await deps.telemetry.push({
+    // The samples' hand-off and the live update go to Redis together: one wait, not two.
+    const buffered = deps.telemetry.push({
       station: station.identity,
       connectorId: request.connectorId,
       transactionId: storedId,
@@ -40,15 +41,23 @@ export default defineHandler({
       frameKey: `${station.identity}:${createHash('sha1').update(JSON.stringify(request)).digest('base64url')}`,
       samples,
     });
-    deps.metrics.telemetrySamples.inc({ stage: 'buffered' }, samples.length);
+    let announced: Promise<void> = Promise.resolve();
     if (session) {
       const register = energyRegisterWh(samples);
       const power = activePowerW(samples);
       if (register !== null || power !== null) {
         const at = samples.at(-1)?.ts ?? receivedAt;
-        await deps.sessions.updateLive(station.station, session, register === null ? null : register - session.meterStartWh, power, at);
+        announced = deps.sessions.updateLive(
+          station.station,
+          session,
+          register === null ? null : register - session.meterStartWh,
+          power,
+          at,
+        );
       }
     }
+    await Promise.all([buffered, announced]);
+    deps.metrics.telemetrySamples.inc({ stage: 'buffered' }, samples.length);
     return {};
   },
 });
