@@ -19,7 +19,8 @@ export async function startTelemetrySink(deps: Deps, options: { batchSize?: numb
   const { log, warehouse, metrics } = deps;
   const stream = deps.telemetry.stream;
   const deadLetters = `${stream}:dead`;
-  const batchSize = options.batchSize ?? 2000;
+  // Small batches: a big one encodes tens of thousands of rows at once and stalls the OCPP loop it shares.
+  const batchSize = options.batchSize ?? 250;
   const blockMs = options.blockMs ?? 500;
   const consumer = deps.nodeId;
   const reader: Redis = deps.redis.duplicate({ connectionName: 'evcms-telemetry-sink', enableAutoPipelining: false });
