@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { aStation, connectCharger } from '../test/chargers.js';
 import { eventually, startTestSystem, type TestSystem } from '../test/system.js';
-import { connectRaw, type RawCharger } from './gateway.test-support.js';
+import { connectRaw, type RawCharger } from '../test/raw-charger.js';
 import { OcppCallError, OcppError, OcppTimeoutError, StationOfflineError } from './rpc/errors.js';
 
 describe('commands to a station', () => {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { aStation } from '../test/chargers.js';
 import { startTestSystem, type TestSystem } from '../test/system.js';
-import { connectRaw, type RawCharger } from './gateway.test-support.js';
+import { connectRaw, type RawCharger } from '../test/raw-charger.js';
 
 const aStatus = (overrides: Record<string, unknown> = {}) => ({ connectorId: 1, errorCode: 'NoError', status: 'Available', ...overrides });
 

@@ -2,7 +2,7 @@ import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aStation, anIdentity, connectCharger } from '../test/chargers.js';
 import { startTestSystem, type TestSystem } from '../test/system.js';
-import { tryUpgrade, type UpgradeAnswer } from './gateway.test-support.js';
+import { tryUpgrade, type UpgradeAnswer } from '../test/raw-charger.js';
 
 describe('the gateway handshake', () => {
   let system: TestSystem;

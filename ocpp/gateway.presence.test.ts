@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aStation, connectCharger } from '../test/chargers.js';
 import { eventually, startTestSystem, type TestSystem } from '../test/system.js';
-import { connectRaw, isOnline } from './gateway.test-support.js';
+import { connectRaw, isOnline } from '../test/raw-charger.js';
 
 const PING_SECONDS = 1;
 

@@ -2,7 +2,7 @@ import { WebSocket } from 'ws';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { aStation, bootPayload, connectCharger } from '../test/chargers.js';
 import { eventually, startTestSystem, type TestSystem } from '../test/system.js';
-import { connectRaw, isOnline, type RawCharger } from './gateway.test-support.js';
+import { connectRaw, isOnline, type RawCharger } from '../test/raw-charger.js';
 import { StationOfflineError } from './rpc/errors.js';
 
 describe('a second connection for the same identity', () => {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { WebSocket } from 'ws';
-import type { TestSystem } from '../test/system.js';
+import type { TestSystem } from './system.js';
 
 /** Tests of the gateway only: a bare WebSocket charger that sends and sees exact frames. */
 
