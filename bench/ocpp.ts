@@ -1,5 +1,6 @@
 // npm run bench:ocpp -- [--stations 1000,10000] [--seconds 10] [--warmup 2] [--connect-concurrency 500]
-//                       [--profile] [--roles ocpp,workers]        (BENCH_DEBUG=1 prints memory figures)
+//                       [--profile] [--roles ocpp,workers]        (BENCH_DEBUG=1 prints memory figures;
+//                       BENCH_SERVER_FLAGS='--trace-gc' passes Node flags to the evcms server)
 // The OCPP gateway against a bare `ws` server answering the same frames; server and load generator
 // each in their own process, on this machine, traffic to 127.0.0.1 only. Prints one table per size.
 // --profile writes a CPU profile of the evcms server to $TMPDIR/evcms-bench-profiles and summarises it.
@@ -138,7 +139,11 @@ async function startServer(kind: 'evcms' | 'bare'): Promise<{ child: ChildProces
       DEMO: '0',
       ...(args.profile ? { BENCH_SOURCE_MAPS: join(profileDir, `sourcemaps-${Date.now()}.json`) } : {}),
     },
-    ['--expose-gc', ...(args.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, '--enable-source-maps'] : [])],
+    [
+      '--expose-gc',
+      ...(process.env.BENCH_SERVER_FLAGS ?? '').split(' ').filter(Boolean),
+      ...(args.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, '--enable-source-maps'] : []),
+    ],
   );
   const { port } = await message<{ port: number }>(child, (m) => m.type === 'ready', 120_000);
   return { child, port };

@@ -1,7 +1,10 @@
 import type { Redis } from 'ioredis';
 import type { Sample } from './normalise.js';
 
-/** A frame's samples as buffered: [ts ms, measurand, phase, location, context, unit, value]. */
+/**
+ * A frame's samples as buffered, and as the warehouse's `meter_frames` table reads them
+ * (migrations/clickhouse/0002_meter_frames.sql): v holds [ts ms, measurand, phase, location, context, unit, value].
+ */
 export interface BufferedFrame {
   k: string;
   s: string;
@@ -10,48 +13,6 @@ export interface BufferedFrame {
   r: number;
   o: string;
   v: Array<[number, string, string, string, string, string, number]>;
-}
-
-/** The warehouse rows of a buffered stream entry (`frame`, or already expanded `rows`). */
-export function entryRows(fields: string[]): WarehouseSample[] {
-  const rows = fields.indexOf('rows');
-  if (rows >= 0) return JSON.parse(fields[rows + 1] ?? '[]') as WarehouseSample[];
-  const at = fields.indexOf('frame');
-  if (at < 0) return [];
-  const frame = JSON.parse(fields[at + 1] ?? '{}') as BufferedFrame;
-  const receivedAt = new Date(frame.r).toISOString();
-  return frame.v.map(([ts, measurand, phase, location, context, unit, value], i) => ({
-    sample_id: `${frame.k}:${i}`,
-    station: frame.s,
-    connector_id: frame.c,
-    transaction_id: frame.t,
-    ts: new Date(ts).toISOString(),
-    received_at: receivedAt,
-    measurand,
-    phase,
-    location,
-    context,
-    unit,
-    value,
-    source: frame.o,
-  }));
-}
-
-/** One sample as the warehouse stores it (see migrations/clickhouse/0001_meter_values.sql). */
-export interface WarehouseSample {
-  sample_id: string;
-  station: string;
-  connector_id: number;
-  transaction_id: number | null;
-  ts: string;
-  received_at: string;
-  measurand: string;
-  phase: string;
-  location: string;
-  context: string;
-  unit: string;
-  value: number;
-  source: string;
 }
 
 export interface SampleBatch {
@@ -66,24 +27,67 @@ export interface SampleBatch {
   samples: Sample[];
 }
 
+/** The stream entry's fields: `n` samples in `frames`, one BufferedFrame as JSON per line. */
+export interface BufferedEntry {
+  frames: string;
+  samples: number;
+}
+
+/** Reads a stream entry's fields (`frames`, or `frame` as first written); null when it holds no frames. */
+export function readEntry(fields: string[]): BufferedEntry | null {
+  let frames: string | undefined;
+  let samples = Number.NaN;
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    const name = fields[i];
+    if (name === 'frames' || name === 'frame') frames = fields[i + 1];
+    else if (name === 'n') samples = Number(fields[i + 1]);
+  }
+  if (frames === undefined || frames.trim() === '') return null;
+  if (!Number.isFinite(samples)) samples = countSamples(frames);
+  return { frames, samples };
+}
+
+function countSamples(frames: string): number {
+  let n = 0;
+  for (const line of frames.split('\n')) {
+    try {
+      n += (JSON.parse(line) as BufferedFrame).v?.length ?? 0;
+    } catch {
+      // The warehouse will refuse it; the count only feeds a metric.
+    }
+  }
+  return n;
+}
+
+interface Group {
+  lines: string[];
+  samples: number;
+  settle: Array<[() => void, (error: Error) => void]>;
+}
+
 /**
- * The durable hand-off between the gateway and the warehouse: a Redis stream. The gateway appends one
- * entry per frame (one round trip, no warehouse on the OCPP path); the telemetry sink drains it in batches.
+ * The durable hand-off between the gateway and the warehouse: a Redis stream. Frames pushed in the same
+ * turn of the event loop are committed together, as one stream entry (one XADD for all of them); each
+ * push resolves once Redis has its entry, so no OCPP reply goes out before its samples are safe.
+ * The telemetry sink drains the stream in batches.
  */
 export class TelemetryBuffer {
   readonly stream: string;
+  private group: Group | null = null;
 
   constructor(
     private readonly redis: Redis,
     prefix: string,
     private readonly maxLength = 5_000_000,
+    /** Frames per stream entry at most; a fuller turn commits in several entries. */
+    private readonly maxFrames = 256,
   ) {
     this.stream = `${prefix}:telemetry`;
   }
 
-  async push(batch: SampleBatch): Promise<void> {
-    if (batch.samples.length === 0) return;
-    // Compact on the OCPP path (one small JSON per frame); the sink expands it into rows.
+  push(batch: SampleBatch): Promise<void> {
+    if (batch.samples.length === 0) return Promise.resolve();
+    // Compact on the OCPP path (one small JSON line per frame); ClickHouse expands it into rows.
     const frame: BufferedFrame = {
       k: batch.frameKey,
       s: batch.station,
@@ -93,7 +97,33 @@ export class TelemetryBuffer {
       o: batch.source,
       v: batch.samples.map((x) => [x.ts.getTime(), x.measurand, x.phase, x.location, x.context, x.unit, x.value]),
     };
-    await this.redis.xadd(this.stream, 'MAXLEN', '~', String(this.maxLength), '*', 'frame', JSON.stringify(frame));
+    let group = this.group;
+    if (!group) {
+      group = { lines: [], samples: 0, settle: [] };
+      this.group = group;
+      setImmediate(() => this.commit(group as Group));
+    }
+    group.lines.push(JSON.stringify(frame));
+    group.samples += batch.samples.length;
+    const done = new Promise<void>((resolve, reject) => group.settle.push([resolve, reject]));
+    if (group.lines.length >= this.maxFrames) this.commit(group);
+    return done;
+  }
+
+  private commit(group: Group): void {
+    if (this.group === group) this.group = null;
+    if (group.lines.length === 0) return;
+    const { lines, samples, settle } = group;
+    group.lines = [];
+    group.settle = [];
+    this.redis.xadd(this.stream, 'MAXLEN', '~', String(this.maxLength), '*', 'n', String(samples), 'frames', lines.join('\n')).then(
+      () => {
+        for (const [resolve] of settle) resolve();
+      },
+      (error: Error) => {
+        for (const [, reject] of settle) reject(error);
+      },
+    );
   }
 
   /** Entries not yet written to the warehouse (waiting or being written). */

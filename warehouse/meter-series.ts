@@ -56,3 +56,20 @@ export async function meterSeries(warehouse: Warehouse, query: SeriesQuery, maxP
   const rows = await result.json<{ bucket: string; value: number; unit: string }>();
   return rows.map((r) => ({ at: new Date(`${r.bucket.replace(' ', 'T')}Z`), value: Number(r.value), unit: r.unit }));
 }
+
+/** One row of meter_values (migrations/clickhouse/0001_meter_values.sql), as JSONEachRow reads and writes it. */
+export interface WarehouseSample {
+  sample_id: string;
+  station: string;
+  connector_id: number;
+  transaction_id: number | null;
+  ts: string;
+  received_at: string;
+  measurand: string;
+  phase: string;
+  location: string;
+  context: string;
+  unit: string;
+  value: number;
+  source: string;
+}

@@ -70,25 +70,83 @@ describe('telemetry sink', () => {
 
   it('sets aside an entry the warehouse refuses, with the reason, and keeps the stream moving', async () => {
     const stream = system.deps.telemetry.stream;
-    const bad = [
-      {
-        ...aBatch().samples[0],
-        sample_id: 'bad-1',
-        station: 'SINK-D',
-        connector_id: 1,
-        transaction_id: null,
-        ts: 'not a time',
-        received_at: 'never',
-        value: 'abc',
-        source: 'MeterValues',
-      },
-    ];
-    await system.deps.redis.xadd(stream, '*', 'rows', JSON.stringify(bad));
+    // A frame whose received time is not a number: ClickHouse cannot read it.
+    const bad = { k: 'bad-1', s: 'SINK-D', c: 1, t: null, r: 'never', o: 'MeterValues', v: [[0, 'Voltage', '', '', '', 'V', 230]] };
+    await system.deps.redis.xadd(stream, '*', 'n', '1', 'frames', JSON.stringify(bad));
     await system.deps.telemetry.push(aBatch({ station: 'SINK-D', frameKey: 'after-the-bad-one' }));
     expect(await system.workers!.sink.drain(15_000)).toBe(true);
     expect(await count('SINK-D')).toBe(10);
     const dead = await system.deps.redis.xrange(`${stream}:dead`, '-', '+');
     expect(dead).toHaveLength(1);
     expect(dead[0]?.[1]).toContain('error');
+    expect(dead[0]?.[1].join(' ')).toContain('bad-1');
+  });
+
+  it('commits the frames pushed in one turn of the event loop as one stream entry, each push resolving after it', async () => {
+    const stream = system.deps.telemetry.stream;
+    const before = (await system.deps.redis.xinfo('STREAM', stream)) as unknown[];
+    const added = Number(before[before.indexOf('entries-added') + 1]);
+    await Promise.all(
+      Array.from({ length: 5 }, (_, i) => system.deps.telemetry.push(aBatch({ station: 'SINK-E', frameKey: `turn-${i}` }))),
+    );
+    const after = (await system.deps.redis.xinfo('STREAM', stream)) as unknown[];
+    expect(Number(after[after.indexOf('entries-added') + 1])).toBe(added + 1);
+    expect(await system.workers!.sink.drain(15_000)).toBe(true);
+    expect(await count('SINK-E')).toBe(50);
+  });
+
+  it("keeps each frame's samples apart: key, station, connector, transaction, source and every field of a value", async () => {
+    const at = new Date(Date.UTC(2026, 10, 26, 13, 0, 0, 250));
+    await system.deps.telemetry.push(
+      aBatch({
+        station: 'SINK-F',
+        connectorId: 2,
+        transactionId: null,
+        source: 'StopTransaction',
+        frameKey: 'fields',
+        receivedAt: new Date(Date.UTC(2026, 10, 26, 13, 0, 1)),
+        samples: [
+          { ts: at, measurand: 'Voltage', phase: 'L1-N', location: 'Inlet', context: 'Transaction.End', unit: 'V', value: 229.5 },
+          { ts: at, measurand: 'Power.Active.Import', phase: '', location: 'Outlet', context: 'Sample.Periodic', unit: 'W', value: 7400 },
+        ],
+      }),
+    );
+    expect(await system.workers!.sink.drain(15_000)).toBe(true);
+    const result = await system.deps.warehouse.client.query({
+      query: `SELECT sample_id, connector_id, transaction_id, toString(ts) AS ts, toString(received_at) AS received_at, measurand, phase,
+                location, context, unit, value, source
+              FROM ${system.deps.warehouse.table('meter_values')} FINAL WHERE station = 'SINK-F' ORDER BY sample_id`,
+      format: 'JSONEachRow',
+    });
+    expect(await result.json()).toEqual([
+      {
+        sample_id: 'fields:0',
+        connector_id: 2,
+        transaction_id: null,
+        ts: '2026-11-26 13:00:00.250',
+        received_at: '2026-11-26 13:00:01.000',
+        measurand: 'Voltage',
+        phase: 'L1-N',
+        location: 'Inlet',
+        context: 'Transaction.End',
+        unit: 'V',
+        value: 229.5,
+        source: 'StopTransaction',
+      },
+      {
+        sample_id: 'fields:1',
+        connector_id: 2,
+        transaction_id: null,
+        ts: '2026-11-26 13:00:00.250',
+        received_at: '2026-11-26 13:00:01.000',
+        measurand: 'Power.Active.Import',
+        phase: '',
+        location: 'Outlet',
+        context: 'Sample.Periodic',
+        unit: 'W',
+        value: 7400,
+        source: 'StopTransaction',
+      },
+    ]);
   });
 });

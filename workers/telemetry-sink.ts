@@ -1,6 +1,7 @@
+import { Readable } from 'node:stream';
 import type { Redis } from 'ioredis';
 import type { Deps } from '../system/deps.js';
-import { entryRows } from '../telemetry/buffer.js';
+import { readEntry } from '../telemetry/buffer.js';
 
 export interface TelemetrySink {
   /** Resolves when everything buffered so far is in the warehouse (or `timeoutMs` passed). */
@@ -11,16 +12,18 @@ export interface TelemetrySink {
 const group = 'warehouse';
 
 /**
- * Moves samples from the Redis stream to the warehouse in batches. An entry is acknowledged only
- * after its rows were inserted; when the warehouse fails, entries stay pending and are retried with
- * backoff, and each row's sample_id (plus the batch's dedup token) keeps a replay from duplicating.
+ * Moves samples from the Redis stream to the warehouse in batches. The entries' text goes to the
+ * `meter_frames` table as it is (JSON lines); ClickHouse expands each frame into meter_values rows,
+ * so the sink parses and encodes nothing. An entry is acknowledged only after its insert succeeded;
+ * when the warehouse fails, entries stay pending and are retried with backoff, and each row's
+ * sample_id (plus the batch's dedup token) keeps a replay from duplicating.
  */
 export async function startTelemetrySink(deps: Deps, options: { batchSize?: number; blockMs?: number } = {}): Promise<TelemetrySink> {
   const { log, warehouse, metrics } = deps;
   const stream = deps.telemetry.stream;
   const deadLetters = `${stream}:dead`;
-  // Small batches: a big one encodes tens of thousands of rows at once and stalls the OCPP loop it shares.
-  const batchSize = options.batchSize ?? 250;
+  // Entries per insert; an entry holds the frames of one event-loop turn of a gateway.
+  const batchSize = options.batchSize ?? 500;
   const blockMs = options.blockMs ?? 500;
   const consumer = deps.nodeId;
   const reader: Redis = deps.redis.duplicate({ connectionName: 'evcms-telemetry-sink', enableAutoPipelining: false });
@@ -38,21 +41,29 @@ export async function startTelemetrySink(deps: Deps, options: { batchSize?: numb
     return result?.[0]?.[1] ?? [];
   };
 
-  const rowsOf = (entries: Array<[string, string[]]>) => entries.flatMap(([, fields]) => entryRows(fields));
+  const samplesOf = (entries: Array<[string, string[]]>) => entries.reduce((n, [, fields]) => n + (readEntry(fields)?.samples ?? 0), 0);
 
   const insert = async (entries: Array<[string, string[]]>) => {
-    const rows = rowsOf(entries);
-    if (rows.length === 0) return 0;
-    await warehouse.client.insert({
-      table: warehouse.table('meter_values'),
-      values: rows,
-      format: 'JSONEachRow',
+    let body = '';
+    let samples = 0;
+    for (const [id, fields] of entries) {
+      const entry = readEntry(fields);
+      if (!entry) throw new Error(`stream entry ${id} holds no telemetry frames`);
+      body += body ? `\n${entry.frames}` : entry.frames;
+      samples += entry.samples;
+    }
+    const result = await warehouse.client.exec({
+      query: `INSERT INTO ${warehouse.table('meter_frames')} FORMAT JSONEachRow`,
+      values: Readable.from([`${body}\n`]),
       clickhouse_settings: {
-        insert_deduplication_token: `${entries[0]?.[0]}-${entries.at(-1)?.[0]}-${rows.length}`,
-        date_time_input_format: 'best_effort',
+        insert_deduplication_token: `${entries[0]?.[0]}-${entries.at(-1)?.[0]}-${samples}`,
+        deduplicate_blocks_in_dependent_materialized_views: 1,
+        // A frame the warehouse cannot read fails the insert (and is set aside below), never half-written.
+        input_format_allow_errors_num: '0',
       },
     });
-    return rows.length;
+    result.stream.destroy();
+    return samples;
   };
 
   const acknowledge = async (ids: string[]) => {
@@ -63,7 +74,9 @@ export async function startTelemetrySink(deps: Deps, options: { batchSize?: numb
   /** The warehouse answers and has its table: a failed insert was then the data's fault, not an outage. */
   const warehouseAnswers = async () => {
     try {
-      await warehouse.client.command({ query: `SELECT 1 FROM ${warehouse.table('meter_values')} LIMIT 0` });
+      for (const table of ['meter_frames', 'meter_values']) {
+        await warehouse.client.command({ query: `SELECT 1 FROM ${warehouse.table(table)} LIMIT 0` });
+      }
       return true;
     } catch {
       return false;
@@ -84,7 +97,7 @@ export async function startTelemetrySink(deps: Deps, options: { batchSize?: numb
           if (!(await warehouseAnswers())) throw entryError;
           const reason = (entryError as Error).message.split('\n')[0] ?? 'refused';
           await reader.xadd(deadLetters, 'MAXLEN', '~', '100000', '*', 'id', entry[0], 'error', reason, ...entry[1]);
-          metrics.telemetrySamples.inc({ stage: 'dead-letter' }, rowsOf([entry]).length);
+          metrics.telemetrySamples.inc({ stage: 'dead-letter' }, samplesOf([entry]));
           log.error({ entry: entry[0], reason }, 'telemetry sink: the warehouse refused an entry; set aside in the dead-letter stream');
         }
       }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { WarehouseSample } from '../../telemetry/buffer.js';
+import type { WarehouseSample } from '../../warehouse/meter-series.js';
 import { aPartnerKey, anOrganisation, errorCode, gql } from '../../test/api.js';
 import { aSession, aStationAt, aTagOf, twoOrganisations } from '../../test/api-data.js';
 import { startTestSystem, type TestSystem } from '../../test/system.js';
