@@ -1,3 +1,4 @@
+import type { Sample } from '../telemetry/normalise.js';
 import type { Warehouse } from './client.js';
 
 export interface SeriesPoint {
@@ -58,18 +59,12 @@ export async function meterSeries(warehouse: Warehouse, query: SeriesQuery, maxP
 }
 
 /** One row of meter_values (migrations/clickhouse/0001_meter_values.sql), as JSONEachRow reads and writes it. */
-export interface WarehouseSample {
+export interface WarehouseSample extends Omit<Sample, 'ts'> {
   sample_id: string;
   station: string;
   connector_id: number;
   transaction_id: number | null;
   ts: string;
   received_at: string;
-  measurand: string;
-  phase: string;
-  location: string;
-  context: string;
-  unit: string;
-  value: number;
   source: string;
 }
