@@ -1,6 +1,8 @@
-// evcms as bench/ocpp.ts runs it: the composition of system/main.ts (roles from ROLES, here ocpp and
-// workers) in its own process, configured by the environment the bench passes, driven over IPC.
+// evcms as bench/ocpp.ts runs it: the composition of system/main.ts (roles from ROLES: the gateway
+// with `ocpp`, the telemetry sink with `workers`) in its own process, configured by the environment
+// the bench passes, driven over IPC.
 import 'reflect-metadata';
+import { setPriority } from 'node:os';
 import { readdirSync, writeFileSync } from 'node:fs';
 import { findSourceMap } from 'node:module';
 import { join } from 'node:path';
@@ -12,11 +14,13 @@ import { createLogger } from '../system/logger.js';
 import { startWorkers } from '../workers/index.js';
 import { serveBenchControl } from './server-control.js';
 
+// Before anything starts a thread (chDB's pools inherit it from this one).
+if (process.env.BENCH_NICE) setPriority(Number(process.env.BENCH_NICE));
 const config = loadConfig(process.env);
 const log = createLogger(config.LOG_LEVEL, { pretty: false });
 const deps = await createDeps(config, log);
 const workers = config.ROLES.includes('workers') ? await startWorkers(deps) : null;
-const gateway = await startGateway(deps);
+const gateway = config.ROLES.includes('ocpp') ? await startGateway(deps) : null;
 
 /** With BENCH_SOURCE_MAPS set (and --enable-source-maps), writes the source maps of our loaded files there. */
 function dumpSourceMaps(): void {
@@ -43,10 +47,10 @@ function dumpSourceMaps(): void {
 async function stop(): Promise<void> {
   dumpSourceMaps();
   deps.stopping = true;
-  await gateway.close().catch(() => {});
+  await gateway?.close().catch(() => {});
   await workers?.close().catch(() => {});
   await closeDeps(deps).catch(() => {});
   process.exit(0);
 }
 
-serveBenchControl(stop, gateway.port);
+serveBenchControl(stop, gateway?.port ?? 0);

@@ -8,7 +8,8 @@ export type LoadRequest =
   | { type: 'connect'; url: string; identities: string[]; passwordPrefix: string; concurrency: number }
   | { type: 'start-transactions'; idTag: string; concurrency: number }
   | { type: 'closed'; action: Action; seconds: number; warmupSeconds: number }
-  | { type: 'open'; action: Action; rate: number; seconds: number };
+  | { type: 'open'; action: Action; rate: number; seconds: number }
+  | { type: 'close' };
 
 export interface Latency {
   p50: number;
@@ -26,8 +27,8 @@ export interface PhaseResult extends Partial<Latency> {
   rps?: number;
   /** The most frequent failures, with counts. */
   errors: string[];
-  /** CPU microseconds per answered call: the server process, and PostgreSQL+Redis (filled in by the bench). */
-  cpuUs?: { server: number; store: number };
+  /** CPU µs per answered call: the server (gateway) process, PostgreSQL+Redis, the sink process (filled in by the bench). */
+  cpuUs?: { server: number; store: number; sink: number };
   /** The server's event-loop delay over the phase, in ms (filled in by the bench). */
   loopDelayMs?: { p99: number; max: number };
 }
@@ -175,6 +176,7 @@ async function openLoop(request: Extract<LoadRequest, { type: 'open' }>): Promis
   const gapMs = 1000 / request.rate;
   const settled: Promise<void>[] = [];
   const started = performance.now() + 20;
+  const timeline: Array<[number, number]> | null = process.env.BENCH_DEBUG ? [] : null;
   await new Promise<void>((resolve) => {
     const timer = setInterval(() => {
       const due = Math.min(total, Math.floor((performance.now() - started) / gapMs) + 1);
@@ -186,6 +188,7 @@ async function openLoop(request: Extract<LoadRequest, { type: 'open' }>): Promis
             () => {
               tally.ok++;
               tally.latencies.push(performance.now() - scheduled);
+              if (timeline) timeline.push([scheduled - started, performance.now() - scheduled]);
             },
             (error: unknown) => tally.fail(error),
           ),
@@ -201,11 +204,37 @@ async function openLoop(request: Extract<LoadRequest, { type: 'open' }>): Promis
   await Promise.race([Promise.all(settled), sleep(GRACE_MS)]);
   const result = tally.result(seconds, { rps: total / seconds });
   result.failed += total - tally.ok - tally.failed; // still unanswered after the grace period
+  if (timeline) {
+    // BENCH_DEBUG: the worst latency in each 100 ms of the phase, to tell periodic stalls from noise.
+    const worst = new Map<number, number>();
+    for (const [t, l] of timeline) worst.set(Math.floor(t / 100), Math.max(worst.get(Math.floor(t / 100)) ?? 0, l));
+    process.stderr.write(
+      `  open loop ${request.action}, worst ms per 100 ms: ${[...worst.values()].map((l) => Math.round(l)).join(' ')}\n`,
+    );
+  }
   return result;
+}
+
+/** Closes every connection (and forgets it). */
+async function closeAll(): Promise<PhaseResult> {
+  const tally = new Tally();
+  const started = performance.now();
+  const closing = connections.splice(0);
+  await Promise.all(
+    closing.map((c) =>
+      c.client.close().then(
+        () => tally.ok++,
+        (error: unknown) => tally.fail(error),
+      ),
+    ),
+  );
+  return tally.result((performance.now() - started) / 1000);
 }
 
 async function handle(request: LoadRequest): Promise<PhaseResult> {
   switch (request.type) {
+    case 'close':
+      return closeAll();
     case 'connect':
       return connect(request);
     case 'start-transactions':

@@ -80,6 +80,7 @@ export function printTable(run: { stations: number; seconds: number; machine: st
     cpuRow('server CPU per MeterValues', e.meter, b.meter, 'server'),
     cpuRow('  PostgreSQL+Redis CPU, connect', e.connect, b.connect, 'store'),
     cpuRow('  PostgreSQL+Redis CPU, MeterV.', e.meter, b.meter, 'store'),
+    cpuRow('  telemetry sink CPU, MeterV.', e.meter, b.meter, 'sink'),
     {
       metric: 'StartTransaction, all stations',
       evcms: `${e.start.seconds.toFixed(2)} s`,
@@ -122,7 +123,7 @@ export function printTable(run: { stations: number; seconds: number; machine: st
   process.stdout.write(`\n${out.join('\n')}\n\n`);
 }
 
-function cpuRow(metric: string, e: PhaseResult, b: PhaseResult, who: 'server' | 'store'): Row {
+function cpuRow(metric: string, e: PhaseResult, b: PhaseResult, who: 'server' | 'store' | 'sink'): Row {
   const us = (r: PhaseResult) => r.cpuUs?.[who] ?? 0;
   return { metric, evcms: `${int(us(e))} µs`, bare: `${int(us(b))} µs`, ratio: us(b) ? us(e) / us(b) : Number.NaN, target: '' };
 }

@@ -1,5 +1,5 @@
 // npm run bench:ocpp -- [--stations 1000,10000] [--seconds 10] [--warmup 2] [--connect-concurrency 500]
-//                       [--profile] [--roles ocpp,workers]        (BENCH_DEBUG=1 prints memory figures;
+//                       [--profile] [--roles ocpp+workers]        (BENCH_DEBUG=1 prints memory figures;
 //                       BENCH_SERVER_FLAGS='--trace-gc' passes Node flags to the evcms server)
 // The OCPP gateway against a bare `ws` server answering the same frames; server and load generator
 // each in their own process, on this machine, traffic to 127.0.0.1 only. Prints one table per size.
@@ -25,8 +25,12 @@ const { values: args } = parseArgs({
     warmup: { type: 'string', default: '2' },
     'connect-concurrency': { type: 'string', default: '500' },
     profile: { type: 'boolean', default: false },
-    /** For diagnosis: `--roles ocpp` leaves the telemetry sink out of the server process. */
-    roles: { type: 'string', default: 'ocpp,workers' },
+    /**
+     * The evcms processes: `+` separates processes, `,` the roles within one. By default the gateway and
+     * the workers (the telemetry sink) run as deployed, in two processes; `ocpp,workers` puts both in one;
+     * `ocpp` leaves the sink out (samples pile up in Redis).
+     */
+    roles: { type: 'string', default: 'ocpp+workers' },
   },
 });
 const sizes = args.stations.split(',').map((s) => Number(s.trim()));
@@ -60,6 +64,9 @@ const state: BenchState = {
 const profileDir = join(tmpdir(), 'evcms-bench-profiles');
 const passwordPrefix = 'bench-password-';
 const idTag = 'BENCH0000001';
+const SETTLE_MS = Number(process.env.BENCH_SETTLE_MS ?? 12_000);
+/** Stations that connect and leave before the memory baseline (see measure). */
+const WARMUP_STATIONS = 50;
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 function spawn(script: string, env: Record<string, string> = {}, execArgv: string[] = []): ChildProcess {
@@ -98,7 +105,8 @@ const rssKb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/
 
 /** RSS and V8 heap in use (KB), after a full garbage collection. */
 async function settledMemory(server: ChildProcess): Promise<{ rss: number; heap: number }> {
-  await sleep(1000);
+  // Idle long enough for V8's memory reducer (it starts 8 s after activity) to hand back unused pages.
+  await sleep(SETTLE_MS);
   const done = message<{ heapUsed: number; memory?: unknown }>(server, (m) => m.type === 'gc-done', 30_000);
   server.send({ type: 'gc' });
   const { heapUsed, memory } = await done;
@@ -114,21 +122,42 @@ async function drainTelemetry(kind: string): Promise<void> {
   while (Date.now() < until && (await telemetryBacklog(state)) > 0) await sleep(500);
 }
 
-async function startServer(kind: 'evcms' | 'bare'): Promise<{ child: ChildProcess; port: number }> {
+const processes = args.roles.split('+').map((p) => p.trim());
+if (!processes.some((p) => p.split(',').includes('ocpp'))) {
+  process.stderr.write('bench:ocpp: --roles needs a process with the ocpp role\n');
+  process.exit(2);
+}
+
+/** The gateway's process (`child`), and the others (`helpers`: the telemetry sink), each started in turn. */
+async function startServer(kind: 'evcms' | 'bare'): Promise<{ child: ChildProcess; helpers: ChildProcess[]; port: number }> {
   if (kind === 'bare') {
     const child = spawn('bare-ws-server.ts', {}, ['--expose-gc']);
     const { port } = await message<{ port: number }>(child, (m) => m.type === 'ready', 60_000);
-    return { child, port };
+    return { child, helpers: [], port };
   }
   await resetBenchState(state);
   mkdirSync(state.dataDir, { recursive: true });
+  let gateway: { child: ChildProcess; port: number } | null = null;
+  const helpers: ChildProcess[] = [];
+  for (const roles of processes) {
+    const started = await startEvcms(roles);
+    if (!gateway && roles.split(',').includes('ocpp')) gateway = started;
+    else helpers.push(started.child);
+  }
+  return { ...(gateway as { child: ChildProcess; port: number }), helpers };
+}
+
+async function startEvcms(roles: string): Promise<{ child: ChildProcess; port: number }> {
+  const gateway = roles.split(',').includes('ocpp');
   const child = spawn(
     'evcms-server.ts',
     {
       NODE_ENV: 'production',
       HOST: '127.0.0.1',
       OCPP_PORT: '0',
-      ROLES: args.roles,
+      ROLES: roles,
+      // As a deployment would run it: the sink's batch work (and chDB's threads) yields the CPU to the OCPP path.
+      ...(gateway ? {} : { BENCH_NICE: '10' }),
       DATABASE_URL: state.databaseUrl,
       REDIS_URL: state.redisUrl,
       REDIS_PREFIX: state.redisPrefix,
@@ -137,12 +166,12 @@ async function startServer(kind: 'evcms' | 'bare'): Promise<{ child: ChildProces
       SECRET_KEY: state.secretKey,
       LOG_LEVEL: 'warn',
       DEMO: '0',
-      ...(args.profile ? { BENCH_SOURCE_MAPS: join(profileDir, `sourcemaps-${Date.now()}.json`) } : {}),
+      ...(args.profile && gateway ? { BENCH_SOURCE_MAPS: join(profileDir, `sourcemaps-${Date.now()}.json`) } : {}),
     },
     [
       '--expose-gc',
       ...(process.env.BENCH_SERVER_FLAGS ?? '').split(' ').filter(Boolean),
-      ...(args.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, '--enable-source-maps'] : []),
+      ...(args.profile && gateway ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, '--enable-source-maps'] : []),
     ],
   );
   const { port } = await message<{ port: number }>(child, (m) => m.type === 'ready', 120_000);
@@ -151,14 +180,19 @@ async function startServer(kind: 'evcms' | 'bare'): Promise<{ child: ChildProces
 
 async function measure(kind: 'evcms' | 'bare', stations: number): Promise<Measured> {
   const identities = Array.from({ length: stations }, (_, i) => `BENCH-${String(i + 1).padStart(5, '0')}`);
+  const warmup = Array.from({ length: WARMUP_STATIONS }, (_, i) => `BENCH-WARM-${String(i + 1).padStart(3, '0')}`);
   const server = await startServer(kind);
   const load = spawn('ocpp-load.ts');
   try {
     await message(load, (m) => m.type === 'ready', 60_000);
-    if (kind === 'evcms') await seedStations(state, identities, passwordPrefix, idTag);
-    const before = await settledMemory(server.child);
+    if (kind === 'evcms') await seedStations(state, [...identities, ...warmup], passwordPrefix, idTag);
     const url = `ws://127.0.0.1:${server.port}/ocpp`;
-    const pids = [server.child.pid as number, load.pid as number];
+    // One-time costs (code compiled on first use, database pools, buffers) are not any connection's:
+    // a few other stations connect, boot and leave before the memory baseline is taken.
+    await ask(load, { type: 'connect', url, identities: warmup, passwordPrefix, concurrency });
+    await ask(load, { type: 'close' });
+    const before = await settledMemory(server.child);
+    const pids = [server.child.pid as number, load.pid as number, ...server.helpers.map((h) => h.pid as number)];
     const run = async (label: string, request: LoadRequest) => {
       if (request.type !== 'connect') await drainTelemetry(kind);
       say(`${kind}: ${label}`);
@@ -167,12 +201,14 @@ async function measure(kind: 'evcms' | 'bare', stations: number): Promise<Measur
       await reset;
       const from = cpuSnapshot(pids, 'evcms_bench');
       const result = await ask(load, request);
-      const spent = cpuSpent(from, cpuSnapshot(pids, 'evcms_bench'), pids[0] as number);
+      const to = cpuSnapshot(pids, 'evcms_bench');
+      const spent = cpuSpent(from, to, pids[0] as number);
+      const sinkUs = server.helpers.reduce((us, h) => us + cpuSpent(from, to, h.pid as number).process, 0);
       const loop = message<{ p99: number; max: number }>(server.child, (m) => m.type === 'loop', 10_000);
       server.child.send({ type: 'loop-read' });
       const { p99, max } = await loop;
       const per = Math.max(1, result.answered);
-      const cpuUs = { server: spent.process / per, store: kind === 'evcms' ? spent.store / per : 0 };
+      const cpuUs = { server: spent.process / per, store: kind === 'evcms' ? spent.store / per : 0, sink: sinkUs / per };
       return { ...result, cpuUs, loopDelayMs: { p99, max } };
     };
     const connect = await run(`connecting and booting ${stations} stations`, {
@@ -196,12 +232,15 @@ async function measure(kind: 'evcms' | 'bare', stations: number): Promise<Measur
       seconds,
     });
     const meterHalf = await run(`MeterValues at ${rate(meter)}/s`, { type: 'open', action: 'MeterValues', rate: rate(meter), seconds });
-    const cpu = cpuUsed(cpuFrom, cpuSnapshot(pids), { [pids[0] as number]: 'server', [pids[1] as number]: 'load' });
+    const names: Record<number, string> = { [pids[0] as number]: 'server', [pids[1] as number]: 'load' };
+    for (const helper of server.helpers) names[helper.pid as number] = 'sink';
+    const cpu = cpuUsed(cpuFrom, cpuSnapshot(pids), names);
     const perConnection = { rss: (after.rss - before.rss) / connect.ok, heap: (after.heap - before.heap) / connect.ok };
     return { stations, connect, perConnection, heartbeat, start, meter, heartbeatHalf, meterHalf, cpu };
   } finally {
     // The server goes first, as in a deployment: it answers what is in flight and closes the sockets.
     await stopChild(server.child, 60_000);
+    for (const helper of server.helpers) await stopChild(helper, 60_000);
     await stopChild(load);
   }
 }

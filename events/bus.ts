@@ -22,25 +22,55 @@ export function createEventBus(options: { publisher: Redis; subscriber: Redis; p
   subscriber.on('message', (name: string, message: string) => {
     const topic = byChannel.get(name);
     if (!topic) return;
-    let event: unknown;
+    let parsed: unknown;
     try {
-      event = JSON.parse(message);
+      parsed = JSON.parse(message);
     } catch {
       log.warn({ channel: name }, 'event bus: ignored a message that is not JSON');
       return;
     }
-    for (const listener of listeners.get(topic) ?? []) {
-      try {
-        listener(event as EventMap[Topic]);
-      } catch (error) {
-        log.error({ err: error, topic }, 'event bus: a listener failed');
+    // A message carries the events of one topic published in one turn of the publisher's loop, in order.
+    for (const event of Array.isArray(parsed) ? parsed : [parsed]) {
+      for (const listener of listeners.get(topic) ?? []) {
+        try {
+          listener(event as EventMap[Topic]);
+        } catch (error) {
+          log.error({ err: error, topic }, 'event bus: a listener failed');
+        }
       }
     }
   });
 
+  // Events published in one turn of the loop leave together: one PUBLISH per run of the same topic,
+  // the runs in the order they were published, so every subscriber sees the events in publish order.
+  type Run = { topic: Topic; events: string[]; settle: Array<[() => void, (e: Error) => void]> };
+  let runs: Run[] = [];
+  const send = () => {
+    const leaving = runs;
+    runs = [];
+    for (const run of leaving) {
+      publisher.publish(channel(run.topic), `[${run.events.join(',')}]`).then(
+        () => {
+          for (const [resolve] of run.settle) resolve();
+        },
+        (error: Error) => {
+          for (const [, reject] of run.settle) reject(error);
+        },
+      );
+    }
+  };
+
   return {
-    async publish(topic, event) {
-      await publisher.publish(channel(topic), JSON.stringify(event));
+    publish(topic, event) {
+      if (runs.length === 0) setImmediate(send);
+      let run = runs.at(-1);
+      if (run?.topic !== topic) {
+        run = { topic, events: [], settle: [] };
+        runs.push(run);
+      }
+      run.events.push(JSON.stringify(event));
+      const current = run;
+      return new Promise<void>((resolve, reject) => current.settle.push([resolve, reject]));
     },
     async subscribe(topic, listener) {
       const set = listeners.get(topic) ?? new Set();

@@ -5,6 +5,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Deps } from '../system/deps.js';
 import { closeServer, listen } from '../system/http.js';
+import { children } from '../system/metrics.js';
 import { serveProbe } from '../system/probes.js';
 import { type OcppDeps, VendorRoutes } from './handlers/define.js';
 import { loadHandlers } from './handlers/load.js';
@@ -39,6 +40,8 @@ function refuse(socket: Duplex, status: number, reason: string): void {
 /** The charger gateway: OCPP-J over WebSocket at /ocpp/{identity}. */
 export async function startGateway(deps: Deps, options: { port?: number } = {}): Promise<Gateway> {
   const { config, log, metrics } = deps;
+  const messageCount = children(metrics.ocppMessages);
+  const handlerSeconds = children(metrics.ocppHandlerSeconds);
   const versions: OcppVersion[] = [];
   const handlers = new Map<OcppVersion, Awaited<ReturnType<typeof loadHandlers>>>();
   for (const version of ['ocpp1.6', 'ocpp2.0.1'] as const) {
@@ -132,11 +135,11 @@ export async function startGateway(deps: Deps, options: { port?: number } = {}):
       log: connLog,
       observer: {
         answered: (action, outcome, seconds) => {
-          metrics.ocppMessages.inc({ direction: 'in', action, outcome });
-          metrics.ocppHandlerSeconds.observe({ action }, seconds);
+          messageCount('in', action, outcome).inc();
+          handlerSeconds(action).observe(seconds);
           deps.stations.touch(station.id);
         },
-        called: (action, outcome) => metrics.ocppMessages.inc({ direction: 'out', action, outcome }),
+        called: (action, outcome) => messageCount('out', action, outcome).inc(),
       },
     });
     const list = byIdentity.get(station.identity) ?? [];

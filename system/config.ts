@@ -74,6 +74,11 @@ export const configSchema = z.object({
   OCPP_PING_INTERVAL: seconds(30),
   OCPP_CALL_TIMEOUT: seconds(30),
   REMOTE_SESSION_TIMEOUT: seconds(60),
+  TELEMETRY_FLUSH_INTERVAL: z.coerce
+    .number({ error: 'expected a number of seconds' })
+    .min(0, 'expected 0 or more seconds')
+    .max(60, 'expected at most 60 seconds')
+    .default(0.5),
   OCPP_REGISTRATION: z.enum(['reject', 'pending']).default('reject'),
   OCPP_HEARTBEAT_INTERVAL: seconds(300),
   OCPP_TLS_CERT: z.string().min(1).optional(),

@@ -5,6 +5,12 @@ export function createMetrics() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const registers = [registry];
+  const telemetrySamples = new Counter({
+    name: 'evcms_telemetry_samples_total',
+    help: 'Meter samples, by stage (buffered, written, dead-letter)',
+    labelNames: ['stage'] as const,
+    registers,
+  });
   return {
     registry,
     ocppConnections: new Gauge({ name: 'evcms_ocpp_connections', help: 'Open charger WebSocket connections', registers }),
@@ -27,12 +33,9 @@ export function createMetrics() {
       labelNames: ['status'] as const,
       registers,
     }),
-    telemetrySamples: new Counter({
-      name: 'evcms_telemetry_samples_total',
-      help: 'Meter samples, by stage (buffered, written)',
-      labelNames: ['stage'] as const,
-      registers,
-    }),
+    telemetrySamples,
+    /** telemetrySamples{stage="buffered"}, counted per MeterValues frame. */
+    bufferedSamples: telemetrySamples.labels('buffered'),
     anomalies: new Counter({
       name: 'evcms_anomalies_total',
       help: 'Anomalies recorded, by kind',
@@ -43,3 +46,20 @@ export function createMetrics() {
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;
+
+/**
+ * The per-label-values child of a metric, made once and kept: prom-client otherwise hashes the label
+ * object on every call, which shows on paths taken per OCPP frame.
+ */
+export function children<C>(metric: { labels(...values: string[]): C }): (...values: string[]) => C {
+  const made = new Map<string, C>();
+  return (...values) => {
+    const key = values.join('\u0000');
+    let child = made.get(key);
+    if (child === undefined) {
+      child = metric.labels(...values);
+      made.set(key, child);
+    }
+    return child;
+  };
+}

@@ -5,7 +5,7 @@ import { startTelemetrySink } from './telemetry-sink.js';
 
 /** The workers role: the telemetry sink, the BullMQ processors and the mail outbox. */
 export async function startWorkers(deps: Deps) {
-  const sink = await startTelemetrySink(deps);
+  const sink = await startTelemetrySink(deps, { gapMs: deps.config.TELEMETRY_FLUSH_INTERVAL * 1000 });
   const maintenance = await startMaintenance(deps);
   const mail = await startMailWorker(deps);
   return {

@@ -18,13 +18,32 @@ const group = 'warehouse';
  * when the warehouse fails, entries stay pending and are retried with backoff, and each row's
  * sample_id (plus the batch's dedup token) keeps a replay from duplicating.
  */
-export async function startTelemetrySink(deps: Deps, options: { batchSize?: number; blockMs?: number } = {}): Promise<TelemetrySink> {
+export async function startTelemetrySink(
+  deps: Deps,
+  options: { batchSize?: number; blockMs?: number; gapMs?: number } = {},
+): Promise<TelemetrySink> {
   const { log, warehouse, metrics } = deps;
   const stream = deps.telemetry.stream;
   const deadLetters = `${stream}:dead`;
   // Entries per insert; an entry holds the frames of one event-loop turn of a gateway.
   const batchSize = options.batchSize ?? 500;
   const blockMs = options.blockMs ?? 500;
+  // Once caught up, the sink lets entries gather for this long: ClickHouse wants few large inserts
+  // (each one is a part to write and merge), not many small ones. drain() cuts the wait short.
+  const gapMs = options.gapMs ?? 500;
+  let wake: (() => void) | null = null;
+  const pause = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        wake = null;
+        resolve();
+      }, ms);
+      wake = () => {
+        clearTimeout(timer);
+        wake = null;
+        resolve();
+      };
+    });
   const consumer = deps.nodeId;
   const reader: Redis = deps.redis.duplicate({ connectionName: 'evcms-telemetry-sink', enableAutoPipelining: false });
   await reader.xgroup('CREATE', stream, group, '0', 'MKSTREAM').catch((error: Error) => {
@@ -60,6 +79,12 @@ export async function startTelemetrySink(deps: Deps, options: { batchSize?: numb
         deduplicate_blocks_in_dependent_materialized_views: 1,
         // A frame the warehouse cannot read fails the insert (and is set aside below), never half-written.
         input_format_allow_errors_num: '0',
+        // One core per insert: embedded (chDB), the engine shares the machine with the gateway.
+        max_threads: 1,
+        max_insert_threads: '1',
+        input_format_parallel_parsing: 0,
+        // Replays are merged away by ReplacingMergeTree (and FINAL); no merging work on the insert path.
+        optimize_on_insert: 0,
       },
     });
     result.stream.destroy();
@@ -114,6 +139,7 @@ export async function startTelemetrySink(deps: Deps, options: { batchSize?: numb
         idle = entries.length === 0;
         if (!idle) await write(entries);
         backoffMs = 0;
+        if (!idle && entries.length < batchSize && running) await pause(gapMs);
       } catch (error) {
         if (!running) break;
         backoffMs = Math.min(30_000, backoffMs ? backoffMs * 2 : 500);
@@ -127,6 +153,7 @@ export async function startTelemetrySink(deps: Deps, options: { batchSize?: numb
   const drain = async (timeoutMs = 10_000) => {
     const until = Date.now() + timeoutMs;
     while (Date.now() < until) {
+      wake?.();
       if ((await deps.telemetry.backlog(group)) === 0 && idle) return true;
       await new Promise((r) => setTimeout(r, 50));
     }

@@ -57,7 +57,7 @@ export default defineHandler({
       }
     }
     await Promise.all([buffered, announced]);
-    deps.metrics.telemetrySamples.inc({ stage: 'buffered' }, samples.length);
+    deps.metrics.bufferedSamples.inc(samples.length);
     return {};
   },
 });
