@@ -54,5 +54,5 @@ export async function authenticate(
 
 export function createContext(deps: ApiDeps, principal: Principal | null, ip: string, live: LiveAccess): ApiContext {
   const em = deps.orm.em.fork();
-  return { deps, em, principal, ip, loaders: createLoaders(em), live };
+  return { deps, em, principal, ip, loaders: createLoaders(em, deps.sql), live };
 }

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
+import type { Sql } from '../database/sql.js';
 import { Organisation, Site, Station, Transaction, User } from '../schema/entities/index.js';
 import type { ConnectorFields } from './types/station.type.js';
 
@@ -79,7 +80,7 @@ function childRows(em: EntityManager, table: string, parent: string, order: stri
 }
 
 /** One batch query per field per request, instead of one query per row. */
-export function createLoaders(em: EntityManager) {
+export function createLoaders(em: EntityManager, sql: Sql) {
   return {
     organisation: new DataLoader<string, Organisation | null>(async (ids) =>
       byId(await em.find(Organisation, { id: { $in: [...ids] } }), ids),
@@ -89,10 +90,10 @@ export function createLoaders(em: EntityManager) {
     user: new DataLoader<string, User | null>(async (ids) => byId(await em.find(User, { id: { $in: [...ids] } }), ids)),
     /** Read as rows, not entities: every station of a page asks for its connectors. */
     connectorsByStation: new DataLoader<string, ConnectorFields[]>(async (ids) => {
-      const rows = await em.getConnection().execute<Row[]>(
+      const { rows } = await sql.query<Row>(
         `select station_id, connector_id, status, error_code, info, vendor_error_code, status_since from connector
-         where station_id in (${placeholders(ids.length)}) order by connector_id`,
-        [...ids],
+         where station_id = any($1::uuid[]) order by connector_id`,
+        [[...ids]],
       );
       const platform = em.getPlatform();
       const byStation = new Map<string, ConnectorFields[]>(ids.map((id) => [id, []]));
@@ -103,7 +104,12 @@ export function createLoaders(em: EntityManager) {
           errorCode: String(row.error_code),
           info: (row.info as string | null) ?? null,
           vendorErrorCode: (row.vendor_error_code as string | null) ?? null,
-          statusSince: row.status_since === null || row.status_since === undefined ? null : platform.parseDate(String(row.status_since)),
+          statusSince:
+            row.status_since === null || row.status_since === undefined
+              ? null
+              : row.status_since instanceof Date
+                ? row.status_since
+                : platform.parseDate(String(row.status_since)),
         });
       }
       return ids.map((id) => byStation.get(id) ?? []);

@@ -3,7 +3,7 @@ import { badInput } from './errors.js';
 
 export const maxPageSize = 100;
 
-@ObjectType({ description: 'Where a page sits in its list' })
+@ObjectType({ description: 'Where a page sits in its list', simpleResolvers: true })
 export class PageInfo {
   @Field(() => Boolean)
   hasNextPage!: boolean;
@@ -41,7 +41,7 @@ export interface Connection<T> {
 
 /** A Relay connection type for `node`: edges, nodes, pageInfo and totalCount. */
 export function ConnectionType<T extends object>(name: string, node: ClassType<T>) {
-  @ObjectType(`${name}Edge`)
+  @ObjectType(`${name}Edge`, { simpleResolvers: true })
   class EdgeClass {
     @Field(() => node)
     node!: T;
@@ -50,7 +50,7 @@ export function ConnectionType<T extends object>(name: string, node: ClassType<T
     cursor!: string;
   }
 
-  @ObjectType(`${name}Connection`, { description: `A page of ${name} objects` })
+  @ObjectType(`${name}Connection`, { description: `A page of ${name} objects`, simpleResolvers: true })
   class ConnectionClass {
     @Field(() => [EdgeClass])
     edges!: EdgeClass[];

@@ -12,6 +12,7 @@ import { queryLimits } from './limits.js';
 import { LiveAccess } from './live-access.js';
 import { bridgeEvents, createApiPubSub } from './pubsub.js';
 import { buildApiSchema } from './schema.js';
+import { sharedSubscribe } from './shared-subscribe.js';
 
 export interface ApiServer {
   port: number;
@@ -91,6 +92,7 @@ export async function startApi(deps: ApiDeps, options: { port?: number } = {}): 
     {
       schema,
       validate: undefined,
+      subscribe: sharedSubscribe,
       // The credential comes in connectionParams: { authorization: 'Bearer ...' } (or { apiKey }).
       onConnect: async (ctx) => {
         const params = (ctx.connectionParams ?? {}) as Record<string, unknown>;

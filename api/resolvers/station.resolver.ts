@@ -29,6 +29,12 @@ export function stationScope(principal: Principal): { sql: string; params: unkno
   return { sql: 's.organisation_id = ?', params: [organisation] };
 }
 
+/** `?` placeholders as PostgreSQL's numbered `$n`, for the plain pool. */
+function numbered(sql: string): string {
+  let n = 0;
+  return sql.replace(/\?/g, () => `$${++n}`);
+}
+
 /** Finds one station the principal may see, or says it is not found (another organisation's included). */
 export async function visibleStation(context: ApiContext, where: { id?: string; identity?: string }): Promise<Station> {
   const principal = context.principal as Principal;
@@ -79,22 +85,23 @@ export class StationResolver {
       orderBy?.field ?? 'identity'
     ];
     const direction = orderBy?.direction === 'desc' ? 'desc' : 'asc';
-    const sql = context.em.getConnection();
-    const clause = where.join(' and ');
-    // The page in one query, read as rows: hydrating entities cost more CPU than the rest of the request.
+    // The page on the plain pool, read as rows: hydrating entities (or the ORM's query layer) cost more
+    // CPU than the rest of the request.
+    const { sql } = context.deps;
+    const clause = numbered(where.join(' and '));
     const [rows, counted] = await Promise.all([
-      sql.execute<Parameters<typeof StationType.fromRow>[0][]>(
+      sql.query<Parameters<typeof StationType.fromRow>[0]>(
         `select ${stationColumns.map((c) => `s.${c}`).join(', ')} from station s where ${clause}
-         order by ${column} ${direction} nulls last, s.id limit ? offset ?`,
+         order by ${column} ${direction} nulls last, s.id limit $${params.length + 1} offset $${params.length + 2}`,
         [...params, window.limit, window.offset],
       ),
       countStations(`${clause}|${JSON.stringify(params)}`, async () => {
-        const counted = await sql.execute<{ n: string }[]>(`select count(*) as n from station s where ${clause}`, params);
-        return Number(counted[0]?.n ?? 0);
+        const counted = await sql.query<{ n: string }>(`select count(*) as n from station s where ${clause}`, params);
+        return Number(counted.rows[0]?.n ?? 0);
       }),
     ]);
     const platform = context.em.getPlatform();
-    const nodes = rows.map((row) => StationType.fromRow(row, (value) => platform.parseDate(value)));
+    const nodes = rows.rows.map((row) => StationType.fromRow(row, (value) => platform.parseDate(value)));
     return toConnection(nodes, counted, window);
   }
 

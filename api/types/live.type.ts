@@ -28,7 +28,7 @@ abstract class SessionEvent extends StationEvent {
   connectorId!: number;
 }
 
-@ObjectType('StationStatusChange', { description: 'The station (connector 0) reported a status' })
+@ObjectType('StationStatusChange', { description: 'The station (connector 0) reported a status', simpleResolvers: true })
 export class StationStatusChange extends StationEvent {
   @Field(() => String)
   status!: string;
@@ -41,7 +41,7 @@ export class StationStatusChange extends StationEvent {
   }
 }
 
-@ObjectType('ConnectorStatusChange', { description: 'A connector (0 is the station) reported a status' })
+@ObjectType('ConnectorStatusChange', { description: 'A connector (0 is the station) reported a status', simpleResolvers: true })
 export class ConnectorStatusChange extends StationStatusChange {
   @Field(() => Int)
   connectorId!: number;
@@ -57,7 +57,7 @@ export class ConnectorStatusChange extends StationStatusChange {
   }
 }
 
-@ObjectType('StationOnlineChange', { description: 'A station connected or went away' })
+@ObjectType('StationOnlineChange', { description: 'A station connected or went away', simpleResolvers: true })
 export class StationOnlineChange extends StationEvent {
   @Field(() => Boolean)
   online!: boolean;
@@ -67,7 +67,7 @@ export class StationOnlineChange extends StationEvent {
   }
 }
 
-@ObjectType('SessionStart', { description: 'A session began' })
+@ObjectType('SessionStart', { description: 'A session began', simpleResolvers: true })
 export class SessionStart extends SessionEvent {
   static from(e: EventMap['session.started']) {
     const { idTag: _, ...event } = fields(e);
@@ -75,7 +75,7 @@ export class SessionStart extends SessionEvent {
   }
 }
 
-@ObjectType('SessionUpdate', { description: 'Live energy and power of an open session, from its MeterValues' })
+@ObjectType('SessionUpdate', { description: 'Live energy and power of an open session, from its MeterValues', simpleResolvers: true })
 export class SessionUpdate extends SessionEvent {
   @Field(() => Float, { nullable: true, description: 'Energy so far, in Wh' })
   energyWh!: number | null;
@@ -88,7 +88,7 @@ export class SessionUpdate extends SessionEvent {
   }
 }
 
-@ObjectType('SessionEnd', { description: 'A session ended' })
+@ObjectType('SessionEnd', { description: 'A session ended', simpleResolvers: true })
 export class SessionEnd extends SessionEvent {
   @Field(() => Float, { nullable: true, description: 'Energy delivered, in Wh (null when the readings are not sane)' })
   energyWh!: number | null;
@@ -101,7 +101,7 @@ export class SessionEnd extends SessionEvent {
   }
 }
 
-@ObjectType('CommandOutcome', { description: 'A command sent to a station, and how it went' })
+@ObjectType('CommandOutcome', { description: 'A command sent to a station, and how it went', simpleResolvers: true })
 export class CommandOutcome extends StationEvent {
   @Field(() => String, { description: 'The OCPP action, e.g. RemoteStopTransaction' })
   action!: string;

@@ -58,7 +58,7 @@ const text = (value: unknown) => (value === null || value === undefined ? null :
 const date = (value: unknown, parseDate: (value: string) => Date) =>
   value === null || value === undefined ? null : value instanceof Date ? value : parseDate(String(value));
 
-@ObjectType('Connector', { description: 'A connector of a station (connectorId 0 is the station itself)' })
+@ObjectType('Connector', { description: 'A connector of a station (connectorId 0 is the station itself)', simpleResolvers: true })
 export class ConnectorType {
   @Field(() => Int)
   connectorId!: number;
@@ -90,7 +90,7 @@ export class ConnectorType {
   }
 }
 
-@ObjectType('Station', { description: 'A charging station, known by its OCPP identity' })
+@ObjectType('Station', { description: 'A charging station, known by its OCPP identity', simpleResolvers: true })
 export class StationType {
   @Field(() => ID)
   id!: string;
