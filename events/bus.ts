@@ -43,20 +43,13 @@ export function createEventBus(options: { publisher: Redis; subscriber: Redis; p
 
   // Events published in one turn of the loop leave together: one PUBLISH per run of the same topic,
   // the runs in the order they were published, so every subscriber sees the events in publish order.
-  type Run = { topic: Topic; events: string[]; settle: Array<[() => void, (e: Error) => void]> };
+  type Run = { topic: Topic; events: string[]; sent: PromiseWithResolvers<void> };
   let runs: Run[] = [];
   const send = () => {
     const leaving = runs;
     runs = [];
     for (const run of leaving) {
-      publisher.publish(channel(run.topic), `[${run.events.join(',')}]`).then(
-        () => {
-          for (const [resolve] of run.settle) resolve();
-        },
-        (error: Error) => {
-          for (const [, reject] of run.settle) reject(error);
-        },
-      );
+      publisher.publish(channel(run.topic), `[${run.events.join(',')}]`).then(() => run.sent.resolve(), run.sent.reject);
     }
   };
 
@@ -65,12 +58,11 @@ export function createEventBus(options: { publisher: Redis; subscriber: Redis; p
       if (runs.length === 0) setImmediate(send);
       let run = runs.at(-1);
       if (run?.topic !== topic) {
-        run = { topic, events: [], settle: [] };
+        run = { topic, events: [], sent: Promise.withResolvers<void>() };
         runs.push(run);
       }
       run.events.push(JSON.stringify(event));
-      const current = run;
-      return new Promise<void>((resolve, reject) => current.settle.push([resolve, reject]));
+      return run.sent.promise;
     },
     async subscribe(topic, listener) {
       const set = listeners.get(topic) ?? new Set();

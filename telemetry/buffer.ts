@@ -62,7 +62,9 @@ function countSamples(frames: string): number {
 interface Group {
   lines: string[];
   samples: number;
-  settle: Array<[() => void, (error: Error) => void]>;
+  /** Settled when Redis has the group's entry; every push of the group waits on it. */
+  stored: PromiseWithResolvers<void>;
+  committed: boolean;
 }
 
 /**
@@ -99,31 +101,23 @@ export class TelemetryBuffer {
     };
     let group = this.group;
     if (!group) {
-      group = { lines: [], samples: 0, settle: [] };
+      group = { lines: [], samples: 0, stored: Promise.withResolvers<void>(), committed: false };
       this.group = group;
       setImmediate(() => this.commit(group as Group));
     }
     group.lines.push(JSON.stringify(frame));
     group.samples += batch.samples.length;
-    const done = new Promise<void>((resolve, reject) => group.settle.push([resolve, reject]));
     if (group.lines.length >= this.maxFrames) this.commit(group);
-    return done;
+    return group.stored.promise;
   }
 
   private commit(group: Group): void {
     if (this.group === group) this.group = null;
-    if (group.lines.length === 0) return;
-    const { lines, samples, settle } = group;
-    group.lines = [];
-    group.settle = [];
-    this.redis.xadd(this.stream, 'MAXLEN', '~', String(this.maxLength), '*', 'n', String(samples), 'frames', lines.join('\n')).then(
-      () => {
-        for (const [resolve] of settle) resolve();
-      },
-      (error: Error) => {
-        for (const [, reject] of settle) reject(error);
-      },
-    );
+    if (group.committed) return;
+    group.committed = true;
+    this.redis
+      .xadd(this.stream, 'MAXLEN', '~', String(this.maxLength), '*', 'n', String(group.samples), 'frames', group.lines.join('\n'))
+      .then(() => group.stored.resolve(), group.stored.reject);
   }
 
   /** Entries not yet written to the warehouse (waiting or being written). */
