@@ -1,9 +1,9 @@
-// Generates TypeScript types from the OCPP JSON schemas shipped by ocpp-rpc.
+// Generates TypeScript types from the OCPP JSON schemas shipped by ocpp-rpc (as the gateway corrects them).
 // Usage: npm run generate (writes ocpp/generated/v16.ts)
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { loadSchemas } from '../ocpp/rpc/schemas.js';
 
 export interface JsonSchema {
   $id?: string;
@@ -68,11 +68,10 @@ const csmsActions = [
 ];
 
 const MAX_WIDTH = 100;
-const require = createRequire(import.meta.url);
 
 export function loadOcppSchemas(version: 'ocpp1.6'): JsonSchema[] {
   if (version !== 'ocpp1.6') throw new Error(`unsupported OCPP version ${String(version)}`);
-  return require('ocpp-rpc/lib/schemas/ocpp1_6.json') as JsonSchema[];
+  return loadSchemas(version) as JsonSchema[];
 }
 
 /** Splits `urn:Authorize.req` into `['Authorize', 'req']`. */

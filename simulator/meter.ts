@@ -1,6 +1,7 @@
-import type { MeterValuesRequest } from '../ocpp/generated/v16.js';
+import type { StopTransactionRequest } from '../ocpp/generated/v16.js';
 
-export type MeterValue = MeterValuesRequest['meterValue'][number];
+/** A MeterValue both MeterValues and StopTransaction.transactionData take (the latter has no unit Hertz). */
+export type MeterValue = NonNullable<StopTransactionRequest['transactionData']>[number];
 type Context = NonNullable<MeterValue['sampledValue'][number]['context']>;
 
 export interface MeterReading {

@@ -97,6 +97,10 @@ describe('normaliseMeterValues', () => {
     expect(one({ value: '98.6', measurand: 'Temperature', unit: 'Fahrenheit' }).value).toBe(37);
   });
 
+  it('reads the unit Hertz of the 1.6 schema as Hz', () => {
+    expect(one({ value: '50.01', measurand: 'Frequency', unit: 'Hertz' })).toMatchObject({ unit: 'Hz', value: 50.01 });
+  });
+
   it('accepts the Celcius spelling of the 1.6 schema', () => {
     expect(one({ value: '41.5', measurand: 'Temperature', unit: 'Celcius' })).toMatchObject({ unit: 'Celsius', value: 41.5 });
   });

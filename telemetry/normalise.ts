@@ -67,6 +67,7 @@ const UNITS: Record<string, UnitRule> = {
   percent: { unit: 'Percent', shift: 0 },
   '%': { unit: 'Percent', shift: 0 },
   hz: { unit: 'Hz', shift: 0 },
+  hertz: { unit: 'Hz', shift: 0 }, // in the OCA's 1.6 MeterValues schema
 };
 
 /** The spec default unit is Wh for everything; we only keep that for energy and pick the obvious unit otherwise. */

@@ -14,14 +14,19 @@ const compiled = new Map<string, ValidateFunction>();
 const ajv = new Ajv04({ strict: false, allErrors: true });
 addFormats(ajv);
 
-function schema(action: string, kind: 'request' | 'response'): ValidateFunction {
+/** The official schema of an action's request or response, as published (its `id` left out). */
+export function officialSchema(action: string, kind: 'request' | 'response'): Record<string, unknown> {
   const file = `${root}${action}${kind === 'response' ? 'Response' : ''}.json`;
+  if (!existsSync(file)) throw new Error(`no official OCPP 1.6 schema at ${file} (expected ../shared/ocpp-schemas beside the repository)`);
+  const { id: _id, ...body } = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  return body;
+}
+
+function schema(action: string, kind: 'request' | 'response'): ValidateFunction {
   const key = `${action}:${kind}`;
   const cached = compiled.get(key);
   if (cached) return cached;
-  if (!existsSync(file)) throw new Error(`no official OCPP 1.6 schema at ${file} (expected ../shared/ocpp-schemas beside the repository)`);
-  const { id: _id, ...body } = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-  const validate = ajv.compile(body);
+  const validate = ajv.compile(officialSchema(action, kind));
   compiled.set(key, validate);
   return validate;
 }

@@ -401,9 +401,11 @@ export type LogStatusNotificationResponse = Record<string, never>;
 export interface MeterValuesRequest {
   connectorId: number;
   transactionId?: number;
+  /** minItems 1 */
   meterValue: {
     /** ISO 8601 date-time */
     timestamp: string;
+    /** minItems 1 */
     sampledValue: {
       value: string;
       context?:
@@ -458,7 +460,8 @@ export interface MeterValuesRequest {
         | 'Celcius'
         | 'Celsius'
         | 'Fahrenheit'
-        | 'Percent';
+        | 'Percent'
+        | 'Hertz';
     }[];
   }[];
 }

@@ -69,6 +69,19 @@ describe('the schema validator', () => {
     expect(failure(aStatus({ timestamp: '2025-03-01' }))?.code).toBe('PropertyConstraintViolation');
   });
 
+  it('takes the unit Hertz in MeterValues, as the OCA schema does', () => {
+    const frequency = { value: '50', measurand: 'Frequency', unit: 'Hertz' };
+    expect(
+      failure({ connectorId: 1, meterValue: [{ timestamp: '2025-03-01T10:00:00Z', sampledValue: [frequency] }] }, 'MeterValues'),
+    ).toBeNull();
+  });
+
+  it('reports MeterValues without a meterValue or a sampledValue as OccurrenceConstraintViolation', () => {
+    expect(failure({ connectorId: 1, meterValue: [] }, 'MeterValues')?.code).toBe('OccurrenceConstraintViolation');
+    const empty = { connectorId: 1, meterValue: [{ timestamp: '2025-03-01T10:00:00Z', sampledValue: [] }] };
+    expect(failure(empty, 'MeterValues')?.code).toBe('OccurrenceConstraintViolation');
+  });
+
   it('checks responses with the response schema', () => {
     expect(failure({ currentTime: '2025-03-01T10:00:00Z' }, 'Heartbeat', 'response')).toBeNull();
     expect(failure({}, 'Heartbeat', 'response')?.code).toBe('OccurrenceConstraintViolation');

@@ -1,16 +1,9 @@
-import { createRequire } from 'node:module';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { type OcppErrorCode, type OcppVersion, ocppError } from './errors.js';
+import { loadSchemas } from './schemas.js';
 
-const require = createRequire(import.meta.url);
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
-
-/** The schema sets we run with: the ones the maintained `ocpp-rpc` package ships. */
-const schemaFiles: Record<OcppVersion, string> = {
-  'ocpp1.6': 'ocpp-rpc/lib/schemas/ocpp1_6.json',
-  'ocpp2.0.1': 'ocpp-rpc/lib/schemas/ocpp2_0_1.json',
-};
 
 /** The one table from a failed schema keyword to an OCPP error code. */
 const codeByKeyword: Record<string, OcppErrorCode> = {
@@ -68,7 +61,7 @@ const cache = new Map<OcppVersion, Validator>();
 export function validatorFor(version: OcppVersion): Validator {
   const cached = cache.get(version);
   if (cached) return cached;
-  const schemas = require(schemaFiles[version]) as Array<{ $id: string }>;
+  const schemas = loadSchemas(version);
   const ajv = new Ajv({ strictSchema: false, allErrors: false });
   addFormats(ajv);
   ajv.addFormat('date-time', { type: 'string', validate: (s: string) => dateTime.test(s) && !Number.isNaN(Date.parse(s)) });
