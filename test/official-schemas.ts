@@ -11,7 +11,8 @@ const Ajv04 = createRequire(import.meta.url)('ajv-draft-04') as typeof import('a
 const addFormats = addFormatsModule as unknown as (ajv: InstanceType<typeof Ajv04>) => void;
 
 const compiled = new Map<string, ValidateFunction>();
-const ajv = new Ajv04({ strict: false, allErrors: true });
+// multipleOf 0.1 to 6 digits, or 6.6 would fail on a binary floating-point remainder.
+const ajv = new Ajv04({ strict: false, allErrors: true, multipleOfPrecision: 6 });
 addFormats(ajv);
 
 /** The official schema of an action's request or response, as published (its `id` left out). */

@@ -82,6 +82,26 @@ describe('the schema validator', () => {
     expect(failure(empty, 'MeterValues')?.code).toBe('OccurrenceConstraintViolation');
   });
 
+  it('takes charging limits that are multiples of 0.1, such as 6.6 A, and refuses 6.65 A', () => {
+    const profile = (limit: number) => ({
+      connectorId: 1,
+      csChargingProfiles: {
+        chargingProfileId: 1,
+        stackLevel: 0,
+        chargingProfilePurpose: 'TxDefaultProfile',
+        chargingProfileKind: 'Absolute',
+        chargingSchedule: { chargingRateUnit: 'A', chargingSchedulePeriod: [{ startPeriod: 0, limit }] },
+      },
+    });
+    for (const limit of [6.6, 0.3, 11.1, 16, 31.7]) expect(failure(profile(limit), 'SetChargingProfile')).toBeNull();
+    expect(failure(profile(6.65), 'SetChargingProfile')?.code).toBe('PropertyConstraintViolation');
+    const schedule = {
+      status: 'Accepted',
+      chargingSchedule: { chargingRateUnit: 'A', chargingSchedulePeriod: [{ startPeriod: 0, limit: 6.6 }] },
+    };
+    expect(failure(schedule, 'GetCompositeSchedule', 'response')).toBeNull();
+  });
+
   it('checks responses with the response schema', () => {
     expect(failure({ currentTime: '2025-03-01T10:00:00Z' }, 'Heartbeat', 'response')).toBeNull();
     expect(failure({}, 'Heartbeat', 'response')?.code).toBe('OccurrenceConstraintViolation');

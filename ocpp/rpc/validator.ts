@@ -62,7 +62,8 @@ export function validatorFor(version: OcppVersion): Validator {
   const cached = cache.get(version);
   if (cached) return cached;
   const schemas = loadSchemas(version);
-  const ajv = new Ajv({ strictSchema: false, allErrors: false });
+  // multipleOf 0.1 (charging limits) is checked to 6 digits: 6.6 / 0.1 is 65.99999999999999 in binary floating point.
+  const ajv = new Ajv({ strictSchema: false, allErrors: false, multipleOfPrecision: 6 });
   addFormats(ajv);
   ajv.addFormat('date-time', { type: 'string', validate: (s: string) => dateTime.test(s) && !Number.isNaN(Date.parse(s)) });
   const compiled = new Map<string, ValidateFunction>();
