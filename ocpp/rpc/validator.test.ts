@@ -69,6 +69,14 @@ describe('the schema validator', () => {
     expect(failure(aStatus({ timestamp: '2025-03-01' }))?.code).toBe('PropertyConstraintViolation');
   });
 
+  it('refuses a day the calendar does not have, and a time of day that does not exist', () => {
+    for (const timestamp of ['2025-02-29T10:00:00Z', '2024-02-30T10:00:00Z', '2025-04-31T10:00:00Z', '2025-03-01T24:00:00Z']) {
+      expect(failure(aStatus({ timestamp }))?.code, timestamp).toBe('PropertyConstraintViolation');
+    }
+    expect(failure(aStatus({ timestamp: '2024-02-29T23:59:59Z' }))).toBeNull();
+    expect(failure(aStatus({ timestamp: '2025-12-31T23:59:59.999+14:00' }))).toBeNull();
+  });
+
   it('takes the unit Hertz in MeterValues, as the OCA schema does', () => {
     const frequency = { value: '50', measurand: 'Frequency', unit: 'Hertz' };
     expect(

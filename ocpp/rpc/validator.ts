@@ -46,7 +46,20 @@ export function describe(error: ErrorObject | undefined): string {
  * Timestamps are ISO 8601 date-times. Stations that leave out the zone are read as UTC rather than
  * refused: rejecting a StopTransaction over a missing "Z" would lose a bill (the skew is flagged later).
  */
-const dateTime = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/i;
+const dateTime = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(:(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/i;
+
+/** A date-time as above, on a day the calendar has (no 30 February) and a time of day that exists. */
+function isDateTime(text: string): boolean {
+  const parts = dateTime.exec(text);
+  if (!parts) return false;
+  const field = (i: number) => Number(parts[i] ?? 0);
+  const month = field(2);
+  const day = field(3);
+  const daysInMonth = new Date(Date.UTC(field(1), month, 0)).getUTCDate();
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth) return false;
+  if (field(4) > 23 || field(5) > 59 || field(7) > 60) return false;
+  return !Number.isNaN(Date.parse(text));
+}
 
 export interface Validator {
   readonly version: OcppVersion;
@@ -65,7 +78,7 @@ export function validatorFor(version: OcppVersion): Validator {
   // multipleOf 0.1 (charging limits) is checked to 6 digits: 6.6 / 0.1 is 65.99999999999999 in binary floating point.
   const ajv = new Ajv({ strictSchema: false, allErrors: false, multipleOfPrecision: 6 });
   addFormats(ajv);
-  ajv.addFormat('date-time', { type: 'string', validate: (s: string) => dateTime.test(s) && !Number.isNaN(Date.parse(s)) });
+  ajv.addFormat('date-time', { type: 'string', validate: isDateTime });
   const compiled = new Map<string, ValidateFunction>();
   const actions = new Set<string>();
   for (const schema of schemas) {
