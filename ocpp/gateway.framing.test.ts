@@ -68,6 +68,13 @@ describe('OCPP-J framing over a live socket', () => {
     await expectServed();
   });
 
+  it('answers a message type sent as a string with a FormationViolation under the CALL id', async () => {
+    await connect();
+    charger.send(['2', 'm-string-type', 'Heartbeat', {}]);
+    expect((await charger.next()).slice(0, 3)).toEqual([4, 'm-string-type', 'FormationViolation']);
+    await expectServed();
+  });
+
   it('answers an unknown action with NotImplemented', async () => {
     await connect();
     expect((await refusal('MakeCoffee', {}))[0]).toBe('NotImplemented');

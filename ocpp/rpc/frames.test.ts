@@ -63,6 +63,13 @@ describe('parseFrame', () => {
     expect(refusal('[5,"m1","Heartbeat",{}]', 'ocpp2.0.1')).toEqual(['m1', 'MessageTypeNotSupported']);
   });
 
+  it('answers a message type that is not a number with a FormationViolation under the frame’s id', () => {
+    expect(refusal('["2","m1","Heartbeat",{}]')).toEqual(['m1', 'FormationViolation']);
+    expect(refusal('[null,"m1","Heartbeat",{}]')).toEqual(['m1', 'FormationViolation']);
+    expect(refusal('["2",17,"Heartbeat",{}]')).toEqual(['-1', 'FormationViolation']);
+    expect(refusal('["2","m1","Heartbeat",{}]', 'ocpp2.0.1')).toEqual(['m1', 'RpcFrameworkError']);
+  });
+
   it('never answers a malformed CALLRESULT or CALLERROR, nor a short frame of an unknown type in 1.6', () => {
     for (const text of ['[3,"m1"]', '[3,17,{}]', '[4,null,"GenericError","",{}]', '[4]', '[9]']) {
       expect(parseFrame(text, 'ocpp1.6')).toMatchObject({ ok: false, ignore: expect.any(String) });

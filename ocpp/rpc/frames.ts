@@ -27,7 +27,12 @@ export function parseFrame(text: string, version: OcppVersion): ParseOutcome {
   if ((type === CALLRESULT || type === CALLERROR) && (data.length < 3 || typeof id !== 'string' || id.length === 0)) {
     return { ok: false, ignore: 'a response without an id or a payload' };
   }
-  if (typeof type === 'number' && type !== CALL && type !== CALLRESULT && type !== CALLERROR && version === 'ocpp1.6') {
+  // A type that is not a number ("2", say) is no message type at all: the frame is malformed, not of an unknown type.
+  if (typeof type !== 'number') {
+    const readable = typeof id === 'string' && id.length > 0 ? id : '-1';
+    return { ok: false, id: readable, error: ocppError('RpcFrameworkError', 'message type is not a number') };
+  }
+  if (type !== CALL && type !== CALLRESULT && type !== CALLERROR && version === 'ocpp1.6') {
     return { ok: false, ignore: `unknown message type ${JSON.stringify(type)}` };
   }
   if (data.length < 3) return { ok: false, id: '-1', error: ocppError('RpcFrameworkError', 'message is not an OCPP-J array frame') };
