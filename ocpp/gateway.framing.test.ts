@@ -75,6 +75,16 @@ describe('OCPP-J framing over a live socket', () => {
     await expectServed();
   });
 
+  it('answers a text frame that is not UTF-8 with a FormationViolation under its id and keeps the socket open', async () => {
+    await connect();
+    const frame = Buffer.concat([Buffer.from('[2,"m-latin1","Authorize",{"idTag":"'), Buffer.from([0xe9, 0xff]), Buffer.from('"}]')]);
+    charger.ws.send(frame, { binary: false });
+    expect((await charger.next()).slice(0, 3)).toEqual([4, 'm-latin1', 'FormationViolation']);
+    charger.ws.send(Buffer.from([0xff, 0xfe, 0x5b]), { binary: false });
+    expect((await charger.next()).slice(0, 3)).toEqual([4, '-1', 'FormationViolation']);
+    await expectServed();
+  });
+
   it('answers an unknown action with NotImplemented', async () => {
     await connect();
     expect((await refusal('MakeCoffee', {}))[0]).toBe('NotImplemented');

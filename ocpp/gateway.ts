@@ -78,6 +78,8 @@ export async function startGateway(deps: Deps, options: { port?: number } = {}):
     noServer: true,
     maxPayload: 1024 * 1024,
     perMessageDeflate: false,
+    // A text frame that is not UTF-8 gets a CALLERROR from the RPC layer; ws would close the connection (1007).
+    skipUTF8Validation: true,
     handleProtocols: (protocols) => pickSubprotocol([...protocols].join(','), versions) ?? false,
   });
 

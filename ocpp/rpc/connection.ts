@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
 import type { WebSocket } from 'ws';
 import type { Logger } from '../../system/logger.js';
@@ -106,15 +107,15 @@ export class RpcConnection {
   }
 
   private receive(data: unknown, isBinary: boolean): void {
-    const text = isBinary
-      ? null
-      : Buffer.isBuffer(data)
-        ? data.toString('utf8')
-        : Array.isArray(data)
-          ? Buffer.concat(data).toString('utf8')
-          : null;
-    if (text === null) {
+    const bytes = isBinary ? null : Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : null;
+    if (bytes === null) {
       this.send(errorFrame('-1', ocppError('RpcFrameworkError', 'binary frames are not OCPP-J'), this.version));
+      return;
+    }
+    const text = bytes.toString('utf8');
+    // The server leaves UTF-8 to us (skipUTF8Validation) so that a bad byte costs a CALLERROR, not the connection.
+    if (!isUtf8(bytes)) {
+      this.refuseMalformed(text, 'message is not valid UTF-8');
       return;
     }
     const parsed = parseFrame(text, this.version);
@@ -150,6 +151,14 @@ export class RpcConnection {
       call.reject(new OcppCallError(frame.code, frame.description, frame.details));
     }
     this.sendNext();
+  }
+
+  /** Answers a frame we cannot take with a FormationViolation under its CALL id (or "-1"); a response is never answered. */
+  private refuseMalformed(text: string, reason: string): void {
+    const parsed = parseFrame(text, this.version);
+    if (parsed.ok && parsed.frame.type !== CALL) return;
+    const id = parsed.ok ? parsed.frame.id : 'id' in parsed ? parsed.id : null;
+    if (id !== null) this.send(errorFrame(id, ocppError('RpcFrameworkError', reason), this.version));
   }
 
   private async answer(id: string, action: string, payload: Record<string, unknown>): Promise<void> {
