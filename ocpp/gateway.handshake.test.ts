@@ -82,6 +82,13 @@ describe('the gateway handshake', () => {
     expect(answer.protocol).toBe('ocpp1.6');
   });
 
+  it('echoes the subprotocol as the charger spelled it', async () => {
+    const station = await aStation(system);
+    const answer = await upgrade(system, station.identity, { ...as(station), protocols: ['OCPP1.6'] });
+    expect(answer.status).toBe(101);
+    expect(answer.protocol).toBe('OCPP1.6');
+  });
+
   it('takes a percent-encoded identity', async () => {
     const identity = `CP#${anIdentity()}`;
     const station = await aStation(system, { identity });

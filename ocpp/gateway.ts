@@ -80,7 +80,11 @@ export async function startGateway(deps: Deps, options: { port?: number } = {}):
     perMessageDeflate: false,
     // A text frame that is not UTF-8 gets a CALLERROR from the RPC layer; ws would close the connection (1007).
     skipUTF8Validation: true,
-    handleProtocols: (protocols) => pickSubprotocol([...protocols].join(','), versions) ?? false,
+    // Echo the version as the charger spelled it ("OCPP1.6"): the answer must be one of the offered values.
+    handleProtocols: (protocols) => {
+      const version = pickSubprotocol([...protocols].join(','), versions);
+      return [...protocols].find((p) => p.trim().toLowerCase() === version) ?? false;
+    },
   });
 
   // One station's presence changes are applied in the order they happened, so that a quick reconnect's
