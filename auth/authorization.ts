@@ -97,9 +97,10 @@ export class AuthorizationService {
         .fork()
         .getConnection()
         .execute<{ n: string }[]>(
-          `select count(*) as n from charging_transaction where id_tag in (?, ?, ?) and state = 'Active'
+          `select count(*) as n from charging_transaction where (id_token_id = ? or id_tag in (?, ?, ?)) and state = 'Active'
              and not coalesce(station_id = ? and connector_id = ?, false)`,
           [
+            token.id,
             token.value,
             // Sessions keep the idTag as the station sent it: an RFID UID in lower case, say.
             token.type === 'RFID' ? token.value.toLowerCase() : token.value,
@@ -126,15 +127,20 @@ export class AuthorizationService {
     }
   }
 
-  /** The credential an idTag names: stored under exactly that value, or (RFID only) under its upper-case form. */
+  /**
+   * The credential an idTag names: stored under exactly that value, or else under the one value that differs only
+   * in case. OCPP idTags are case-insensitive (CiString20Type): "04a1b2c3" is the tag stored as "04A1B2C3".
+   */
   private async lookup(idTag: string): Promise<TokenSnapshot | null> {
     const value = normaliseIdTag(idTag);
     const exact = await this.load(value);
     if (exact) return exact;
-    const upper = value.toUpperCase();
-    if (upper === value) return null;
-    const rfid = await this.load(upper);
-    return rfid?.type === 'RFID' ? rfid : null;
+    const spellings = await this.deps.orm.em
+      .fork()
+      .getConnection()
+      .execute<{ value: string }[]>('select value from id_token where lower(value) = lower(?) limit 2', [value]);
+    const stored = spellings.length === 1 ? spellings[0]?.value : undefined;
+    return stored === undefined || stored === value ? null : this.load(stored);
   }
 
   /** One stored value, cached under that value so that `invalidate(value)` always reaches it. */

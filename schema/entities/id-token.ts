@@ -11,6 +11,8 @@ export type IdTokenStatus = (typeof idTokenStatuses)[number];
 /** A credential a driver charges with: an OCPP idTag (1.6) or idToken (2.0.1). */
 export const IdTokenSchema = defineEntity({
   name: 'IdToken',
+  // OCPP idTags are case-insensitive (CiString20Type): a station's "abc" finds the stored "ABC" through this index.
+  indexes: [{ name: 'id_token_lower_value_index', expression: 'create index "id_token_lower_value_index" on "id_token" (lower("value"))' }],
   properties: {
     id: p
       .uuid()

@@ -114,7 +114,7 @@ describe('Authorize', () => {
     await charger.close();
   });
 
-  describe('with RFID tags sent in lower case', () => {
+  describe('with idTags sent in another case', () => {
     it('matches the upper-case RFID value stored', async () => {
       const token = await anIdToken(system);
       const { charger } = await aConnectedCharger(system);
@@ -124,11 +124,23 @@ describe('Authorize', () => {
       await charger.close();
     });
 
-    it('does not match a credential of another type case-insensitively', async () => {
-      const token = await anIdToken(system, { type: 'APP' });
+    it('matches a credential of any type whatever the case, as idTags are case-insensitive in OCPP 1.6', async () => {
+      const app = await anIdToken(system, { type: 'APP' });
+      const central = await anIdToken(system, { type: 'CENTRAL', value: `Fleet${anIdTag().slice(-10)}` });
       const { charger } = await aConnectedCharger(system);
-      const answer = await charger.call<Answer>('Authorize', { idTag: token.value.toLowerCase() });
-      expect(answer.idTagInfo.status).toBe('Invalid');
+      expect((await charger.call<Answer>('Authorize', { idTag: app.value.toLowerCase() })).idTagInfo.status).toBe('Accepted');
+      expect((await charger.call<Answer>('Authorize', { idTag: central.value.toUpperCase() })).idTagInfo.status).toBe('Accepted');
+      expect(charger.violations).toEqual([]);
+      await charger.close();
+    });
+
+    it('does not guess between two credentials that differ only in case', async () => {
+      const value = `Fleet${anIdTag().slice(-10)}`;
+      await anIdToken(system, { type: 'CENTRAL', value });
+      await anIdToken(system, { type: 'CENTRAL', value: value.toLowerCase() });
+      const { charger } = await aConnectedCharger(system);
+      expect((await charger.call<Answer>('Authorize', { idTag: value })).idTagInfo.status).toBe('Accepted');
+      expect((await charger.call<Answer>('Authorize', { idTag: value.toUpperCase() })).idTagInfo.status).toBe('Invalid');
       expect(charger.violations).toEqual([]);
       await charger.close();
     });
