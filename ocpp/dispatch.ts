@@ -10,8 +10,11 @@ export function makeDispatcher(connection: StationConnection, handlers: Map<stri
     const handler = handlers.get(action);
     if (!handler) throw ocppError('NotSupported', `${action} is not supported by this central system`);
     const status = connection.station.registrationStatus;
-    if (status !== 'Accepted' && !handler.allowedBeforeAcceptance) {
-      throw ocppError('SecurityError', `the station is ${status}: only BootNotification (and Heartbeat) until it is accepted`);
+    if (status !== 'Accepted' && !handler.allowedBeforeAcceptance && !connection.wasTriggered(action)) {
+      throw ocppError(
+        'SecurityError',
+        `the station is ${status}: only BootNotification, Heartbeat and triggered messages until it is accepted`,
+      );
     }
     const context = { request: payload, station: connection, deps, log, receivedAt: new Date() } as unknown as HandlerContext<never>;
     return (await handler.handle(context)) as unknown as Record<string, unknown>;

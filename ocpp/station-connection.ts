@@ -4,6 +4,9 @@ import type { StationIdentity } from '../stations/service.js';
 import type { StationLink } from '../commands/router.js';
 import type { RpcConnection } from './rpc/connection.js';
 
+/** How long after an accepted TriggerMessage the station's triggered messages are taken, accepted or not. */
+const triggeredForMs = 60_000;
+
 /** One station's live socket and what the gateway remembers about it while connected. */
 export class StationConnection implements StationLink {
   /** Open sessions by transactionId, so MeterValues need no database round trip. */
@@ -28,7 +31,23 @@ export class StationConnection implements StationLink {
     return this.rpc.version;
   }
 
-  call(action: string, payload: unknown, timeoutMs?: number): Promise<Record<string, unknown>> {
-    return this.rpc.call(action, payload, timeoutMs);
+  /** Messages we asked for with an accepted TriggerMessage, until when a station that is not accepted may send them. */
+  readonly triggered = new Map<string, number>();
+
+  async call(action: string, payload: unknown, timeoutMs?: number): Promise<Record<string, unknown>> {
+    const response = await this.rpc.call(action, payload, timeoutMs);
+    if (action === 'TriggerMessage' && response.status === 'Accepted') {
+      this.triggered.set((payload as { requestedMessage: string }).requestedMessage, Date.now() + triggeredForMs);
+    }
+    return response;
+  }
+
+  /** Whether the station may send `action` now because we triggered it (OCPP 1.6: a Pending station may, on request). */
+  wasTriggered(action: string): boolean {
+    const until = this.triggered.get(action);
+    if (until === undefined) return false;
+    if (until >= Date.now()) return true;
+    this.triggered.delete(action);
+    return false;
   }
 }

@@ -57,4 +57,20 @@ describe('BootNotification', () => {
     expect(charger.violations).toEqual([]);
     await charger.close();
   });
+
+  it('takes from a Pending station the message it was asked for with TriggerMessage', async () => {
+    const station = await aStation(system);
+    await system.deps.stations.setRegistration(station.id, 'Pending');
+    const charger = await connectCharger(system, station, { handlers: { TriggerMessage: () => ({ status: 'Accepted' }) } });
+    expect((await charger.call<{ status: string }>('BootNotification', bootPayload())).status).toBe('Pending');
+    const status = { connectorId: 1, status: 'Available', errorCode: 'NoError' };
+    await expect(charger.call('StatusNotification', status)).rejects.toMatchObject({ rpcErrorCode: 'SecurityError' });
+    await system.deps.stationCommands.send(station.identity, 'TriggerMessage', { requestedMessage: 'StatusNotification' });
+    expect(await charger.call('StatusNotification', status)).toEqual({});
+    expect(await charger.call('StatusNotification', { ...status, connectorId: 2 })).toEqual({});
+    const meterValue = [{ timestamp: new Date().toISOString(), sampledValue: [{ value: '10' }] }];
+    await expect(charger.call('MeterValues', { connectorId: 1, meterValue })).rejects.toMatchObject({ rpcErrorCode: 'SecurityError' });
+    expect(charger.violations).toEqual([]);
+    await charger.close();
+  });
 });
