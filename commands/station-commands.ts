@@ -1,7 +1,7 @@
 import type { Orm } from '../database/orm.js';
 import type { EventBus } from '../events/bus.js';
 import type { V16CsmsAction, V16Messages } from '../ocpp/generated/v16.js';
-import { OcppCallError, OcppError, OcppTimeoutError, StationOfflineError } from '../ocpp/rpc/errors.js';
+import { OcppCallError, OcppError, OcppTimeoutError, StationNotAcceptedError, StationOfflineError } from '../ocpp/rpc/errors.js';
 import { Station } from '../schema/entities/index.js';
 import type { Logger } from '../system/logger.js';
 import type { CommandRouter } from './router.js';
@@ -29,6 +29,7 @@ function audited(action: V16CsmsAction, payload: unknown): unknown {
 export function failureKind(error: unknown): string {
   if (error instanceof StationOfflineError) return 'offline';
   if (error instanceof OcppTimeoutError) return 'timeout';
+  if (error instanceof StationNotAcceptedError) return 'not-accepted';
   if (error instanceof OcppCallError) return error.wire;
   if (error instanceof OcppError) return 'invalid';
   return 'error';

@@ -3,6 +3,7 @@ import type { OpenSession } from '../sessions/service.js';
 import type { StationIdentity } from '../stations/service.js';
 import type { StationLink } from '../commands/router.js';
 import type { RpcConnection } from './rpc/connection.js';
+import { StationNotAcceptedError } from './rpc/errors.js';
 
 /** How long after an accepted TriggerMessage the station's triggered messages are taken, accepted or not. */
 const triggeredForMs = 60_000;
@@ -35,6 +36,10 @@ export class StationConnection implements StationLink {
   readonly triggered = new Map<string, number>();
 
   async call(action: string, payload: unknown, timeoutMs?: number): Promise<Record<string, unknown>> {
+    const status = this.station.registrationStatus;
+    if (status !== 'Accepted' && (action === 'RemoteStartTransaction' || action === 'RemoteStopTransaction')) {
+      throw new StationNotAcceptedError(`station ${this.identity} is ${status}: ${action} waits until it is accepted`);
+    }
     const response = await this.rpc.call(action, payload, timeoutMs);
     if (action === 'TriggerMessage' && response.status === 'Accepted') {
       this.triggered.set((payload as { requestedMessage: string }).requestedMessage, Date.now() + triggeredForMs);

@@ -84,5 +84,10 @@ export class StationOfflineError extends Error {
   readonly code = 'StationOffline';
 }
 
+/** The command is not one a station in its registration status may get (OCPP 1.6: no remote start or stop while Pending). */
+export class StationNotAcceptedError extends Error {
+  readonly code = 'StationNotAccepted';
+}
+
 export const ocppError = (code: OcppErrorCode, message = '', details: Record<string, unknown> = {}) =>
   new OcppError(code, message.slice(0, 255), details);

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aStation, bootPayload, connectCharger } from '../../../test/chargers.js';
 import { startTestSystem, type TestSystem } from '../../../test/system.js';
 import { Station } from '../../../schema/entities/index.js';
+import { StationNotAcceptedError } from '../../rpc/errors.js';
 
 describe('BootNotification', () => {
   let system: TestSystem;
@@ -71,6 +72,29 @@ describe('BootNotification', () => {
     const meterValue = [{ timestamp: new Date().toISOString(), sampledValue: [{ value: '10' }] }];
     await expect(charger.call('MeterValues', { connectorId: 1, meterValue })).rejects.toMatchObject({ rpcErrorCode: 'SecurityError' });
     expect(charger.violations).toEqual([]);
+    await charger.close();
+  });
+
+  it('sends a Pending station no RemoteStartTransaction or RemoteStopTransaction', async () => {
+    const station = await aStation(system);
+    await system.deps.stations.setRegistration(station.id, 'Pending');
+    const asked: string[] = [];
+    const answer = (action: string) => () => {
+      asked.push(action);
+      return { status: 'Accepted' };
+    };
+    const charger = await connectCharger(system, station, {
+      handlers: { RemoteStartTransaction: answer('RemoteStartTransaction'), RemoteStopTransaction: answer('RemoteStopTransaction') },
+    });
+    expect((await charger.call<{ status: string }>('BootNotification', bootPayload())).status).toBe('Pending');
+    const send = system.deps.stationCommands.send.bind(system.deps.stationCommands);
+    await expect(send(station.identity, 'RemoteStartTransaction', { idTag: 'ABC' })).rejects.toBeInstanceOf(StationNotAcceptedError);
+    await expect(send(station.identity, 'RemoteStopTransaction', { transactionId: 1 })).rejects.toBeInstanceOf(StationNotAcceptedError);
+    expect(asked).toEqual([]);
+    await system.deps.stations.setRegistration(station.id, 'Accepted');
+    expect((await charger.call<{ status: string }>('BootNotification', bootPayload())).status).toBe('Accepted');
+    expect(await send(station.identity, 'RemoteStartTransaction', { idTag: 'ABC' })).toEqual({ status: 'Accepted' });
+    expect(asked).toEqual(['RemoteStartTransaction']);
     await charger.close();
   });
 });
