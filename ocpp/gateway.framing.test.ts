@@ -98,6 +98,12 @@ describe('OCPP-J framing over a live socket', () => {
     await expectServed();
   });
 
+  it('answers NotSupported to such an action before looking at its payload', async () => {
+    await connect();
+    expect((await refusal('SignCertificate', {}))[0]).toBe('NotSupported');
+    expect((await refusal('SecurityEventNotification', { type: 42 }))[0]).toBe('NotSupported');
+  });
+
   it('answers a missing required field with OccurenceConstraintViolation, spelled the 1.6 way', async () => {
     await connect();
     const [code, description] = await refusal('StatusNotification', { connectorId: 1, errorCode: 'NoError' });

@@ -137,6 +137,7 @@ export async function startGateway(deps: Deps, options: { port?: number } = {}):
     connection.rpc = new RpcConnection(ws, version, {
       validator: validatorFor(version),
       dispatch: makeDispatcher(connection, handlers.get(version) ?? new Map(), ocppDeps, connLog),
+      handles: (action) => handlers.get(version)?.has(action) ?? false,
       callTimeoutMs: config.OCPP_CALL_TIMEOUT * 1000,
       log: connLog,
       observer: {

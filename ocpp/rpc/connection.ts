@@ -40,6 +40,8 @@ export class RpcConnection {
     private readonly options: {
       validator: Validator;
       dispatch: CallDispatcher;
+      /** Whether an action of the schemas has a handler here; one without is NotSupported, whatever its payload. */
+      handles: (action: string) => boolean;
       callTimeoutMs: number;
       log: Logger;
       observer: RpcObserver;
@@ -165,8 +167,9 @@ export class RpcConnection {
     const started = performance.now();
     let outcome = 'ok';
     try {
-      const { validator, dispatch } = this.options;
+      const { validator, dispatch, handles } = this.options;
       if (!validator.hasAction(action)) throw ocppError('NotImplemented', `unknown action "${action}"`);
+      if (!handles(action)) throw ocppError('NotSupported', `${action} is not supported by this central system`);
       validator.check(action, 'request', payload);
       const response = await dispatch(action, payload);
       try {
