@@ -5,6 +5,7 @@ import type { Sql } from '../database/sql.js';
 import type { EventBus } from '../events/bus.js';
 import { Organisation, Site, Station, type RegistrationStatus } from '../schema/entities/index.js';
 import type { Logger } from '../system/logger.js';
+import { parseTimestamp } from '../telemetry/normalise.js';
 
 /** What the gateway keeps about a connected station. */
 export interface StationIdentity {
@@ -213,8 +214,9 @@ export class StationService {
 
   /** Records a StatusNotification: the connector's current status (upserted) and its history. */
   async recordStatus(station: StationIdentity, status: StatusInput, receivedAt: Date): Promise<void> {
-    const stationTimestamp = status.timestamp ? new Date(status.timestamp) : null;
-    const since = stationTimestamp && !Number.isNaN(stationTimestamp.getTime()) ? stationTimestamp : receivedAt;
+    // A timestamp without a zone is UTC, as everywhere else (new Date would read it in the server's zone).
+    const stationTimestamp = parseTimestamp(status.timestamp);
+    const since = stationTimestamp ?? receivedAt;
     const sql = this.em().getConnection();
     const values = [
       station.id,
@@ -236,11 +238,7 @@ export class StationService {
     await sql.execute(
       `insert into status_event (station_id, connector_id, status, error_code, info, vendor_id, vendor_error_code, station_timestamp, received_at)
        values (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [
-        ...values,
-        stationTimestamp && !Number.isNaN(stationTimestamp.getTime()) ? stationTimestamp.toISOString() : null,
-        receivedAt.toISOString(),
-      ],
+      [...values, stationTimestamp?.toISOString() ?? null, receivedAt.toISOString()],
     );
     const at = since.toISOString();
     await this.deps.events.publish('connector.status', {

@@ -88,6 +88,21 @@ describe('StatusNotification', () => {
     await charger.close();
   });
 
+  it('reads a timestamp without a zone as UTC, whatever the server’s time zone', async () => {
+    const { station, charger } = await aConnectedCharger(system);
+    const zone = process.env.TZ;
+    process.env.TZ = 'Asia/Tokyo';
+    try {
+      await charger.call('StatusNotification', aStatusNotification({ status: 'Preparing', timestamp: '2026-03-01T10:00:00' }));
+    } finally {
+      if (zone === undefined) delete process.env.TZ;
+      else process.env.TZ = zone;
+    }
+    const history = await system.deps.orm.em.fork().find(StatusEvent, { station: station.id });
+    expect(history.map((h) => h.stationTimestamp?.toISOString())).toEqual(['2026-03-01T10:00:00.000Z']);
+    await charger.close();
+  });
+
   it('takes connectorId 0 as the station itself, and announces it as the station status', async () => {
     const { station, charger } = await aConnectedCharger(system);
     const stationStatus = await listenTo(system, 'station.status');
