@@ -20,7 +20,7 @@ export async function commandTarget(context: ApiContext, identity: string): Prom
 /** Checks a command against the OCPP 1.6 schema before it goes out: a bad field is the caller's error, not the station's. */
 export function checkCommand(action: V16CsmsAction, payload: unknown): void {
   try {
-    validatorFor('ocpp1.6').check(action, 'request', payload);
+    validatorFor('ocpp1.6').checkOutgoing(action, 'request', payload);
   } catch (error) {
     if (error instanceof OcppError) throw badInput(`${action}: ${error.message}`);
     throw error;

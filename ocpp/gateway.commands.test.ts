@@ -134,6 +134,8 @@ describe('commands to a station', () => {
     await expect(send(identity, 'Reset', { type: 'Sideways' })).rejects.toMatchObject({ code: 'PropertyConstraintViolation' });
     await expect(send(identity, 'Reset', {})).rejects.toMatchObject({ code: 'OccurrenceConstraintViolation' });
     await expect(send(identity, 'MakeCoffee', {})).rejects.toMatchObject({ code: 'NotImplemented' });
+    const reservation = { connectorId: 1, expiryDate: '2030-03-01T10:00', idTag: 'ABC', reservationId: 1 };
+    await expect(send(identity, 'ReserveNow', reservation)).rejects.toMatchObject({ code: 'PropertyConstraintViolation' });
     await charger.expectSilence(200);
     const fine = send(identity, 'ClearCache', {});
     const call = await nextCall(charger, 'ClearCache');

@@ -58,7 +58,7 @@ export class RpcConnection {
   call(action: string, payload: unknown, timeoutMs = this.options.callTimeoutMs): Promise<Record<string, unknown>> {
     if (this.closedWith) return Promise.reject(new StationOfflineError('the station is not connected'));
     try {
-      this.options.validator.check(action, 'request', payload);
+      this.options.validator.checkOutgoing(action, 'request', payload);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -173,7 +173,7 @@ export class RpcConnection {
       validator.check(action, 'request', payload);
       const response = await dispatch(action, payload);
       try {
-        validator.check(action, 'response', response);
+        validator.checkOutgoing(action, 'response', response);
       } catch (error) {
         this.options.log.error({ action, err: error }, 'ocpp: our response does not fit the schema');
         throw ocppError('InternalError', 'the central system could not answer');

@@ -110,6 +110,24 @@ describe('the schema validator', () => {
     expect(failure(schedule, 'GetCompositeSchedule', 'response')).toBeNull();
   });
 
+  it('holds what evcms sends to RFC 3339: a date-time with seconds and a zone', () => {
+    const reserve = (expiryDate: string) => ({ connectorId: 1, expiryDate, idTag: 'ABC', reservationId: 1 });
+    const outgoing = (payload: unknown) => {
+      try {
+        v16.checkOutgoing('ReserveNow', 'request', payload);
+        return null;
+      } catch (error) {
+        return (error as OcppError).code;
+      }
+    };
+    expect(outgoing(reserve('2025-03-01T10:00:00.123Z'))).toBeNull();
+    expect(outgoing(reserve('2025-03-01T10:00:00+01:00'))).toBeNull();
+    for (const date of ['2025-03-01T10:00:00', '2025-03-01T10:00Z', '2025-02-30T10:00:00Z']) {
+      expect(outgoing(reserve(date)), date).toBe('PropertyConstraintViolation');
+    }
+    expect(failure(reserve('2025-03-01T10:00:00'), 'ReserveNow')).toBeNull();
+  });
+
   it('checks responses with the response schema', () => {
     expect(failure({ currentTime: '2025-03-01T10:00:00Z' }, 'Heartbeat', 'response')).toBeNull();
     expect(failure({}, 'Heartbeat', 'response')?.code).toBe('OccurrenceConstraintViolation');

@@ -66,6 +66,16 @@ export interface Validator {
   hasAction(action: string): boolean;
   /** Throws an OcppError naming the code and the failing property; returns when the payload fits. */
   check(action: string, kind: 'request' | 'response', payload: unknown): void;
+  /** The same for what evcms sends, with date-times held to RFC 3339 (seconds and a zone), as the station will check them. */
+  checkOutgoing(action: string, kind: 'request' | 'response', payload: unknown): void;
+}
+
+function run(validate: ValidateFunction | undefined, action: string, payload: unknown): void {
+  if (!validate) throw ocppError('NotImplemented', `unknown action ${action}`);
+  if (!validate(payload)) {
+    const first = validate.errors?.[0];
+    throw ocppError(errorCodeFor(first), describe(first), first ? { property: first.instancePath, keyword: first.keyword } : {});
+  }
 }
 
 const cache = new Map<OcppVersion, Validator>();
@@ -79,6 +89,11 @@ export function validatorFor(version: OcppVersion): Validator {
   const ajv = new Ajv({ strictSchema: false, allErrors: false, multipleOfPrecision: 6 });
   addFormats(ajv);
   ajv.addFormat('date-time', { type: 'string', validate: isDateTime });
+  // What we send is compiled on first use against ajv-formats' RFC 3339 date-time.
+  const outgoingAjv = new Ajv({ strictSchema: false, allErrors: false, multipleOfPrecision: 6 });
+  addFormats(outgoingAjv);
+  const bodies = new Map<string, object>();
+  const outgoing = new Map<string, ValidateFunction>();
   const compiled = new Map<string, ValidateFunction>();
   const actions = new Set<string>();
   for (const schema of schemas) {
@@ -88,19 +103,22 @@ export function validatorFor(version: OcppVersion): Validator {
     actions.add(action);
     // The `urn:Action.req` ids are not URNs the URI library accepts; the map above is our key instead.
     const { $id: _id, ...body } = schema;
-    compiled.set(`${action}:${suffix === 'req' ? 'request' : 'response'}`, ajv.compile(body));
+    const key = `${action}:${suffix === 'req' ? 'request' : 'response'}`;
+    bodies.set(key, body);
+    compiled.set(key, ajv.compile(body));
   }
+  const outgoingFor = (key: string): ValidateFunction | undefined => {
+    const body = bodies.get(key);
+    if (!body) return undefined;
+    const validate = outgoing.get(key) ?? outgoingAjv.compile(body);
+    outgoing.set(key, validate);
+    return validate;
+  };
   const validator: Validator = {
     version,
     hasAction: (action) => actions.has(action),
-    check(action, kind, payload) {
-      const validate = compiled.get(`${action}:${kind}`);
-      if (!validate) throw ocppError('NotImplemented', `unknown action ${action}`);
-      if (!validate(payload)) {
-        const first = validate.errors?.[0];
-        throw ocppError(errorCodeFor(first), describe(first), first ? { property: first.instancePath, keyword: first.keyword } : {});
-      }
-    },
+    check: (action, kind, payload) => run(compiled.get(`${action}:${kind}`), action, payload),
+    checkOutgoing: (action, kind, payload) => run(outgoingFor(`${action}:${kind}`), action, payload),
   };
   cache.set(version, validator);
   return validator;
