@@ -1,3 +1,4 @@
+import { hash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Sample } from './normalise.js';
 
@@ -22,8 +23,12 @@ export interface SampleBatch {
   receivedAt: Date;
   /** MeterValues or StopTransaction. */
   source: string;
-  /** Unique per frame: the station identity and the OCPP message, so a replayed frame repeats it. */
-  frameKey: string;
+  /**
+   * Unique per frame, and the same when a frame is sent again (a retry, a replay after reconnect), so the
+   * warehouse keeps one copy. Without one, the key is a hash of the frame's content: station, source,
+   * connector, transaction and every sample.
+   */
+  frameKey?: string;
   samples: Sample[];
 }
 
@@ -89,23 +94,21 @@ export class TelemetryBuffer {
 
   push(batch: SampleBatch): Promise<void> {
     if (batch.samples.length === 0) return Promise.resolve();
-    // Compact on the OCPP path (one small JSON line per frame); ClickHouse expands it into rows.
-    const frame: BufferedFrame = {
-      k: batch.frameKey,
-      s: batch.station,
-      c: batch.connectorId,
-      t: batch.transactionId,
-      r: batch.receivedAt.getTime(),
-      o: batch.source,
-      v: batch.samples.map((x) => [x.ts.getTime(), x.measurand, x.phase, x.location, x.context, x.unit, x.value]),
-    };
+    // Compact on the OCPP path (one small JSON line per frame, in BufferedFrame's shape); ClickHouse
+    // expands it into rows. The samples are encoded once, for the line and for the content key.
+    const values = JSON.stringify(batch.samples.map((x) => [x.ts.getTime(), x.measurand, x.phase, x.location, x.context, x.unit, x.value]));
+    const station = JSON.stringify(batch.station);
+    const source = JSON.stringify(batch.source);
+    const head = `"s":${station},"c":${batch.connectorId},"t":${batch.transactionId},"o":${source}`;
+    const key = batch.frameKey ?? `${batch.station}:${hash('sha1', `${head},"v":${values}`, 'base64url')}`;
+    const line = `{"k":${JSON.stringify(key)},${head},"r":${batch.receivedAt.getTime()},"v":${values}}`;
     let group = this.group;
     if (!group) {
       group = { lines: [], samples: 0, stored: Promise.withResolvers<void>(), committed: false };
       this.group = group;
       setImmediate(() => this.commit(group as Group));
     }
-    group.lines.push(JSON.stringify(frame));
+    group.lines.push(line);
     group.samples += batch.samples.length;
     if (group.lines.length >= this.maxFrames) this.commit(group);
     return group.stored.promise;

@@ -51,6 +51,17 @@ describe('telemetry sink', () => {
     expect(await count('SINK-B')).toBe(10);
   });
 
+  it('keys a frame without a key by its content: the same samples twice land once, other samples are kept', async () => {
+    const { frameKey: _, ...batch } = aBatch({ station: 'SINK-K' });
+    await system.deps.telemetry.push(batch);
+    await system.deps.telemetry.push({ ...batch, receivedAt: new Date(Date.now() + 1000) });
+    await system.deps.telemetry.push({ ...batch, transactionId: 8 });
+    const moved = batch.samples.map((s) => ({ ...s, value: s.value + 1 }));
+    await system.deps.telemetry.push({ ...batch, samples: moved });
+    await system.workers!.sink.drain();
+    expect(await count('SINK-K')).toBe(30);
+  });
+
   it('keeps samples in the buffer while the warehouse is down and replays them once, without duplicates', async () => {
     const table = system.deps.warehouse.table('meter_values');
     await system.deps.warehouse.client.command({ query: `DETACH TABLE ${table}` });

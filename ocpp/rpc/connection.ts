@@ -32,6 +32,8 @@ export class RpcConnection {
   private readonly queue: Outgoing[] = [];
   private inflight: { id: string; call: Outgoing; timer: NodeJS.Timeout } | null = null;
   private incoming: Promise<void> = Promise.resolve();
+  /** CALLs from the station received and not yet answered. */
+  private unanswered = 0;
   private closedWith: Error | null = null;
 
   constructor(
@@ -128,7 +130,10 @@ export class RpcConnection {
     }
     const frame = parsed.frame;
     if (frame.type === CALL) {
-      this.incoming = this.incoming.then(() => this.answer(frame.id, frame.action, frame.payload));
+      // Answered in arrival order: at once when nothing is waiting (the usual case, one CALL at a time),
+      // else after the CALLs before it.
+      const answer = () => this.answer(frame.id, frame.action, frame.payload);
+      this.incoming = this.unanswered++ === 0 ? answer() : this.incoming.then(answer);
       return;
     }
     const inflight = this.inflight;
@@ -186,6 +191,7 @@ export class RpcConnection {
       outcome = sent.code;
       this.send(errorFrame(id, sent, this.version));
     } finally {
+      this.unanswered--;
       this.options.observer.answered(action, outcome, (performance.now() - started) / 1000);
     }
   }

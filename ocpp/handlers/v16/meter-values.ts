@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { activePowerW, energyRegisterWh, normaliseMeterValues } from '../../../telemetry/normalise.js';
 import { isTransactionId } from '../../../sessions/service.js';
 import { checkConnectorId, defineHandler } from '../define.js';
@@ -37,8 +36,8 @@ export default defineHandler({
       transactionId: storedId,
       receivedAt,
       source: 'MeterValues',
-      // The same frame sent again (a retry, a replay after reconnect) gets the same key: no duplicate rows.
-      frameKey: `${station.identity}:${createHash('sha1').update(JSON.stringify(request)).digest('base64url')}`,
+      // No frameKey: the buffer keys the frame by its content, so the same frame sent again (a retry,
+      // a replay after reconnect) gets the same key and no duplicate rows.
       samples,
     });
     let announced: Promise<void> = Promise.resolve();
