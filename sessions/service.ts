@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Orm } from '../database/orm.js';
-import type { Sql } from '../database/sql.js';
+import { type Sql, arrayLiteral, chunks } from '../database/sql.js';
 import type { EventBus } from '../events/bus.js';
 import type { StationIdentity } from '../stations/service.js';
 import type { Logger } from '../system/logger.js';
@@ -48,7 +48,8 @@ export interface OpenSession {
  * StopTransaction is final (a repeat changes nothing), live energy and power are written behind.
  */
 export class SessionService {
-  private readonly live = new Map<number, { energyWh: number | null; powerW: number | null; at: Date }>();
+  /** Open session id → its latest live figures (`at` in ms since epoch), until the next flush. */
+  private readonly live = new Map<number, { energyWh: number | null; powerW: number | null; at: number }>();
 
   constructor(private readonly deps: { orm: Orm; sql: Sql; events: EventBus; log: Logger }) {}
 
@@ -186,7 +187,7 @@ export class SessionService {
     at: Date,
   ): Promise<void> {
     const previous = this.live.get(session.transactionId);
-    const next = { energyWh: energyWh ?? previous?.energyWh ?? null, powerW: powerW ?? previous?.powerW ?? null, at };
+    const next = { energyWh: energyWh ?? previous?.energyWh ?? null, powerW: powerW ?? previous?.powerW ?? null, at: at.getTime() };
     this.live.set(session.transactionId, next);
     await this.deps.events.publish('session.updated', {
       stationId: station.id,
@@ -199,22 +200,27 @@ export class SessionService {
     });
   }
 
+  /** Writes the live figures noted since the last flush, in chunks. */
   async flushLive(): Promise<number> {
     if (this.live.size === 0) return 0;
     const rows = [...this.live];
     this.live.clear();
-    await this.deps.sql.query(
-      `update charging_transaction t set live_energy_wh = coalesce(v.energy, t.live_energy_wh),
-         live_power_w = coalesce(v.power, t.live_power_w), last_meter_at = v.at, updated_at = now()
-       from unnest($1::int[], $2::bigint[], $3::float8[], $4::timestamptz[]) as v(id, energy, power, at)
-       where t.id = v.id and t.state = 'Active'`,
-      [
-        rows.map(([id]) => id),
-        rows.map(([, v]) => (v.energyWh === null ? null : Math.round(v.energyWh))),
-        rows.map(([, v]) => v.powerW),
-        rows.map(([, v]) => v.at),
-      ],
-    );
+    for (const chunk of chunks(rows)) {
+      await this.deps.sql.query(
+        `update charging_transaction t set live_energy_wh = coalesce(v.energy, t.live_energy_wh),
+           live_power_w = coalesce(v.power, t.live_power_w), last_meter_at = coalesce(to_timestamp(v.ms / 1000.0), t.last_meter_at), updated_at = now()
+         from unnest($1::int[], $2::bigint[], $3::float8[], $4::float8[]) as v(id, energy, power, ms)
+         where t.id = v.id and t.state = 'Active'`,
+        [
+          arrayLiteral(chunk.map(([id]) => id)),
+          arrayLiteral(chunk.map(([, v]) => (v.energyWh === null || !Number.isFinite(v.energyWh) ? null : Math.round(v.energyWh)))),
+          arrayLiteral(chunk.map(([, v]) => finiteOrNull(v.powerW))),
+          arrayLiteral(chunk.map(([, v]) => finiteOrNull(v.at))),
+        ],
+      );
+    }
     return rows.length;
   }
 }
+
+const finiteOrNull = (n: number | null) => (n !== null && Number.isFinite(n) ? n : null);

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { generateSecret, type MachineSecrets } from '../auth/machine-secrets.js';
 import type { Orm } from '../database/orm.js';
-import type { Sql } from '../database/sql.js';
+import { type Sql, arrayLiteral, chunks } from '../database/sql.js';
 import type { EventBus } from '../events/bus.js';
 import { Organisation, Site, Station, type RegistrationStatus } from '../schema/entities/index.js';
 import type { Logger } from '../system/logger.js';
@@ -80,7 +80,8 @@ const toIdentity = (s: Station): StationIdentity => ({
 
 /** Stations: creation, credentials, admission at the WebSocket upgrade, presence. */
 export class StationService {
-  private readonly lastSeen = new Map<string, Date>();
+  /** Station id → when it last spoke (ms since epoch), until the next flush. */
+  private readonly lastSeen = new Map<string, number>();
 
   constructor(private readonly deps: StationServiceDeps) {}
 
@@ -290,19 +291,22 @@ export class StationService {
   }
 
   /** Notes that a station spoke; written behind, in one statement per flush. */
-  touch(stationId: string, at = new Date()): void {
-    this.lastSeen.set(stationId, at);
+  touch(stationId: string, at: Date | number = Date.now()): void {
+    this.lastSeen.set(stationId, typeof at === 'number' ? at : at.getTime());
   }
 
+  /** Writes the presence noted since the last flush, in chunks. */
   async flushPresence(): Promise<number> {
     if (this.lastSeen.size === 0) return 0;
     const rows = [...this.lastSeen];
     this.lastSeen.clear();
-    await this.deps.sql.query(
-      `update station set last_seen_at = greatest(station.last_seen_at, v.at)
-       from unnest($1::uuid[], $2::timestamptz[]) as v(id, at) where station.id = v.id`,
-      [rows.map(([id]) => id), rows.map(([, at]) => at)],
-    );
+    for (const chunk of chunks(rows)) {
+      await this.deps.sql.query(
+        `update station set last_seen_at = greatest(station.last_seen_at, to_timestamp(v.ms / 1000.0))
+         from unnest($1::uuid[], $2::float8[]) as v(id, ms) where station.id = v.id`,
+        [arrayLiteral(chunk.map(([id]) => id)), arrayLiteral(chunk.map(([, ms]) => ms))],
+      );
+    }
     return rows.length;
   }
 }

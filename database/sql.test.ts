@@ -1,0 +1,32 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, describe, expect, it } from 'vitest';
+import { arrayLiteral, chunks, createSql } from './sql.js';
+
+describe('write-behind helpers', () => {
+  const sql = createSql(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres', 1);
+  afterAll(() => sql.end());
+
+  it('builds array literals PostgreSQL reads back as the same uuids, numbers and nulls', async () => {
+    const ids = [randomUUID(), randomUUID()];
+    const numbers = [1_764_000_000_123, -2.5, null, 0];
+    const { rows } = await sql.query<{ ids: string[]; numbers: Array<number | null> }>(
+      'select $1::uuid[] as ids, $2::float8[] as numbers',
+      [arrayLiteral(ids), arrayLiteral(numbers)],
+    );
+    expect(rows[0]).toEqual({ ids, numbers });
+    expect(arrayLiteral([])).toBe('{}');
+  });
+
+  it('turns epoch milliseconds into the same instant', async () => {
+    const at = new Date('2026-11-26T20:30:01.234Z');
+    const { rows } = await sql.query<{ at: Date }>('select to_timestamp(v / 1000.0) as at from unnest($1::float8[]) as v', [
+      arrayLiteral([at.getTime()]),
+    ]);
+    expect(rows[0]?.at.toISOString()).toBe(at.toISOString());
+  });
+
+  it('splits rows into chunks of at most the size given, in order', () => {
+    expect(chunks([1, 2, 3, 4, 5], 2)).toEqual([[1, 2], [3, 4], [5]]);
+    expect(chunks([], 2)).toEqual([]);
+  });
+});
