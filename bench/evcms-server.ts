@@ -2,7 +2,6 @@
 // with `ocpp`, the telemetry sink with `workers`) in its own process, configured by the environment
 // the bench passes, driven over IPC.
 import 'reflect-metadata';
-import { setPriority } from 'node:os';
 import { readdirSync, writeFileSync } from 'node:fs';
 import { findSourceMap } from 'node:module';
 import { join } from 'node:path';
@@ -12,10 +11,9 @@ import { loadConfig } from '../system/config.js';
 import { closeDeps, createDeps } from '../system/deps.js';
 import { createLogger } from '../system/logger.js';
 import { startWorkers } from '../workers/index.js';
+import { reportLoopStalls } from './loop-stalls.js';
 import { serveBenchControl } from './server-control.js';
 
-// Before anything starts a thread (chDB's pools inherit it from this one).
-if (process.env.BENCH_NICE) setPriority(Number(process.env.BENCH_NICE));
 const config = loadConfig(process.env);
 const log = createLogger(config.LOG_LEVEL, { pretty: false });
 const deps = await createDeps(config, log);
@@ -53,4 +51,5 @@ async function stop(): Promise<void> {
   process.exit(0);
 }
 
+if (process.env.BENCH_DEBUG && gateway) reportLoopStalls();
 serveBenchControl(stop, gateway?.port ?? 0);

@@ -1,10 +1,10 @@
 // npm run bench:ocpp -- [--stations 1000,10000] [--seconds 10] [--warmup 2] [--connect-concurrency 500]
-//                       [--profile] [--roles ocpp+workers]        (BENCH_DEBUG=1 prints memory figures;
+//                       [--profile] [--roles ocpp+workers]        (BENCH_DEBUG=1 prints memory figures, worst latencies and server loop stalls;
 //                       BENCH_SERVER_FLAGS='--trace-gc' passes Node flags to the evcms server)
 // The OCPP gateway against a bare `ws` server answering the same frames; server and load generator
 // each in their own process, on this machine, traffic to 127.0.0.1 only. Prints one table per size.
 // --profile writes a CPU profile of the evcms server to $TMPDIR/evcms-bench-profiles and summarises it.
-import { type ChildProcess, fork, spawnSync } from 'node:child_process';
+import { type ChildProcess, fork, spawn as spawnProcess, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -69,12 +69,16 @@ const SETTLE_MS = Number(process.env.BENCH_SETTLE_MS ?? 12_000);
 const WARMUP_STATIONS = 50;
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-function spawn(script: string, env: Record<string, string> = {}, execArgv: string[] = []): ChildProcess {
+function spawn(script: string, env: Record<string, string> = {}, execArgv: string[] = [], nice = 0): ChildProcess {
+  const options = { env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] as const };
+  const node = [process.execPath, '--import', 'tsx', ...execArgv, join(here, script)];
+  // Niced from the start, so every thread inherits it: chDB's pools and V8's workers start at import.
+  if (nice) return spawnProcess('nice', ['-n', String(nice), ...node], { ...options, stdio: [...options.stdio] });
   return fork(join(here, script), [], {
     execPath: process.execPath,
     execArgv: ['--import', 'tsx', ...execArgv],
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    ...options,
+    stdio: [...options.stdio],
   });
 }
 
@@ -156,8 +160,6 @@ async function startEvcms(roles: string): Promise<{ child: ChildProcess; port: n
       HOST: '127.0.0.1',
       OCPP_PORT: '0',
       ROLES: roles,
-      // As a deployment would run it: the sink's batch work (and chDB's threads) yields the CPU to the OCPP path.
-      ...(gateway ? {} : { BENCH_NICE: '10' }),
       DATABASE_URL: state.databaseUrl,
       REDIS_URL: state.redisUrl,
       REDIS_PREFIX: state.redisPrefix,
@@ -173,6 +175,8 @@ async function startEvcms(roles: string): Promise<{ child: ChildProcess; port: n
       ...(process.env.BENCH_SERVER_FLAGS ?? '').split(' ').filter(Boolean),
       ...(args.profile && gateway ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, '--enable-source-maps'] : []),
     ],
+    // As a deployment would run it: the sink's batch work (and all of chDB's threads) yields the CPU to the OCPP path.
+    gateway ? 0 : 10,
   );
   const { port } = await message<{ port: number }>(child, (m) => m.type === 'ready', 120_000);
   return { child, port };
