@@ -78,7 +78,7 @@ export const configSchema = z.object({
     .number({ error: 'expected a number of seconds' })
     .min(0, 'expected 0 or more seconds')
     .max(60, 'expected at most 60 seconds')
-    .default(0.5),
+    .default(2),
   OCPP_REGISTRATION: z.enum(['reject', 'pending']).default('reject'),
   OCPP_HEARTBEAT_INTERVAL: seconds(300),
   OCPP_TLS_CERT: z.string().min(1).optional(),
