@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { WriteWindow } from '../system/write-window.js';
 import type { Logger } from '../system/logger.js';
 import { type EventMap, type Topic, topics } from './topics.js';
 
@@ -12,8 +13,16 @@ export interface EventBus {
   close(): Promise<void>;
 }
 
-export function createEventBus(options: { publisher: Redis; subscriber: Redis; prefix: string; log: Logger }): EventBus {
+export function createEventBus(options: {
+  publisher: Redis;
+  subscriber: Redis;
+  prefix: string;
+  log: Logger;
+  /** Events published in one window leave together (by default, one turn of the loop). */
+  window?: WriteWindow;
+}): EventBus {
   const { publisher, subscriber, prefix, log } = options;
+  const window = options.window ?? new WriteWindow(0);
   const channel = (topic: Topic) => `${prefix}:events:${topic}`;
   const listeners = new Map<Topic, Set<Listener<Topic>>>();
   const subscribed = new Set<Topic>();
@@ -41,7 +50,7 @@ export function createEventBus(options: { publisher: Redis; subscriber: Redis; p
     }
   });
 
-  // Events published in one turn of the loop leave together: one PUBLISH per run of the same topic,
+  // Events published in one window leave together: one PUBLISH per run of the same topic,
   // the runs in the order they were published, so every subscriber sees the events in publish order.
   type Run = { topic: Topic; events: string[]; sent: PromiseWithResolvers<void> };
   let runs: Run[] = [];
@@ -55,7 +64,7 @@ export function createEventBus(options: { publisher: Redis; subscriber: Redis; p
 
   return {
     publish(topic, event) {
-      if (runs.length === 0) setImmediate(send);
+      if (runs.length === 0) window.schedule(send);
       let run = runs.at(-1);
       if (run?.topic !== topic) {
         run = { topic, events: [], sent: Promise.withResolvers<void>() };

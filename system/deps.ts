@@ -26,6 +26,7 @@ import type { Config } from './config.js';
 import type { Logger } from './logger.js';
 import { type Metrics, createMetrics } from './metrics.js';
 import { connectRedis, createRedis } from './redis.js';
+import { WriteWindow } from './write-window.js';
 import { resolveSecretKey } from './secret-key.js';
 
 /** Everything the roles need, built once in the composition root and passed down as one object. */
@@ -102,7 +103,9 @@ export async function createDeps(config: Config, log: Logger): Promise<Deps> {
     const metrics = createMetrics();
     const secretKey = resolveSecretKey(config.SECRET_KEY, config.DATA_DIR);
     const secrets = createMachineSecrets(secretKey);
-    const events = createEventBus({ publisher: redis, subscriber, prefix, log });
+    // Telemetry entries and events share 1 ms windows: one pipelined write to Redis per window, not per turn.
+    const writeWindow = new WriteWindow(1);
+    const events = createEventBus({ publisher: redis, subscriber, prefix, log, window: writeWindow });
     const commands = new CommandRouter({ redis, subscriber, prefix, nodeId, log, defaultTimeoutMs: config.OCPP_CALL_TIMEOUT * 1000 });
     await commands.start();
     const stationCommands = new StationCommands({ router: commands, orm, events, log });
@@ -151,7 +154,7 @@ export async function createDeps(config: Config, log: Logger): Promise<Deps> {
       authorization,
       authDecisions,
       idTokens: new IdTokenService({ orm, authorization, stationCommands, log }),
-      telemetry: new TelemetryBuffer(redis, prefix),
+      telemetry: new TelemetryBuffer(redis, prefix, undefined, undefined, writeWindow),
       commands,
       stationCommands,
       stopping: false,

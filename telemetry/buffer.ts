@@ -1,5 +1,6 @@
 import { hash } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { WriteWindow } from '../system/write-window.js';
 import type { Sample } from './normalise.js';
 
 /**
@@ -74,7 +75,7 @@ interface Group {
 
 /**
  * The durable hand-off between the gateway and the warehouse: a Redis stream. Frames pushed in the same
- * turn of the event loop are committed together, as one stream entry (one XADD for all of them); each
+ * write window (see WriteWindow) are committed together, as one stream entry (one XADD for all of them); each
  * push resolves once Redis has its entry, so no OCPP reply goes out before its samples are safe.
  * The telemetry sink drains the stream in batches.
  */
@@ -86,8 +87,10 @@ export class TelemetryBuffer {
     private readonly redis: Redis,
     prefix: string,
     private readonly maxLength = 5_000_000,
-    /** Frames per stream entry at most; a fuller turn commits in several entries. */
+    /** Frames per stream entry at most; a fuller window commits in several entries. */
     private readonly maxFrames = 256,
+    /** Frames pushed in one window are committed together (by default, one turn of the loop). */
+    private readonly window = new WriteWindow(0),
   ) {
     this.stream = `${prefix}:telemetry`;
   }
@@ -106,7 +109,7 @@ export class TelemetryBuffer {
     if (!group) {
       group = { lines: [], samples: 0, stored: Promise.withResolvers<void>(), committed: false };
       this.group = group;
-      setImmediate(() => this.commit(group as Group));
+      this.window.schedule(() => this.commit(group as Group));
     }
     group.lines.push(line);
     group.samples += batch.samples.length;
