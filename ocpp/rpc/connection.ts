@@ -28,10 +28,12 @@ interface Outgoing {
  * One OCPP-J peer over one WebSocket: frames in and out, schemas checked both ways, CALLs from the
  * station answered in arrival order, our CALLs queued so at most one is outstanding, each timed out.
  */
+const settled: Promise<void> = Promise.resolve();
+
 export class RpcConnection {
   private readonly queue: Outgoing[] = [];
   private inflight: { id: string; call: Outgoing; timer: NodeJS.Timeout } | null = null;
-  private incoming: Promise<void> = Promise.resolve();
+  private incoming: Promise<void> = settled;
   /** CALLs from the station received and not yet answered. */
   private unanswered = 0;
   private closedWith: Error | null = null;
@@ -191,7 +193,8 @@ export class RpcConnection {
       outcome = sent.code;
       this.send(errorFrame(id, sent, this.version));
     } finally {
-      this.unanswered--;
+      // Nothing left to wait for: let go of this answer's promise (and what it holds) at once.
+      if (--this.unanswered === 0) this.incoming = settled;
       this.options.observer.answered(action, outcome, (performance.now() - started) / 1000);
     }
   }
