@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
-import { arrayLiteral, chunks, createSql } from './sql.js';
+import { arrayLiteral, createSql } from './sql.js';
 
 describe('write-behind helpers', () => {
   const sql = createSql(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres', 1);
@@ -23,10 +23,5 @@ describe('write-behind helpers', () => {
       arrayLiteral([at.getTime()]),
     ]);
     expect(rows[0]?.at.toISOString()).toBe(at.toISOString());
-  });
-
-  it('splits rows into chunks of at most the size given, in order', () => {
-    expect(chunks([1, 2, 3, 4, 5], 2)).toEqual([[1, 2], [3, 4], [5]]);
-    expect(chunks([], 2)).toEqual([]);
   });
 });

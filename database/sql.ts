@@ -23,10 +23,3 @@ export function arrayLiteral(values: ReadonlyArray<string | number | null>): str
 
 /** Rows at most per write-behind statement, so one flush never holds the loop or a connection for long. */
 export const WRITE_BEHIND_CHUNK = 2_000;
-
-/** Splits rows into chunks of at most `size`. */
-export function chunks<T>(rows: readonly T[], size = WRITE_BEHIND_CHUNK): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size));
-  return out;
-}
