@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WRITE_BEHIND_CHUNK } from '../../../database/sql.js';
 import { aConnectedCharger, sql } from '../../../test/builders.js';
 import { aStation, connectCharger } from '../../../test/chargers.js';
 import { Station } from '../../../schema/entities/index.js';
@@ -48,6 +50,22 @@ describe('Heartbeat', () => {
     expect((await stationRow(station.id)).lastSeenAt).toEqual(seen);
     expect(charger.violations).toEqual([]);
     await charger.close();
+  });
+
+  it('flushes more presence than one statement takes, in chunks, and writes every station', async () => {
+    const first = await aStation(system);
+    const last = await aStation(system);
+    await sql(system, `update station set last_seen_at = null where id in (?, ?)`, [first.id, last.id]);
+    await system.deps.stations.flushPresence();
+    const at = new Date('2026-11-26T12:00:00.123Z');
+    system.deps.stations.touch(first.id, at);
+    // Stations that do not exist (deleted meanwhile, say) change nothing and break nothing.
+    for (let i = 0; i < WRITE_BEHIND_CHUNK + 500; i++) system.deps.stations.touch(randomUUID(), at);
+    system.deps.stations.touch(last.id, at);
+    expect(await system.deps.stations.flushPresence()).toBe(WRITE_BEHIND_CHUNK + 502);
+    expect((await stationRow(first.id)).lastSeenAt).toEqual(at);
+    expect((await stationRow(last.id)).lastSeenAt).toEqual(at);
+    expect(await system.deps.stations.flushPresence()).toBe(0);
   });
 
   it('answers a station that is still Pending, so its clock is right before it is accepted', async () => {
