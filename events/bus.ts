@@ -38,7 +38,7 @@ export function createEventBus(options: {
       log.warn({ channel: name }, 'event bus: ignored a message that is not JSON');
       return;
     }
-    // A message carries the events of one topic published in one turn of the publisher's loop, in order.
+    // A message carries the events of one topic published in one write window of the publisher, in order.
     for (const event of Array.isArray(parsed) ? parsed : [parsed]) {
       for (const listener of listeners.get(topic) ?? []) {
         try {

@@ -25,7 +25,7 @@ export async function startTelemetrySink(
   const { log, warehouse, metrics } = deps;
   const stream = deps.telemetry.stream;
   const deadLetters = `${stream}:dead`;
-  // Entries per insert; an entry holds the frames of one event-loop turn of a gateway.
+  // Entries per insert; an entry holds the frames of one write window of a gateway (see system/write-window.ts).
   const batchSize = options.batchSize ?? 500;
   const blockMs = options.blockMs ?? 500;
   // Once caught up, the sink lets entries gather for this long: ClickHouse wants few large inserts
