@@ -23,3 +23,35 @@ export function arrayLiteral(values: ReadonlyArray<string | number | null>): str
 
 /** Rows at most per write-behind statement, so one flush never holds the loop or a connection for long. */
 export const WRITE_BEHIND_CHUNK = 2_000;
+
+/**
+ * Writes rows behind in statements of at most WRITE_BEHIND_CHUNK rows. `columns` gives a row's values,
+ * one per column; `write` runs one statement with an array literal per column. The column arrays are
+ * built in one pass over the rows, so nothing per row stays alive across a statement's round trip.
+ */
+export async function writeInChunks<T>(
+  rows: Iterable<T>,
+  columns: (row: T) => ReadonlyArray<string | number | null>,
+  write: (arrays: string[]) => Promise<unknown>,
+): Promise<number> {
+  let values: Array<Array<string | number | null>> = [];
+  let pending = 0;
+  let written = 0;
+  const flush = async () => {
+    const arrays = values.map(arrayLiteral);
+    values = [];
+    written += pending;
+    pending = 0;
+    await write(arrays);
+  };
+  for (const row of rows) {
+    columns(row).forEach((value, i) => {
+      const column = values[i] ?? [];
+      values[i] = column;
+      column.push(value);
+    });
+    if (++pending === WRITE_BEHIND_CHUNK) await flush();
+  }
+  if (pending > 0) await flush();
+  return written;
+}

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Orm } from '../database/orm.js';
-import { type Sql, WRITE_BEHIND_CHUNK, arrayLiteral } from '../database/sql.js';
+import { type Sql, writeInChunks } from '../database/sql.js';
 import type { EventBus } from '../events/bus.js';
 import type { StationIdentity } from '../stations/service.js';
 import type { Logger } from '../system/logger.js';
@@ -205,31 +205,24 @@ export class SessionService {
     const rows = this.live;
     if (rows.size === 0) return 0;
     this.live = new Map();
-    // Each chunk's parameters are built in one pass over the map: no per-row arrays to keep alive across the awaits.
-    const ids: number[] = [];
-    const energies: Array<number | null> = [];
-    const powers: Array<number | null> = [];
-    const times: Array<number | null> = [];
-    const write = async () => {
-      await this.deps.sql.query(
-        `update charging_transaction t set live_energy_wh = coalesce(v.energy, t.live_energy_wh),
-           live_power_w = coalesce(v.power, t.live_power_w), last_meter_at = coalesce(to_timestamp(v.ms / 1000.0), t.last_meter_at),
-           updated_at = now()
-         from unnest($1::int[], $2::bigint[], $3::float8[], $4::float8[]) as v(id, energy, power, ms)
-         where t.id = v.id and t.state = 'Active'`,
-        [arrayLiteral(ids), arrayLiteral(energies), arrayLiteral(powers), arrayLiteral(times)],
-      );
-      ids.length = energies.length = powers.length = times.length = 0;
-    };
-    for (const [id, v] of rows) {
-      ids.push(id);
-      energies.push(v.energyWh === null || !Number.isFinite(v.energyWh) ? null : Math.round(v.energyWh));
-      powers.push(finiteOrNull(v.powerW));
-      times.push(finiteOrNull(v.at));
-      if (ids.length === WRITE_BEHIND_CHUNK) await write();
-    }
-    if (ids.length > 0) await write();
-    return rows.size;
+    return writeInChunks(
+      rows,
+      ([id, v]) => [
+        id,
+        v.energyWh === null || !Number.isFinite(v.energyWh) ? null : Math.round(v.energyWh),
+        finiteOrNull(v.powerW),
+        finiteOrNull(v.at),
+      ],
+      (arrays) =>
+        this.deps.sql.query(
+          `update charging_transaction t set live_energy_wh = coalesce(v.energy, t.live_energy_wh),
+             live_power_w = coalesce(v.power, t.live_power_w), last_meter_at = coalesce(to_timestamp(v.ms / 1000.0), t.last_meter_at),
+             updated_at = now()
+           from unnest($1::int[], $2::bigint[], $3::float8[], $4::float8[]) as v(id, energy, power, ms)
+           where t.id = v.id and t.state = 'Active'`,
+          arrays,
+        ),
+    );
   }
 }
 

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { generateSecret, type MachineSecrets } from '../auth/machine-secrets.js';
 import type { Orm } from '../database/orm.js';
-import { type Sql, WRITE_BEHIND_CHUNK, arrayLiteral } from '../database/sql.js';
+import { type Sql, writeInChunks } from '../database/sql.js';
 import type { EventBus } from '../events/bus.js';
 import { Organisation, Site, Station, type RegistrationStatus } from '../schema/entities/index.js';
 import type { Logger } from '../system/logger.js';
@@ -295,28 +295,21 @@ export class StationService {
     this.lastSeen.set(stationId, typeof at === 'number' ? at : at.getTime());
   }
 
-  /** Writes the presence noted since the last flush, in chunks built in one pass over the map. */
+  /** Writes the presence noted since the last flush, in chunks. */
   async flushPresence(): Promise<number> {
     const rows = this.lastSeen;
     if (rows.size === 0) return 0;
     this.lastSeen = new Map();
-    const ids: string[] = [];
-    const times: number[] = [];
-    const write = async () => {
-      await this.deps.sql.query(
-        `update station set last_seen_at = greatest(station.last_seen_at, to_timestamp(v.ms / 1000.0))
-         from unnest($1::uuid[], $2::float8[]) as v(id, ms) where station.id = v.id`,
-        [arrayLiteral(ids), arrayLiteral(times)],
-      );
-      ids.length = times.length = 0;
-    };
-    for (const [id, ms] of rows) {
-      ids.push(id);
-      times.push(ms);
-      if (ids.length === WRITE_BEHIND_CHUNK) await write();
-    }
-    if (ids.length > 0) await write();
-    return rows.size;
+    return writeInChunks(
+      rows,
+      ([id, ms]) => [id, ms],
+      (arrays) =>
+        this.deps.sql.query(
+          `update station set last_seen_at = greatest(station.last_seen_at, to_timestamp(v.ms / 1000.0))
+           from unnest($1::uuid[], $2::float8[]) as v(id, ms) where station.id = v.id`,
+          arrays,
+        ),
+    );
   }
 }
 

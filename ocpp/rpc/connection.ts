@@ -24,12 +24,13 @@ interface Outgoing {
   reject: (error: Error) => void;
 }
 
+/** What `incoming` is while no CALL from the station waits for its answer. */
+const settled: Promise<void> = Promise.resolve();
+
 /**
  * One OCPP-J peer over one WebSocket: frames in and out, schemas checked both ways, CALLs from the
  * station answered in arrival order, our CALLs queued so at most one is outstanding, each timed out.
  */
-const settled: Promise<void> = Promise.resolve();
-
 export class RpcConnection {
   private readonly queue: Outgoing[] = [];
   private inflight: { id: string; call: Outgoing; timer: NodeJS.Timeout } | null = null;
