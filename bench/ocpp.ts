@@ -4,7 +4,7 @@
 // The OCPP gateway against a bare `ws` server answering the same frames; server and load generator
 // each in their own process, on this machine, traffic to 127.0.0.1 only. Prints one table per size.
 // --profile writes a CPU profile of the evcms server to $TMPDIR/evcms-bench-profiles and summarises it.
-import { type ChildProcess, fork, spawn as spawnProcess, spawnSync } from 'node:child_process';
+import { type ChildProcess, type StdioOptions, fork, spawn as spawnProcess, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -70,16 +70,12 @@ const WARMUP_STATIONS = 50;
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 function spawn(script: string, env: Record<string, string> = {}, execArgv: string[] = [], nice = 0): ChildProcess {
-  const options = { env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] as const };
-  const node = [process.execPath, '--import', 'tsx', ...execArgv, join(here, script)];
+  const options = { env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] as StdioOptions };
   // Niced from the start, so every thread inherits it: chDB's pools and V8's workers start at import.
-  if (nice) return spawnProcess('nice', ['-n', String(nice), ...node], { ...options, stdio: [...options.stdio] });
-  return fork(join(here, script), [], {
-    execPath: process.execPath,
-    execArgv: ['--import', 'tsx', ...execArgv],
-    ...options,
-    stdio: [...options.stdio],
-  });
+  if (nice) {
+    return spawnProcess('nice', ['-n', String(nice), process.execPath, '--import', 'tsx', ...execArgv, join(here, script)], options);
+  }
+  return fork(join(here, script), [], { execPath: process.execPath, execArgv: ['--import', 'tsx', ...execArgv], ...options });
 }
 
 const message = nextMessage;

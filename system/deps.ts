@@ -154,7 +154,7 @@ export async function createDeps(config: Config, log: Logger): Promise<Deps> {
       authorization,
       authDecisions,
       idTokens: new IdTokenService({ orm, authorization, stationCommands, log }),
-      telemetry: new TelemetryBuffer(redis, prefix, undefined, undefined, writeWindow),
+      telemetry: new TelemetryBuffer(redis, prefix, { window: writeWindow }),
       commands,
       stationCommands,
       stopping: false,

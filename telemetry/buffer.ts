@@ -83,16 +83,26 @@ export class TelemetryBuffer {
   readonly stream: string;
   private group: Group | null = null;
 
+  private readonly maxLength: number;
+  private readonly maxFrames: number;
+  private readonly window: WriteWindow;
+
   constructor(
     private readonly redis: Redis,
     prefix: string,
-    private readonly maxLength = 5_000_000,
-    /** Frames per stream entry at most; a fuller window commits in several entries. */
-    private readonly maxFrames = 256,
-    /** Frames pushed in one window are committed together (by default, one turn of the loop). */
-    private readonly window = new WriteWindow(0),
+    options: {
+      /** Entries the stream keeps at most (approximately). */
+      maxLength?: number;
+      /** Frames per stream entry at most; a fuller window commits in several entries. */
+      maxFrames?: number;
+      /** Frames pushed in one window are committed together (by default, one turn of the loop). */
+      window?: WriteWindow;
+    } = {},
   ) {
     this.stream = `${prefix}:telemetry`;
+    this.maxLength = options.maxLength ?? 5_000_000;
+    this.maxFrames = options.maxFrames ?? 256;
+    this.window = options.window ?? new WriteWindow(0);
   }
 
   push(batch: SampleBatch): Promise<void> {
