@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
-import { arrayLiteral, createSql } from './sql.js';
+import { arrayLiteral, createSql, oneAtATime } from './sql.js';
 
 describe('write-behind helpers', () => {
   const sql = createSql(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres', 1);
@@ -23,5 +23,23 @@ describe('write-behind helpers', () => {
       arrayLiteral([at.getTime()]),
     ]);
     expect(rows[0]?.at.toISOString()).toBe(at.toISOString());
+  });
+
+  it('runs flushes one at a time, so a flush started during another resolves only after both', async () => {
+    const log: string[] = [];
+    let n = 0;
+    const flush = oneAtATime(async () => {
+      const mine = ++n;
+      log.push(`start ${mine}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      if (mine === 1) throw new Error('first failed');
+      log.push(`end ${mine}`);
+      return mine;
+    });
+    const first = flush();
+    const second = flush();
+    await expect(first).rejects.toThrow('first failed');
+    await expect(second).resolves.toBe(2);
+    expect(log).toEqual(['start 1', 'start 2', 'end 2']);
   });
 });

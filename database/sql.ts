@@ -21,6 +21,19 @@ export function arrayLiteral(values: ReadonlyArray<string | number | null>): str
   return `{${values.map((v) => (v === null ? 'NULL' : v)).join(',')}}`;
 }
 
+/**
+ * Runs `run` one call at a time. A call made while another runs waits for it, so when a flush
+ * resolves, everything noted before it was called has been written, whoever started the flush.
+ */
+export function oneAtATime<T>(run: () => Promise<T>): () => Promise<T> {
+  let last: Promise<unknown> = Promise.resolve();
+  return () => {
+    const next = last.then(run, run);
+    last = next.catch(() => {});
+    return next;
+  };
+}
+
 /** Rows at most per write-behind statement, so one flush never holds the loop or a connection for long. */
 export const WRITE_BEHIND_CHUNK = 2_000;
 

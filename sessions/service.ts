@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Orm } from '../database/orm.js';
-import { type Sql, writeInChunks } from '../database/sql.js';
+import { oneAtATime, type Sql, writeInChunks } from '../database/sql.js';
 import type { EventBus } from '../events/bus.js';
 import type { StationIdentity } from '../stations/service.js';
 import type { Logger } from '../system/logger.js';
@@ -200,8 +200,10 @@ export class SessionService {
     });
   }
 
-  /** Writes the live figures noted since the last flush, in chunks. */
-  async flushLive(): Promise<number> {
+  /** Writes the live figures noted since the last flush, in chunks, after any flush still running. */
+  readonly flushLive = oneAtATime(() => this.writeLive());
+
+  private async writeLive(): Promise<number> {
     const rows = this.live;
     if (rows.size === 0) return 0;
     this.live = new Map();

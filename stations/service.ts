@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { generateSecret, type MachineSecrets } from '../auth/machine-secrets.js';
 import type { Orm } from '../database/orm.js';
-import { type Sql, writeInChunks } from '../database/sql.js';
+import { oneAtATime, type Sql, writeInChunks } from '../database/sql.js';
 import type { EventBus } from '../events/bus.js';
 import { Organisation, Site, Station, type RegistrationStatus } from '../schema/entities/index.js';
 import type { Logger } from '../system/logger.js';
@@ -295,8 +295,10 @@ export class StationService {
     this.lastSeen.set(stationId, typeof at === 'number' ? at : at.getTime());
   }
 
-  /** Writes the presence noted since the last flush, in chunks. */
-  async flushPresence(): Promise<number> {
+  /** Writes the presence noted since the last flush, in chunks, after any flush still running. */
+  readonly flushPresence = oneAtATime(() => this.writePresence());
+
+  private async writePresence(): Promise<number> {
     const rows = this.lastSeen;
     if (rows.size === 0) return 0;
     this.lastSeen = new Map();
