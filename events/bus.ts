@@ -57,8 +57,9 @@ export function createEventBus(options: {
   const send = () => {
     const leaving = runs;
     runs = [];
-    for (const run of leaving) {
-      publisher.publish(channel(run.topic), `[${run.events.join(',')}]`).then(() => run.sent.resolve(), run.sent.reject);
+    for (const { topic, events, sent } of leaving) {
+      // Only the resolvers wait for Redis, not the run's encoded events.
+      publisher.publish(channel(topic), `[${events.join(',')}]`).then(() => sent.resolve(), sent.reject);
     }
   };
 

@@ -6,7 +6,8 @@ import type { StationConnection } from './station-connection.js';
 
 /** Routes a station's CALLs to the handlers of its version. */
 export function makeDispatcher(connection: StationConnection, handlers: Map<string, Handler>, deps: OcppDeps, log: Logger): CallDispatcher {
-  return async (action, payload) => {
+  // Not async: a handler that answers at once is answered in the same turn, and nothing here outlives the call.
+  return (action, payload) => {
     const handler = handlers.get(action);
     if (!handler) throw ocppError('NotSupported', `${action} is not supported by this central system`);
     const status = connection.station.registrationStatus;
@@ -17,6 +18,6 @@ export function makeDispatcher(connection: StationConnection, handlers: Map<stri
       );
     }
     const context = { request: payload, station: connection, deps, log, receivedAt: new Date() } as unknown as HandlerContext<never>;
-    return (await handler.handle(context)) as unknown as Record<string, unknown>;
+    return handler.handle(context) as unknown as Record<string, unknown> | Promise<Record<string, unknown>>;
   };
 }

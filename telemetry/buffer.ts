@@ -131,9 +131,13 @@ export class TelemetryBuffer {
     if (this.group === group) this.group = null;
     if (group.committed) return;
     group.committed = true;
+    const frames = group.lines.join('\n');
+    group.lines = [];
+    // Only the resolvers wait for Redis: the lines are let go once joined.
+    const { stored } = group;
     this.redis
-      .xadd(this.stream, 'MAXLEN', '~', String(this.maxLength), '*', 'n', String(group.samples), 'frames', group.lines.join('\n'))
-      .then(() => group.stored.resolve(), group.stored.reject);
+      .xadd(this.stream, 'MAXLEN', '~', String(this.maxLength), '*', 'n', String(group.samples), 'frames', frames)
+      .then(() => stored.resolve(), stored.reject);
   }
 
   /** Entries not yet written to the warehouse (waiting or being written). */

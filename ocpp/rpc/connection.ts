@@ -6,8 +6,11 @@ import { OcppCallError, OcppError, OcppTimeoutError, type OcppVersion, StationOf
 import { CALL, CALLERROR, CALLRESULT, errorFrame, parseFrame, resultFrame, callFrame } from './frames.js';
 import type { Validator } from './validator.js';
 
-/** Answers one CALL from the station: returns the response payload or throws an OcppError. */
-export type CallDispatcher = (action: string, payload: Record<string, unknown>) => Promise<Record<string, unknown>>;
+/** Answers one CALL from the station: returns the response payload (or a promise of it), or throws an OcppError. */
+export type CallDispatcher = (
+  action: string,
+  payload: Record<string, unknown>,
+) => Promise<Record<string, unknown>> | Record<string, unknown>;
 
 export interface RpcObserver {
   /** A CALL from the station was answered (outcome: ok, or the error code). */
@@ -171,33 +174,59 @@ export class RpcConnection {
     if (id !== null) this.send(errorFrame(id, ocppError('RpcFrameworkError', reason), this.version));
   }
 
-  private async answer(id: string, action: string, payload: Record<string, unknown>): Promise<void> {
+  /**
+   * Answers one CALL. Nothing here awaits: a handler that answers at once is answered in the same turn, and
+   * while an asynchronous one runs, only the frame's id and action stay alive, not its payload. Under load
+   * thousands of frames are in flight at once, and what each keeps alive meanwhile is what the young
+   * generation has to copy and, too often, promote.
+   */
+  private answer(id: string, action: string, payload: Record<string, unknown>): Promise<void> {
     const started = performance.now();
-    let outcome = 'ok';
+    let response: ReturnType<CallDispatcher>;
     try {
       const { validator, dispatch, handles } = this.options;
       if (!validator.hasAction(action)) throw ocppError('NotImplemented', `unknown action "${action}"`);
       if (!handles(action)) throw ocppError('NotSupported', `${action} is not supported by this central system`);
       validator.check(action, 'request', payload);
-      const response = await dispatch(action, payload);
-      try {
-        validator.checkOutgoing(action, 'response', response);
-      } catch (error) {
-        this.options.log.error({ action, err: error }, 'ocpp: our response does not fit the schema');
-        throw ocppError('InternalError', 'the central system could not answer');
-      }
-      this.send(resultFrame(id, response));
+      response = dispatch(action, payload);
     } catch (error) {
-      const known = error instanceof OcppError ? error : null;
-      if (!known) this.options.log.error({ action, err: error }, 'ocpp: handler failed');
-      const sent = known ?? ocppError('InternalError', 'the central system could not answer');
-      outcome = sent.code;
-      this.send(errorFrame(id, sent, this.version));
-    } finally {
-      // Nothing left to wait for: let go of this answer's promise (and what it holds) at once.
-      if (--this.unanswered === 0) this.incoming = settled;
-      this.options.observer.answered(action, outcome, (performance.now() - started) / 1000);
+      this.refuse(id, action, started, error);
+      return settled;
     }
+    if (!(response instanceof Promise)) {
+      this.reply(id, action, started, response);
+      return settled;
+    }
+    return response.then(
+      (answer) => this.reply(id, action, started, answer),
+      (error: unknown) => this.refuse(id, action, started, error),
+    );
+  }
+
+  private reply(id: string, action: string, started: number, response: Record<string, unknown>): void {
+    try {
+      this.options.validator.checkOutgoing(action, 'response', response);
+    } catch (error) {
+      this.options.log.error({ action, err: error }, 'ocpp: our response does not fit the schema');
+      this.refuse(id, action, started, ocppError('InternalError', 'the central system could not answer'));
+      return;
+    }
+    this.send(resultFrame(id, response));
+    this.answered(action, 'ok', started);
+  }
+
+  private refuse(id: string, action: string, started: number, error: unknown): void {
+    const known = error instanceof OcppError ? error : null;
+    if (!known) this.options.log.error({ action, err: error }, 'ocpp: handler failed');
+    const sent = known ?? ocppError('InternalError', 'the central system could not answer');
+    this.send(errorFrame(id, sent, this.version));
+    this.answered(action, sent.code, started);
+  }
+
+  private answered(action: string, outcome: string, started: number): void {
+    // Nothing left to wait for: let go of the last answer's promise (and what it holds) at once.
+    if (--this.unanswered === 0) this.incoming = settled;
+    this.options.observer.answered(action, outcome, (performance.now() - started) / 1000);
   }
 
   private send(text: string): void {

@@ -55,8 +55,12 @@ export default defineHandler({
         );
       }
     }
-    await Promise.all([buffered, announced]);
-    deps.metrics.bufferedSamples.inc(samples.length);
-    return {};
+    // Returned, not awaited: this function's frame (the request, the samples) is let go now, and only
+    // the count waits with the reply for Redis.
+    const count = samples.length;
+    return Promise.all([buffered, announced]).then(() => {
+      deps.metrics.bufferedSamples.inc(count);
+      return {};
+    });
   },
 });
