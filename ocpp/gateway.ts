@@ -216,7 +216,7 @@ export async function startGateway(deps: Deps, options: { port?: number } = {}):
     void Promise.all([deps.stations.flushPresence(), deps.sessions.flushLive()]).catch((error: unknown) =>
       log.error({ err: error }, 'ocpp: write-behind flush failed'),
     );
-  }, 2000);
+  }, config.WRITE_BEHIND_INTERVAL * 1000);
 
   const port = await listen(server, options.port ?? config.OCPP_PORT, config.HOST, 'OCPP gateway').catch((error: unknown) => {
     clearInterval(pinger);

@@ -79,6 +79,12 @@ export const configSchema = z.object({
     .min(0, 'expected 0 or more seconds')
     .max(60, 'expected at most 60 seconds')
     .default(2),
+  /** How often the gateway writes stations' last-seen times and open sessions' live figures to PostgreSQL. */
+  WRITE_BEHIND_INTERVAL: z.coerce
+    .number({ error: 'expected a number of seconds' })
+    .min(0.1, 'expected at least 0.1 seconds')
+    .max(300, 'expected at most 300 seconds')
+    .default(2),
   OCPP_REGISTRATION: z.enum(['reject', 'pending']).default('reject'),
   OCPP_HEARTBEAT_INTERVAL: seconds(300),
   OCPP_TLS_CERT: z.string().min(1).optional(),
