@@ -11,6 +11,8 @@ import { loadConfig } from '../system/config.js';
 import { closeDeps, createDeps } from '../system/deps.js';
 import { createLogger } from '../system/logger.js';
 import { startWorkers } from '../workers/index.js';
+import { startCpuProfile } from './cpu-profile.js';
+import { startHeapSampling } from './heap-profile.js';
 import { reportLoopStalls } from './loop-stalls.js';
 import { serveBenchControl } from './server-control.js';
 
@@ -19,6 +21,25 @@ const log = createLogger(config.LOG_LEVEL, { pretty: false });
 const deps = await createDeps(config, log);
 const workers = config.ROLES.includes('workers') ? await startWorkers(deps) : null;
 const gateway = config.ROLES.includes('ocpp') ? await startGateway(deps) : null;
+const heapFile = gateway ? process.env.BENCH_HEAP_PROFILE : undefined;
+let stopHeapSampling = heapFile ? await startHeapSampling(heapFile) : null;
+/** BENCH_CPU_PROFILES=PREFIX: one CPU profile per measured phase, PREFIX-{nn}-{phase}.cpuprofile. */
+const cpuPrefix = gateway ? process.env.BENCH_CPU_PROFILES : undefined;
+let stopCpuProfile: (() => Promise<void>) | null = null;
+let phases = 0;
+
+/** Heap sampling starts again with every phase, so the profile written at the end covers the last one. */
+async function phaseStarted(phase: string): Promise<void> {
+  if (heapFile && stopHeapSampling) {
+    await stopHeapSampling();
+    stopHeapSampling = await startHeapSampling(heapFile);
+  }
+  if (cpuPrefix) {
+    await stopCpuProfile?.();
+    const name = phase.replace(/[^a-zA-Z0-9]+/g, '-').replace(/^-|-$/g, '');
+    stopCpuProfile = await startCpuProfile(`${cpuPrefix}-${String(++phases).padStart(2, '0')}-${name}.cpuprofile`);
+  }
+}
 
 /** With BENCH_SOURCE_MAPS set (and --enable-source-maps), writes the source maps of our loaded files there. */
 function dumpSourceMaps(): void {
@@ -44,6 +65,8 @@ function dumpSourceMaps(): void {
 
 async function stop(): Promise<void> {
   dumpSourceMaps();
+  await stopHeapSampling?.().catch(() => {});
+  await stopCpuProfile?.().catch(() => {});
   deps.stopping = true;
   await gateway?.close().catch(() => {});
   await workers?.close().catch(() => {});
@@ -52,4 +75,4 @@ async function stop(): Promise<void> {
 }
 
 if (process.env.BENCH_DEBUG && gateway) reportLoopStalls();
-serveBenchControl(stop, gateway?.port ?? 0);
+serveBenchControl(stop, gateway?.port ?? 0, phaseStarted);

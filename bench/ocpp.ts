@@ -1,18 +1,21 @@
 // npm run bench:ocpp -- [--stations 1000,10000] [--seconds 10] [--warmup 2] [--connect-concurrency 500]
-//                       [--profile] [--roles ocpp+workers]        (BENCH_DEBUG=1 prints memory figures, worst latencies and server loop stalls;
+//                       [--profile] [--heap-profile] [--roles ocpp+workers]        (BENCH_DEBUG=1 prints memory figures, worst latencies and server loop stalls;
 //                       BENCH_SERVER_FLAGS='--trace-gc' passes Node flags to the evcms server)
 // The OCPP gateway against a bare `ws` server answering the same frames; server and load generator
 // each in their own process, on this machine, traffic to 127.0.0.1 only. Prints one table per size.
-// --profile writes a CPU profile of the evcms server to $TMPDIR/evcms-bench-profiles and summarises it.
+// --profile writes a CPU profile of the evcms server per phase to $TMPDIR/evcms-bench-profiles and summarises
+// each, with the busy stretches (no idle sample for 60 ms or more) that stall the loop;
+// --heap-profile does the same for what the gateway allocates that outlives a young-generation GC.
 import { type ChildProcess, type StdioOptions, fork, spawn as spawnProcess, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type BenchState, resetBenchState, seedStations, telemetryBacklog } from './bench-state.js';
 import { nextMessage } from './api-ipc.js';
 import { summariseProfile } from './cpu-profile.js';
+import { summariseHeapProfile } from './heap-profile.js';
 import { cpuSnapshot, cpuSpent, cpuUsed } from './cpu-usage.js';
 import type { LoadRequest, PhaseResult } from './ocpp-load.js';
 import { printTable, type Measured } from './ocpp-report.js';
@@ -25,6 +28,8 @@ const { values: args } = parseArgs({
     warmup: { type: 'string', default: '2' },
     'connect-concurrency': { type: 'string', default: '500' },
     profile: { type: 'boolean', default: false },
+    /** Samples what the gateway allocates that outlives a young-generation GC (see heap-profile.ts). */
+    'heap-profile': { type: 'boolean', default: false },
     /**
      * The evcms processes: `+` separates processes, `,` the roles within one. By default the gateway and
      * the workers (the telemetry sink) run as deployed, in two processes; `ocpp,workers` puts both in one;
@@ -62,6 +67,7 @@ const state: BenchState = {
   secretKey: randomBytes(32).toString('hex'),
 };
 const profileDir = join(tmpdir(), 'evcms-bench-profiles');
+const profiling = args.profile || args['heap-profile'];
 const passwordPrefix = 'bench-password-';
 const idTag = 'BENCH0000001';
 const SETTLE_MS = Number(process.env.BENCH_SETTLE_MS ?? 12_000);
@@ -149,6 +155,7 @@ async function startServer(kind: 'evcms' | 'bare'): Promise<{ child: ChildProces
 
 async function startEvcms(roles: string): Promise<{ child: ChildProcess; port: number }> {
   const gateway = roles.split(',').includes('ocpp');
+  const stamp = Date.now();
   const child = spawn(
     'evcms-server.ts',
     {
@@ -164,12 +171,14 @@ async function startEvcms(roles: string): Promise<{ child: ChildProcess; port: n
       SECRET_KEY: state.secretKey,
       LOG_LEVEL: 'warn',
       DEMO: '0',
-      ...(args.profile && gateway ? { BENCH_SOURCE_MAPS: join(profileDir, `sourcemaps-${Date.now()}.json`) } : {}),
+      ...(profiling && gateway ? { BENCH_SOURCE_MAPS: join(profileDir, `sourcemaps-${stamp}.json`) } : {}),
+      ...(args['heap-profile'] && gateway ? { BENCH_HEAP_PROFILE: join(profileDir, `heap-${stamp}.heapprofile`) } : {}),
+      ...(args.profile && gateway ? { BENCH_CPU_PROFILES: join(profileDir, `cpu-${stamp}`) } : {}),
     },
     [
       '--expose-gc',
       ...(process.env.BENCH_SERVER_FLAGS ?? '').split(' ').filter(Boolean),
-      ...(args.profile && gateway ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, '--enable-source-maps'] : []),
+      ...(profiling && gateway ? ['--enable-source-maps'] : []),
     ],
     // As a deployment would run it: the sink's batch work (and all of chDB's threads) yields the CPU to the OCPP path.
     gateway ? 0 : 10,
@@ -197,7 +206,7 @@ async function measure(kind: 'evcms' | 'bare', stations: number): Promise<Measur
       if (request.type !== 'connect') await drainTelemetry(kind);
       say(`${kind}: ${label}`);
       const reset = message(server.child, (m) => m.type === 'loop-reset-done', 10_000);
-      server.child.send({ type: 'loop-reset' });
+      server.child.send({ type: 'loop-reset', phase: label });
       await reset;
       const from = cpuSnapshot(pids, 'evcms_bench');
       const result = await ask(load, request);
@@ -264,15 +273,23 @@ async function main(): Promise<void> {
   } finally {
     await resetBenchState(state).catch((error: Error) => say(`cleanup failed: ${error.message}`));
   }
-  if (args.profile) {
-    const fresh = readdirSync(profileDir).filter((f) => !profilesBefore.has(f));
-    const maps = fresh.filter((f) => f.startsWith('sourcemaps-')).sort();
-    for (const [i, file] of fresh
-      .filter((f) => f.endsWith('.cpuprofile'))
-      .sort()
-      .entries()) {
-      const summary = summariseProfile(join(profileDir, file), 25, maps[i] ? join(profileDir, maps[i]) : undefined);
-      process.stdout.write(`\nCPU profile of the evcms server: ${join(profileDir, file)}\n${summary}\n`);
+  if (profiling) {
+    const fresh = readdirSync(profileDir)
+      .filter((f) => !profilesBefore.has(f))
+      .sort();
+    // Files of one server share its start stamp: heap-STAMP, cpu-STAMP-NN-phase, sourcemaps-STAMP.
+    const mapsOf = (file: string) => {
+      const maps = join(profileDir, `sourcemaps-${/-(\d+)/.exec(file)?.[1]}.json`);
+      return existsSync(maps) ? maps : undefined;
+    };
+    for (const file of fresh.filter((f) => f.endsWith('.heapprofile'))) {
+      const summary = summariseHeapProfile(join(profileDir, file), 30, mapsOf(file));
+      process.stdout.write(`\nHeap profile of the evcms server: ${join(profileDir, file)}\n${summary}\n`);
+    }
+    for (const file of fresh.filter((f) => f.endsWith('.cpuprofile'))) {
+      const phase = /^cpu-\d+-\d+-(.*)\.cpuprofile$/.exec(file)?.[1]?.replaceAll('-', ' ') ?? file;
+      const summary = summariseProfile(join(profileDir, file), 15, mapsOf(file));
+      process.stdout.write(`\nCPU profile of the evcms server, ${phase}: ${join(profileDir, file)}\n${summary}\n`);
     }
   }
 }
