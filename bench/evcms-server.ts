@@ -30,6 +30,7 @@ let phases = 0;
 
 /** Heap sampling starts again with every phase, so the profile written at the end covers the last one. */
 async function phaseStarted(phase: string): Promise<void> {
+  deps.metrics.ocppHandlerSeconds.reset();
   if (heapFile && stopHeapSampling) {
     await stopHeapSampling();
     stopHeapSampling = await startHeapSampling(heapFile);
@@ -74,5 +75,22 @@ async function stop(): Promise<void> {
   process.exit(0);
 }
 
-if (process.env.BENCH_DEBUG && gateway) reportLoopStalls();
+if (process.env.BENCH_DEBUG && gateway) {
+  reportLoopStalls();
+  // How long the gateway took from reading a CALL to sending its answer (Redis hand-off included), per phase.
+  process.on('message', (message: { type?: string }) => {
+    if (message.type !== 'loop-read') return;
+    void deps.metrics.ocppHandlerSeconds.get().then(({ values }) => {
+      const counts = values.filter((v) => v.metricName?.endsWith('_bucket'));
+      const byAction = new Map<string, string[]>();
+      for (const v of counts) {
+        const action = String(v.labels.action);
+        const list = byAction.get(action) ?? [];
+        list.push(`<=${(v.labels as Record<string, unknown>).le}: ${v.value}`);
+        byAction.set(action, list);
+      }
+      for (const [action, buckets] of byAction) process.stderr.write(`  server answer time, ${action}: ${buckets.join(', ')}\n`);
+    });
+  });
+}
 serveBenchControl(stop, gateway?.port ?? 0, phaseStarted);
