@@ -93,7 +93,11 @@ export class TelemetryBuffer {
     options: {
       /** Entries the stream keeps at most (approximately). */
       maxLength?: number;
-      /** Frames per stream entry at most; a fuller window commits in several entries. */
+      /**
+       * Frames per stream entry at most. A window that fills up is committed at once, without waiting for
+       * the window to close: when the loop is busy with a long batch of sockets, the first frames' entry is
+       * already in Redis (and their answers due) by the time the batch ends.
+       */
       maxFrames?: number;
       /** Frames pushed in one window are committed together (by default, one turn of the loop). */
       window?: WriteWindow;
@@ -101,7 +105,7 @@ export class TelemetryBuffer {
   ) {
     this.stream = `${prefix}:telemetry`;
     this.maxLength = options.maxLength ?? 5_000_000;
-    this.maxFrames = options.maxFrames ?? 256;
+    this.maxFrames = options.maxFrames ?? 32;
     this.window = options.window ?? new WriteWindow(0);
   }
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SampleBatch } from '../telemetry/buffer.js';
+import { type SampleBatch, TelemetryBuffer } from '../telemetry/buffer.js';
+import { WriteWindow } from '../system/write-window.js';
 import { eventually, startTestSystem, type TestSystem } from '../test/system.js';
 
 const aBatch = (overrides: Partial<SampleBatch> = {}): SampleBatch => ({
@@ -104,6 +105,21 @@ describe('telemetry sink', () => {
     expect(Number(after[after.indexOf('entries-added') + 1])).toBe(added + 1);
     expect(await system.workers!.sink.drain(15_000)).toBe(true);
     expect(await count('SINK-E')).toBe(50);
+  });
+
+  it('commits a full window at once, in entries of at most maxFrames frames', async () => {
+    const stream = system.deps.telemetry.stream;
+    const buffer = new TelemetryBuffer(system.deps.redis, system.config.REDIS_PREFIX, { window: new WriteWindow(10_000), maxFrames: 3 });
+    expect(buffer.stream).toBe(stream);
+    const before = (await system.deps.redis.xinfo('STREAM', stream)) as unknown[];
+    const added = Number(before[before.indexOf('entries-added') + 1]);
+    // A 10 s window: only the full groups can have gone out before the test's own timeout.
+    const pushes = Array.from({ length: 6 }, (_, i) => buffer.push(aBatch({ station: 'SINK-G', frameKey: `full-${i}` })));
+    await Promise.all(pushes);
+    const after = (await system.deps.redis.xinfo('STREAM', stream)) as unknown[];
+    expect(Number(after[after.indexOf('entries-added') + 1])).toBe(added + 2);
+    expect(await system.workers!.sink.drain(15_000)).toBe(true);
+    expect(await count('SINK-G')).toBe(60);
   });
 
   it("keeps each frame's samples apart: key, station, connector, transaction, source and every field of a value", async () => {

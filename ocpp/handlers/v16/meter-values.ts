@@ -9,7 +9,7 @@ import { checkConnectorId, defineHandler } from '../define.js';
 export default defineHandler({
   version: 'ocpp1.6',
   action: 'MeterValues',
-  async handle({ request, station, deps, receivedAt }) {
+  async handle({ request, station, deps, log, receivedAt }) {
     checkConnectorId(request.connectorId);
     const { samples, problems } = normaliseMeterValues(request.meterValue);
     const transactionId = request.transactionId ?? null;
@@ -29,7 +29,6 @@ export default defineHandler({
     for (const problem of problems) {
       await deps.anomalies.record(station.station.id, `meter-${problem.kind}`, { detail: problem.detail, transactionId }, storedId);
     }
-    // The samples' hand-off and the live update go to Redis together: one wait, not two.
     const buffered = deps.telemetry.push({
       station: station.identity,
       connectorId: request.connectorId,
@@ -40,25 +39,21 @@ export default defineHandler({
       // a replay after reconnect) gets the same key and no duplicate rows.
       samples,
     });
-    let announced: Promise<void> = Promise.resolve();
     if (session) {
       const register = energyRegisterWh(samples);
       const power = activePowerW(samples);
       if (register !== null || power !== null) {
         const at = samples.at(-1)?.ts ?? receivedAt;
-        announced = deps.sessions.updateLive(
-          station.station,
-          session,
-          register === null ? null : register - session.meterStartWh,
-          power,
-          at,
-        );
+        // Announced, not awaited: the answer waits for the samples to be safe, not for subscribers to hear.
+        void deps.sessions
+          .updateLive(station.station, session, register === null ? null : register - session.meterStartWh, power, at)
+          .catch((error: unknown) => log.warn({ err: error, transactionId }, 'ocpp: live session update not announced'));
       }
     }
     // Returned, not awaited: this function's frame (the request, the samples) is let go now, and only
     // the count waits with the reply for Redis.
     const count = samples.length;
-    return Promise.all([buffered, announced]).then(() => {
+    return buffered.then(() => {
       deps.metrics.bufferedSamples.inc(count);
       return {};
     });
