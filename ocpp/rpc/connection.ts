@@ -137,9 +137,9 @@ export class RpcConnection {
     const frame = parsed.frame;
     if (frame.type === CALL) {
       // Answered in arrival order: at once when nothing is waiting (the usual case, one CALL at a time),
-      // else after the CALLs before it.
+      // else after the CALLs before it, however their answering ended.
       const answer = () => this.answer(frame.id, frame.action, frame.payload);
-      this.incoming = this.unanswered++ === 0 ? answer() : this.incoming.then(answer);
+      this.incoming = this.unanswered++ === 0 ? answer() : this.incoming.then(answer, answer);
       return;
     }
     const inflight = this.inflight;
