@@ -28,7 +28,10 @@ const cpuPrefix = gateway ? process.env.BENCH_CPU_PROFILES : undefined;
 let stopCpuProfile: (() => Promise<void>) | null = null;
 let phases = 0;
 
-/** Heap sampling starts again with every phase, so the profile written at the end covers the last one. */
+/**
+ * As each phase starts: the answer-time histogram starts afresh, heap sampling starts again (so the profile
+ * written at the end covers the last phase), and a new CPU profile begins.
+ */
 async function phaseStarted(phase: string): Promise<void> {
   deps.metrics.ocppHandlerSeconds.reset();
   if (heapFile && stopHeapSampling) {

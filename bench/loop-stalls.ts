@@ -3,7 +3,8 @@
 // latency spike can be told apart: GC, our own code (CPU ~ gap), or a starved process (CPU << gap).
 import { PerformanceObserver, performance } from 'node:perf_hooks';
 
-const GC_KINDS: Record<number, string> = { 1: 'minor', 2: 'major', 4: 'major', 8: 'incremental', 16: 'weak' };
+/** Node's GC performance entry kinds, by name. */
+export const GC_KINDS: Record<number, string> = { 1: 'minor', 2: 'major', 4: 'major', 8: 'incremental', 16: 'weak' };
 
 export function reportLoopStalls(thresholdMs = 60): void {
   const gcs: Array<{ start: number; end: number; label: string }> = [];

@@ -1,6 +1,7 @@
 // The IPC side of a server that bench/ocpp.ts drives: full GC on demand (with the memory it leaves),
-// event-loop delay per phase, and a clean stop.
+// event-loop delay and (with BENCH_DEBUG) garbage collections per phase, and a clean stop.
 import { PerformanceObserver, monitorEventLoopDelay } from 'node:perf_hooks';
+import { GC_KINDS } from './loop-stalls.js';
 
 export type ControlMessage = { type: 'gc' } | { type: 'loop-reset'; phase?: string } | { type: 'loop-read' } | { type: 'stop' };
 
@@ -30,11 +31,10 @@ export function serveBenchControl(stop: () => Promise<void>, port: number, onPha
 
 /** Garbage collections by kind: how many, and the time they took. */
 function tallyGcs(): { clear(): void; summary(): string } {
-  const kinds: Record<number, string> = { 1: 'minor', 2: 'major', 4: 'major', 8: 'incremental', 16: 'weak' };
   let tally = new Map<string, { count: number; ms: number; worst: number }>();
   new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) {
-      const kind = kinds[(entry as unknown as { detail?: { kind?: number } }).detail?.kind ?? 0] ?? 'other';
+      const kind = GC_KINDS[(entry as unknown as { detail?: { kind?: number } }).detail?.kind ?? 0] ?? 'other';
       const t = tally.get(kind) ?? { count: 0, ms: 0, worst: 0 };
       t.count++;
       t.ms += entry.duration;
