@@ -68,3 +68,36 @@ export async function writeInChunks<T>(
   if (pending > 0) await flush();
   return written;
 }
+
+/**
+ * Values noted in memory by key (the latest wins) and written behind: `flush` takes what was noted since
+ * the last flush and writes it in chunks (writeInChunks), one flush at a time (oneAtATime).
+ */
+export class WriteBehind<K, V> {
+  private pending = new Map<K, V>();
+
+  constructor(
+    private readonly columns: (key: K, value: V) => ReadonlyArray<string | number | null>,
+    private readonly write: (arrays: string[]) => Promise<unknown>,
+  ) {}
+
+  get(key: K): V | undefined {
+    return this.pending.get(key);
+  }
+
+  set(key: K, value: V): void {
+    this.pending.set(key, value);
+  }
+
+  delete(key: K): void {
+    this.pending.delete(key);
+  }
+
+  /** Writes what was noted before the call, after any flush still running; resolves to the rows written. */
+  readonly flush = oneAtATime(async () => {
+    const rows = this.pending;
+    if (rows.size === 0) return 0;
+    this.pending = new Map();
+    return writeInChunks(rows, ([key, value]) => this.columns(key, value), this.write);
+  });
+}

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Orm } from '../database/orm.js';
-import { oneAtATime, type Sql, writeInChunks } from '../database/sql.js';
+import { type Sql, WriteBehind } from '../database/sql.js';
 import type { EventBus } from '../events/bus.js';
 import type { StationIdentity } from '../stations/service.js';
 import type { Logger } from '../system/logger.js';
@@ -49,7 +49,23 @@ export interface OpenSession {
  */
 export class SessionService {
   /** Open session id → its latest live figures (`at` in ms since epoch), until the next flush. */
-  private live = new Map<number, { energyWh: number | null; powerW: number | null; at: number }>();
+  private readonly live = new WriteBehind<number, { energyWh: number | null; powerW: number | null; at: number }>(
+    (id, v) => [
+      id,
+      v.energyWh === null || !Number.isFinite(v.energyWh) ? null : Math.round(v.energyWh),
+      finiteOrNull(v.powerW),
+      finiteOrNull(v.at),
+    ],
+    (arrays) =>
+      this.deps.sql.query(
+        `update charging_transaction t set live_energy_wh = coalesce(v.energy, t.live_energy_wh),
+           live_power_w = coalesce(v.power, t.live_power_w), last_meter_at = coalesce(to_timestamp(v.ms / 1000.0), t.last_meter_at),
+           updated_at = now()
+         from unnest($1::int[], $2::bigint[], $3::float8[], $4::float8[]) as v(id, energy, power, ms)
+         where t.id = v.id and t.state = 'Active'`,
+        arrays,
+      ),
+  );
 
   constructor(private readonly deps: { orm: Orm; sql: Sql; events: EventBus; log: Logger }) {}
 
@@ -201,30 +217,8 @@ export class SessionService {
   }
 
   /** Writes the live figures noted since the last flush, in chunks, after any flush still running. */
-  readonly flushLive = oneAtATime(() => this.writeLive());
-
-  private async writeLive(): Promise<number> {
-    const rows = this.live;
-    if (rows.size === 0) return 0;
-    this.live = new Map();
-    return writeInChunks(
-      rows,
-      ([id, v]) => [
-        id,
-        v.energyWh === null || !Number.isFinite(v.energyWh) ? null : Math.round(v.energyWh),
-        finiteOrNull(v.powerW),
-        finiteOrNull(v.at),
-      ],
-      (arrays) =>
-        this.deps.sql.query(
-          `update charging_transaction t set live_energy_wh = coalesce(v.energy, t.live_energy_wh),
-             live_power_w = coalesce(v.power, t.live_power_w), last_meter_at = coalesce(to_timestamp(v.ms / 1000.0), t.last_meter_at),
-             updated_at = now()
-           from unnest($1::int[], $2::bigint[], $3::float8[], $4::float8[]) as v(id, energy, power, ms)
-           where t.id = v.id and t.state = 'Active'`,
-          arrays,
-        ),
-    );
+  flushLive(): Promise<number> {
+    return this.live.flush();
   }
 }
 

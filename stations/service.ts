@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { generateSecret, type MachineSecrets } from '../auth/machine-secrets.js';
 import type { Orm } from '../database/orm.js';
-import { oneAtATime, type Sql, writeInChunks } from '../database/sql.js';
+import { type Sql, WriteBehind } from '../database/sql.js';
 import type { EventBus } from '../events/bus.js';
 import { Organisation, Site, Station, type RegistrationStatus } from '../schema/entities/index.js';
 import type { Logger } from '../system/logger.js';
@@ -81,7 +81,16 @@ const toIdentity = (s: Station): StationIdentity => ({
 /** Stations: creation, credentials, admission at the WebSocket upgrade, presence. */
 export class StationService {
   /** Station id → when it last spoke (ms since epoch), until the next flush. */
-  private lastSeen = new Map<string, number>();
+  /** Station id -> when it last spoke (ms since epoch), until the next flush. */
+  private readonly lastSeen = new WriteBehind<string, number>(
+    (id, ms) => [id, ms],
+    (arrays) =>
+      this.deps.sql.query(
+        `update station set last_seen_at = greatest(station.last_seen_at, to_timestamp(v.ms / 1000.0))
+         from unnest($1::uuid[], $2::float8[]) as v(id, ms) where station.id = v.id`,
+        arrays,
+      ),
+  );
 
   constructor(private readonly deps: StationServiceDeps) {}
 
@@ -296,22 +305,8 @@ export class StationService {
   }
 
   /** Writes the presence noted since the last flush, in chunks, after any flush still running. */
-  readonly flushPresence = oneAtATime(() => this.writePresence());
-
-  private async writePresence(): Promise<number> {
-    const rows = this.lastSeen;
-    if (rows.size === 0) return 0;
-    this.lastSeen = new Map();
-    return writeInChunks(
-      rows,
-      ([id, ms]) => [id, ms],
-      (arrays) =>
-        this.deps.sql.query(
-          `update station set last_seen_at = greatest(station.last_seen_at, to_timestamp(v.ms / 1000.0))
-           from unnest($1::uuid[], $2::float8[]) as v(id, ms) where station.id = v.id`,
-          arrays,
-        ),
-    );
+  flushPresence(): Promise<number> {
+    return this.lastSeen.flush();
   }
 }
 
