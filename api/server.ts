@@ -10,6 +10,7 @@ import { ApiError, formatError } from './errors.js';
 import { ideHtml } from './ide.js';
 import { queryLimits } from './limits.js';
 import { LiveAccess } from './live-access.js';
+import { LiveCredentials } from './live-credentials.js';
 import { bridgeEvents, createApiPubSub } from './pubsub.js';
 import { buildApiSchema } from './schema.js';
 import { sharedSubscribe } from './shared-subscribe.js';
@@ -88,6 +89,18 @@ export async function startApi(deps: ApiDeps, options: { port?: number } = {}): 
   });
 
   const wss = new WebSocketServer({ server, path: '/graphql' });
+  const signedIn = new LiveCredentials(
+    async (credential) => {
+      try {
+        return (await authenticate(deps, credential.authorization, credential.apiKey)) !== null;
+      } catch (error) {
+        // Only a credential found invalid ends a connection; a database or Redis outage does not.
+        return !(error instanceof ApiError);
+      }
+    },
+    config.SUBSCRIPTION_RECHECK_INTERVAL * 1000,
+    log,
+  );
   const subscriptions = useServer(
     {
       schema,
@@ -96,9 +109,11 @@ export async function startApi(deps: ApiDeps, options: { port?: number } = {}): 
       // The credential comes in connectionParams: { authorization: 'Bearer ...' } (or { apiKey }).
       onConnect: async (ctx) => {
         const params = (ctx.connectionParams ?? {}) as Record<string, unknown>;
+        const credential = { authorization: params.authorization as string | undefined, apiKey: params.apiKey as string | undefined };
         try {
-          const principal = await authenticate(deps, params.authorization as string | undefined, params.apiKey as string | undefined);
+          const principal = await authenticate(deps, credential.authorization, credential.apiKey);
           (ctx.extra as { principal?: unknown }).principal = principal;
+          if (principal) signedIn.add(ctx.extra.socket, credential);
           return true;
         } catch {
           return false;
@@ -120,6 +135,7 @@ export async function startApi(deps: ApiDeps, options: { port?: number } = {}): 
     port,
     async close() {
       stopBridge();
+      signedIn.stop();
       await subscriptions.dispose();
       for (const client of wss.clients) client.close(1001, 'server shutting down');
       wss.close();

@@ -74,6 +74,8 @@ export const configSchema = z.object({
   OCPP_PING_INTERVAL: seconds(30),
   OCPP_CALL_TIMEOUT: seconds(30),
   REMOTE_SESSION_TIMEOUT: seconds(60),
+  /** How often the API checks again the credential of each live (subscription) connection. */
+  SUBSCRIPTION_RECHECK_INTERVAL: seconds(15),
   TELEMETRY_FLUSH_INTERVAL: z.coerce
     .number({ error: 'expected a number of seconds' })
     .min(0, 'expected 0 or more seconds')
