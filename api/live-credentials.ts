@@ -12,7 +12,7 @@ export const FORBIDDEN_CLOSE = 4403;
 
 /**
  * The signed-in live (subscription) connections and the credential each presented. Every interval the
- * credentials are checked again, one at a time: a connection whose access token was revoked (logout,
+ * credentials are checked again, one at a time and each distinct one once: a connection whose access token was revoked (logout,
  * password reset, account closed) or has expired, or whose API key was revoked, is closed with 4403.
  * `check` answers false only for a credential that is no longer valid: an outage keeps connections open.
  */
@@ -40,9 +40,17 @@ export class LiveCredentials {
     if (this.running) return 0;
     this.running = true;
     let closed = 0;
+    // Sockets that share a credential (a wall of dashboards on one sign-in) share one check per round.
+    const verdicts = new Map<string, Promise<boolean>>();
     try {
       for (const [socket, credential] of [...this.sockets]) {
-        if (!this.sockets.has(socket) || (await this.check(credential))) continue;
+        const key = `${credential.authorization ?? ''}\0${credential.apiKey ?? ''}`;
+        let verdict = verdicts.get(key);
+        if (!verdict) {
+          verdict = this.check(credential);
+          verdicts.set(key, verdict);
+        }
+        if (!this.sockets.has(socket) || (await verdict)) continue;
         this.sockets.delete(socket);
         socket.close(FORBIDDEN_CLOSE, 'Forbidden: the credential was revoked or has expired');
         closed++;
