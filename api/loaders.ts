@@ -144,15 +144,16 @@ export function createLoaders(em: EntityManager, sql: Sql) {
     anomaliesByStation: childPages(em, { table: 'anomaly', parent: 'station_id', order: 't.received_at desc, t.id desc' }),
     anomaliesByTransaction: childRows(em, 'anomaly', 'transaction_id', 'received_at, id'),
     /** Who an audit line's actor is: a user's email or an API key's name. */
-    actorName: new DataLoader<string, string | null>(async (actors) => {
+    /** Who an audit entry's actor is: a user (by email) or an API key (by name). */
+    actorName: new DataLoader<string, { name: string; kind: 'user' | 'apiKey' } | null>(async (actors) => {
       const ids = actors.filter((a) => /^[0-9a-f-]{36}$/i.test(a));
       if (ids.length === 0) return actors.map(() => null);
-      const rows = await em.getConnection().execute<{ id: string; name: string }[]>(
-        `select id, email as name from app_user where id in (${placeholders(ids.length)})
-         union all select id, 'API key ' || name as name from api_key where id in (${placeholders(ids.length)})`,
+      const rows = await em.getConnection().execute<{ id: string; name: string; kind: 'user' | 'apiKey' }[]>(
+        `select id, email as name, 'user' as kind from app_user where id in (${placeholders(ids.length)})
+         union all select id, 'API key ' || name as name, 'apiKey' as kind from api_key where id in (${placeholders(ids.length)})`,
         [...ids, ...ids],
       );
-      const names = new Map(rows.map((r) => [String(r.id), r.name]));
+      const names = new Map(rows.map((r) => [String(r.id), { name: r.name, kind: r.kind }]));
       return actors.map((a) => names.get(a) ?? null);
     }),
   };

@@ -57,6 +57,11 @@ describe('the command audit in the API', () => {
     expect(offline).toMatchObject({ outcome: 'offline', response: null, error: expect.stringMatching(/not connected/) });
   });
 
+  it('names a user to a partner as a staff member, never by email', async () => {
+    const result = await gql<Log>(system, log, {}, tokens.auditorA);
+    expect(result.data?.commandLog.nodes.map((n) => n.actorName)).toEqual(['staff member']);
+  });
+
   it("reads another organisation's station as not found, and keeps drivers and partners without audit:read out", async () => {
     expect(errorCode(await gql(system, log, { s: 'AUDIT-A' }, tokens.operatorB))).toBe('NOT_FOUND');
     expect(errorCode(await gql(system, log, {}, tokens.driver))).toBe('FORBIDDEN');

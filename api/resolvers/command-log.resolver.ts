@@ -5,6 +5,9 @@ import { ConnectionType, PageArgs, pageWindow, toConnection } from '../paginatio
 import { CommandLogEntryType } from '../types/command.type.js';
 import { visibleStation } from './station.resolver.js';
 
+/** How a partner reads a user who sent a command. */
+const STAFF_MEMBER = 'staff member';
+
 const CommandLogConnection = ConnectionType('CommandLogEntry', CommandLogEntryType);
 
 /** The audit of commands sent to stations, newest first. */
@@ -45,8 +48,13 @@ export class CommandLogResolver {
     return toConnection(rows.map(CommandLogEntryType.fromRow), Number(counted[0]?.n ?? 0), window);
   }
 
-  @FieldResolver(() => String, { nullable: true, description: "The actor's email (a user) or name (an API key)" })
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: `The actor's email (a user) or name (an API key). A partner (API key) reads "${STAFF_MEMBER}" for a user: staff emails are not a partner's to see.`,
+  })
   async actorName(@Root() entry: CommandLogEntryType, @Ctx() context: ApiContext): Promise<string | null> {
-    return context.loaders.actorName.load(entry.actor);
+    const actor = await context.loaders.actorName.load(entry.actor);
+    if (actor?.kind === 'user' && context.principal?.kind === 'apiKey') return STAFF_MEMBER;
+    return actor?.name ?? null;
   }
 }
