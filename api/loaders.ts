@@ -143,7 +143,6 @@ export function createLoaders(em: EntityManager, sql: Sql) {
     }),
     anomaliesByStation: childPages(em, { table: 'anomaly', parent: 'station_id', order: 't.received_at desc, t.id desc' }),
     anomaliesByTransaction: childRows(em, 'anomaly', 'transaction_id', 'received_at, id'),
-    /** Who an audit line's actor is: a user's email or an API key's name. */
     /** Who an audit entry's actor is: a user (by email) or an API key (by name). */
     actorName: new DataLoader<string, { name: string; kind: 'user' | 'apiKey' } | null>(async (actors) => {
       const ids = actors.filter((a) => /^[0-9a-f-]{36}$/i.test(a));
