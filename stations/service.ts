@@ -78,16 +78,25 @@ const toIdentity = (s: Station): StationIdentity => ({
   securityProfile: s.securityProfile,
 });
 
+/** How far behind a talking station's last_seen_at in PostgreSQL may be, in seconds (plus the write-behind interval). */
+export const PRESENCE_RESOLUTION_S = 30;
+
 /** Stations: creation, credentials, admission at the WebSocket upgrade, presence. */
 export class StationService {
-  /** Station id → when it last spoke (ms since epoch), until the next flush. */
-  /** Station id -> when it last spoke (ms since epoch), until the next flush. */
+  /**
+   * Station id → when it last spoke (ms since epoch), until the next flush. A flush rewrites a row only when
+   * it moves last_seen_at on by PRESENCE_RESOLUTION_S or more: a station that talks every few seconds costs
+   * one row update per half minute, not one per flush (online/offline is written at once, see setOnline).
+   */
   private readonly lastSeen = new WriteBehind<string, number>(
     (id, ms) => [id, ms],
     (arrays) =>
       this.deps.sql.query(
-        `update station set last_seen_at = greatest(station.last_seen_at, to_timestamp(v.ms / 1000.0))
-         from unnest($1::uuid[], $2::float8[]) as v(id, ms) where station.id = v.id`,
+        `update station set last_seen_at = to_timestamp(v.ms / 1000.0)
+         from unnest($1::uuid[], $2::float8[]) as v(id, ms)
+         where station.id = v.id
+           and (station.last_seen_at is null
+             or station.last_seen_at <= to_timestamp(v.ms / 1000.0) - make_interval(secs => ${PRESENCE_RESOLUTION_S}))`,
         arrays,
       ),
   );

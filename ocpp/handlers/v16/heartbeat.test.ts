@@ -4,6 +4,7 @@ import { WRITE_BEHIND_CHUNK } from '../../../database/sql.js';
 import { aConnectedCharger, sql } from '../../../test/builders.js';
 import { aStation, connectCharger } from '../../../test/chargers.js';
 import { Station } from '../../../schema/entities/index.js';
+import { PRESENCE_RESOLUTION_S } from '../../../stations/service.js';
 import { eventually, startTestSystem, type TestSystem } from '../../../test/system.js';
 
 describe('Heartbeat', () => {
@@ -50,6 +51,19 @@ describe('Heartbeat', () => {
     expect((await stationRow(station.id)).lastSeenAt).toEqual(seen);
     expect(charger.violations).toEqual([]);
     await charger.close();
+  });
+
+  it('rewrites last_seen_at only when it moves on by the presence resolution', async () => {
+    const station = await aStation(system);
+    const stored = new Date('2026-11-26T12:00:00.000Z');
+    await sql(system, `update station set last_seen_at = ? where id = ?`, [stored, station.id]);
+    system.deps.stations.touch(station.id, stored.getTime() + (PRESENCE_RESOLUTION_S - 1) * 1000);
+    await system.deps.stations.flushPresence();
+    expect((await stationRow(station.id)).lastSeenAt).toEqual(stored);
+    const later = new Date(stored.getTime() + PRESENCE_RESOLUTION_S * 1000);
+    system.deps.stations.touch(station.id, later);
+    await system.deps.stations.flushPresence();
+    expect((await stationRow(station.id)).lastSeenAt).toEqual(later);
   });
 
   it('flushes more presence than one statement takes, in chunks, and writes every station', async () => {
