@@ -1,4 +1,4 @@
-// BENCH_DEBUG=1: the evcms server prints each event-loop stall over 60 ms with what it spent meanwhile
+// BENCH_DEBUG=1: the evcms server (and the load generator) prints each event-loop stall over 60 ms with what it spent meanwhile
 // (CPU of all its threads, context switches) and the garbage collections that overlapped it, so a
 // latency spike can be told apart: GC, our own code (CPU ~ gap), or a starved process (CPU << gap).
 import { PerformanceObserver, performance } from 'node:perf_hooks';
@@ -6,7 +6,7 @@ import { PerformanceObserver, performance } from 'node:perf_hooks';
 /** Node's GC performance entry kinds, by name. */
 export const GC_KINDS: Record<number, string> = { 1: 'minor', 2: 'major', 4: 'major', 8: 'incremental', 16: 'weak' };
 
-export function reportLoopStalls(thresholdMs = 60): void {
+export function reportLoopStalls(who = 'server', thresholdMs = 60): void {
   const gcs: Array<{ start: number; end: number; label: string }> = [];
   new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) {
@@ -30,7 +30,7 @@ export function reportLoopStalls(thresholdMs = 60): void {
     if (gap > thresholdMs) {
       const gc = gcs.filter((g) => g.end > last && g.start < now).map((g) => g.label);
       process.stderr.write(
-        `  ${new Date().toISOString().slice(11, 23)} server loop stalled ${gap.toFixed(0)} ms: CPU ${((spent.user + spent.system) / 1000).toFixed(0)} ms, ` +
+        `  ${new Date().toISOString().slice(11, 23)} ${who} loop stalled ${gap.toFixed(0)} ms: CPU ${((spent.user + spent.system) / 1000).toFixed(0)} ms, ` +
           `switches ${next.voluntaryContextSwitches - usage.voluntaryContextSwitches} voluntary / ` +
           `${next.involuntaryContextSwitches - usage.involuntaryContextSwitches} forced, GC [${gc.join(', ')}]\n`,
       );

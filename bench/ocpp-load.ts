@@ -2,6 +2,7 @@
 // OCPP client), driven phase by phase over IPC. Every loop is bounded in count and in time.
 import { Meter, meterValue } from '../simulator/meter.js';
 import { OcppClient } from '../simulator/rpc.js';
+import { reportLoopStalls } from './loop-stalls.js';
 
 export type Action = 'Heartbeat' | 'MeterValues';
 export type LoadRequest =
@@ -254,4 +255,5 @@ process.on('message', (message: { id?: number; type?: string; request?: LoadRequ
   );
 });
 process.on('disconnect', () => process.exit(0));
+if (process.env.BENCH_DEBUG) reportLoopStalls('load');
 process.send?.({ type: 'ready' });

@@ -1,6 +1,6 @@
 // npm run bench:ocpp -- [--stations 1000,10000] [--seconds 10] [--warmup 2] [--connect-concurrency 500]
 //                       [--profile] [--heap-profile] [--roles ocpp+workers]        (BENCH_DEBUG=1 prints memory figures, worst latencies and server loop stalls;
-//                       BENCH_SERVER_FLAGS='--trace-gc' passes Node flags to the evcms server)
+//                       BENCH_SERVER_FLAGS='--trace-gc' passes Node flags to the evcms server, BENCH_LOAD_FLAGS to the load generator)
 // The OCPP gateway against a bare `ws` server answering the same frames; server and load generator
 // each in their own process, on this machine, traffic to 127.0.0.1 only. Prints one table per size.
 // --profile writes a CPU profile of the evcms server per phase to $TMPDIR/evcms-bench-profiles and summarises
@@ -191,7 +191,7 @@ async function measure(kind: 'evcms' | 'bare', stations: number): Promise<Measur
   const identities = Array.from({ length: stations }, (_, i) => `BENCH-${String(i + 1).padStart(5, '0')}`);
   const warmup = Array.from({ length: WARMUP_STATIONS }, (_, i) => `BENCH-WARM-${String(i + 1).padStart(3, '0')}`);
   const server = await startServer(kind);
-  const load = spawn('ocpp-load.ts');
+  const load = spawn('ocpp-load.ts', {}, (process.env.BENCH_LOAD_FLAGS ?? '').split(' ').filter(Boolean));
   try {
     await message(load, (m) => m.type === 'ready', 60_000);
     if (kind === 'evcms') await seedStations(state, [...identities, ...warmup], passwordPrefix, idTag);
