@@ -44,6 +44,24 @@ describe('the warehouse', () => {
     expect(Number((await recorded.json<{ n: string | number }>())[0]?.n)).toBe(0);
   });
 
+  it('inserts JSONEachRow text as it is, with its settings, and refuses a bad row with the reason', async () => {
+    await warehouse.client.command({
+      query: `CREATE TABLE ${warehouse.table('lines')} (k String, n Int32) ENGINE = MergeTree ORDER BY k`,
+    });
+    const settings = { input_format_allow_errors_num: '0', insert_deduplication_token: 'lines-1' };
+    await warehouse.insertText('lines', 'JSONEachRow', '{"k":"a","n":1}\n{"k":"b","n":2}\n', settings);
+    const rows = await warehouse.client.query({ query: `SELECT k, n FROM ${warehouse.table('lines')} ORDER BY k`, format: 'JSONEachRow' });
+    expect(await rows.json()).toEqual([
+      { k: 'a', n: 1 },
+      { k: 'b', n: 2 },
+    ]);
+    await expect(warehouse.insertText('lines', 'JSONEachRow', '{"k":"c","n":"not a number"}\n', settings)).rejects.toThrow(
+      /Cannot parse|CANNOT_PARSE|parse input/i,
+    );
+    const count = await warehouse.client.query({ query: `SELECT count() AS c FROM ${warehouse.table('lines')}`, format: 'JSONEachRow' });
+    expect(Number((await count.json<{ c: string }>())[0]?.c)).toBe(2);
+  });
+
   it('splits a migration file into statements, comments left out', () => {
     expect(
       splitStatements('-- a comment\nCREATE TABLE a (x UInt8) ENGINE = Memory;\n\nCREATE TABLE b (y UInt8) ENGINE = Memory;\n'),

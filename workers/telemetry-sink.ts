@@ -1,4 +1,3 @@
-import { Readable } from 'node:stream';
 import type { Redis } from 'ioredis';
 import type { Deps } from '../system/deps.js';
 import { readEntry } from '../telemetry/buffer.js';
@@ -71,23 +70,18 @@ export async function startTelemetrySink(
       body += body ? `\n${entry.frames}` : entry.frames;
       samples += entry.samples;
     }
-    const result = await warehouse.client.exec({
-      query: `INSERT INTO ${warehouse.table('meter_frames')} FORMAT JSONEachRow`,
-      values: Readable.from([`${body}\n`]),
-      clickhouse_settings: {
-        insert_deduplication_token: `${entries[0]?.[0]}-${entries.at(-1)?.[0]}-${samples}`,
-        deduplicate_blocks_in_dependent_materialized_views: 1,
-        // A frame the warehouse cannot read fails the insert (and is set aside below), never half-written.
-        input_format_allow_errors_num: '0',
-        // One core per insert: embedded (chDB), the engine shares the machine with the gateway.
-        max_threads: 1,
-        max_insert_threads: '1',
-        input_format_parallel_parsing: 0,
-        // Replays are merged away by ReplacingMergeTree (and FINAL); no merging work on the insert path.
-        optimize_on_insert: 0,
-      },
+    await warehouse.insertText('meter_frames', 'JSONEachRow', `${body}\n`, {
+      insert_deduplication_token: `${entries[0]?.[0]}-${entries.at(-1)?.[0]}-${samples}`,
+      deduplicate_blocks_in_dependent_materialized_views: 1,
+      // A frame the warehouse cannot read fails the insert (and is set aside below), never half-written.
+      input_format_allow_errors_num: '0',
+      // One core per insert: embedded (chDB), the engine shares the machine with the gateway.
+      max_threads: 1,
+      max_insert_threads: '1',
+      input_format_parallel_parsing: 0,
+      // Replays are merged away by ReplacingMergeTree (and FINAL); no merging work on the insert path.
+      optimize_on_insert: 0,
     });
-    result.stream.destroy();
     return samples;
   };
 
