@@ -110,7 +110,11 @@ export class StationType {
   @Field(() => Boolean)
   online!: boolean;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, {
+    nullable: true,
+    description:
+      'When the station last sent anything: exact as it connects and disconnects; while connected, at most 30 s plus WRITE_BEHIND_INTERVAL behind',
+  })
   lastSeenAt!: Date | null;
 
   @Field(() => Date, { nullable: true })
