@@ -182,7 +182,7 @@ export async function startGateway(deps: Deps, options: { port?: number } = {}):
     byIdentity.delete(connection.identity);
     log.info({ identity: connection.identity }, 'ocpp: station offline');
     await inOrder(connection.identity, () =>
-      Promise.all([deps.stations.setOnline(connection.station, false, null), deps.commands.release(connection.identity)]),
+      Promise.all([deps.stations.setOnline(connection.station, false, deps.nodeId), deps.commands.release(connection.identity)]),
     );
   }
 
@@ -219,7 +219,10 @@ export async function startGateway(deps: Deps, options: { port?: number } = {}):
     );
   }, config.WRITE_BEHIND_INTERVAL * 1000);
 
-  const port = await listen(server, options.port ?? config.OCPP_PORT, config.HOST, 'OCPP gateway').catch((error: unknown) => {
+  const port = await listen(server, options.port ?? config.OCPP_PORT, config.HOST, 'OCPP gateway', {
+    // Several gateway processes on one port: each binds with SO_REUSEPORT (all must) and the kernel spreads the connections.
+    reusePort: config.OCPP_REUSE_PORT,
+  }).catch((error: unknown) => {
     clearInterval(pinger);
     clearInterval(flusher);
     throw error;

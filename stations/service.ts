@@ -296,16 +296,29 @@ export class StationService {
     await this.em().nativeUpdate(Station, { id: stationId }, { registrationStatus: status });
   }
 
-  async setOnline(station: StationIdentity, online: boolean, gatewayNode: string | null): Promise<void> {
+  /**
+   * Marks a station online on `gatewayNode`, or offline as `gatewayNode` lost it. Offline is written only
+   * while `gatewayNode` still holds the station: when a station has reconnected to another gateway (another
+   * process or machine) before its old socket closed, the old gateway's "offline" changes nothing and
+   * announces nothing. Resolves to whether anything changed.
+   */
+  async setOnline(station: StationIdentity, online: boolean, gatewayNode: string): Promise<boolean> {
     const now = new Date();
-    await this.deps.sql.query('update station set online = $2, gateway_node = $3, last_seen_at = $4 where id = $1', [
-      station.id,
-      online,
-      online ? gatewayNode : null,
-      now,
-    ]);
+    const result = online
+      ? await this.deps.sql.query('update station set online = true, gateway_node = $2, last_seen_at = $3 where id = $1', [
+          station.id,
+          gatewayNode,
+          now,
+        ])
+      : await this.deps.sql.query(
+          `update station set online = false, gateway_node = null, last_seen_at = $3
+           where id = $1 and gateway_node = $2`,
+          [station.id, gatewayNode, now],
+        );
     this.lastSeen.delete(station.id);
+    if (result.rowCount === 0) return false;
     await this.deps.events.publish('station.online', { stationId: station.id, identity: station.identity, online, at: now.toISOString() });
+    return true;
   }
 
   /** Notes that a station spoke; written behind, in one statement per flush. */

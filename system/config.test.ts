@@ -20,6 +20,7 @@ describe('configuration from the environment', () => {
     [{ LOG_LEVEL: 'loud' }, /^LOG_LEVEL: /],
     [{ TELEMETRY_FLUSH_INTERVAL: 'often' }, /^TELEMETRY_FLUSH_INTERVAL: expected a number of seconds/],
     [{ TELEMETRY_FLUSH_INTERVAL: '600' }, /^TELEMETRY_FLUSH_INTERVAL: expected at most 60 seconds/],
+    [{ OCPP_REUSE_PORT: 'yes' }, /^OCPP_REUSE_PORT: expected 0, 1, true or false/],
     [{ WRITE_BEHIND_INTERVAL: '0' }, /^WRITE_BEHIND_INTERVAL: expected at least 0.1 seconds/],
     [{ ADMIN_PASSWORD: 'short' }, /^ADMIN_PASSWORD: expected at least 12 characters$/],
     [{ OCPP_TLS_CERT: '/x.pem' }, /^OCPP_TLS_CERT: expected OCPP_TLS_CERT and OCPP_TLS_KEY to be set together/],

@@ -38,6 +38,11 @@ export const configSchema = z.object({
   HOST: z.string().min(1).default('0.0.0.0'),
   PUBLIC_HOST: z.string().min(1).default('127.0.0.1'),
   OCPP_PORT: port(8180),
+  /**
+   * Binds OCPP_PORT with SO_REUSEPORT, so that several gateway processes (ROLES=ocpp, each with this set)
+   * share the port on one machine and the kernel spreads the chargers' connections over them.
+   */
+  OCPP_REUSE_PORT: flag(false),
   API_PORT: port(4000),
   DATABASE_URL: url(['postgres:', 'postgresql:']).default('postgres://postgres@127.0.0.1:5432/evcms'),
   REDIS_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),

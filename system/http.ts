@@ -27,7 +27,7 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
 }
 
 /** Listens, or fails with one line naming the port (in use, no permission). */
-export function listen(server: Server, port: number, host: string, what: string): Promise<number> {
+export function listen(server: Server, port: number, host: string, what: string, options: { reusePort?: boolean } = {}): Promise<number> {
   return new Promise((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) => {
       const reason =
@@ -35,7 +35,7 @@ export function listen(server: Server, port: number, host: string, what: string)
       reject(new Error(`${what} cannot listen on ${host}:${port}: ${reason}`));
     };
     server.once('error', onError);
-    server.listen(port, host, () => {
+    server.listen({ port, host, reusePort: options.reusePort ?? false }, () => {
       server.off('error', onError);
       const address = server.address();
       resolve(typeof address === 'object' && address ? address.port : port);
