@@ -62,7 +62,7 @@ export function cpuUsed(from: CpuSnapshot, to: CpuSnapshot, names: Record<number
   let named = 0;
   for (const [pid, name] of Object.entries(names)) {
     const ticks = (to.byPid.get(Number(pid)) ?? 0) - (from.byPid.get(Number(pid)) ?? 0);
-    used[name] = cores(ticks);
+    used[name] = (used[name] ?? 0) + cores(ticks); // several processes may share a name
     named += ticks;
   }
   // Processes that ended meanwhile are left out here, and so counted under `other`.

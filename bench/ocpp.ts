@@ -33,7 +33,8 @@ const { values: args } = parseArgs({
     /**
      * The evcms processes: `+` separates processes, `,` the roles within one. By default the gateway and
      * the workers (the telemetry sink) run as deployed, in two processes; `ocpp,workers` puts both in one;
-     * `ocpp` leaves the sink out (samples pile up in Redis).
+     * `ocpp` leaves the sink out (samples pile up in Redis); `ocpp+ocpp+workers` runs two gateway processes
+     * sharing the port (OCPP_REUSE_PORT), measured together (CPU and memory summed, the worse loop delay).
      */
     roles: { type: 'string', default: 'ocpp+workers' },
   },
@@ -109,16 +110,20 @@ async function stopChild(child: ChildProcess, graceMs = 15_000): Promise<void> {
 
 const rssKb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
 
-/** RSS and V8 heap in use (KB), after a full garbage collection. */
-async function settledMemory(server: ChildProcess): Promise<{ rss: number; heap: number }> {
+/** RSS and V8 heap in use (KB) of the gateway's processes together, after a full garbage collection. */
+async function settledMemory(gateways: ChildProcess[]): Promise<{ rss: number; heap: number }> {
   // Idle long enough for V8's memory reducer (it starts 8 s after activity) to hand back unused pages.
   await sleep(SETTLE_MS);
-  const done = message<{ heapUsed: number; memory?: unknown }>(server, (m) => m.type === 'gc-done', 30_000);
-  server.send({ type: 'gc' });
-  const { heapUsed, memory } = await done;
-  if (process.env.BENCH_DEBUG) say(`memory ${JSON.stringify(memory)} rss ${rssKb(server.pid as number)} KB`);
+  let heap = 0;
+  for (const server of gateways) {
+    const done = message<{ heapUsed: number; memory?: unknown }>(server, (m) => m.type === 'gc-done', 30_000);
+    server.send({ type: 'gc' });
+    const { heapUsed, memory } = await done;
+    if (process.env.BENCH_DEBUG) say(`memory ${JSON.stringify(memory)} rss ${rssKb(server.pid as number)} KB`);
+    heap += heapUsed / 1024;
+  }
   await sleep(200);
-  return { rss: rssKb(server.pid as number), heap: heapUsed / 1024 };
+  return { rss: gateways.reduce((kb, server) => kb + rssKb(server.pid as number), 0), heap };
 }
 
 /** Lets the telemetry sink catch up, so one phase's writes do not land in the next phase's figures. */
@@ -134,26 +139,35 @@ if (!processes.some((p) => p.split(',').includes('ocpp'))) {
   process.exit(2);
 }
 
-/** The gateway's process (`child`), and the others (`helpers`: the telemetry sink), each started in turn. */
-async function startServer(kind: 'evcms' | 'bare'): Promise<{ child: ChildProcess; helpers: ChildProcess[]; port: number }> {
+/**
+ * The gateway's processes (`gateways`: one, or several sharing the port), and the others (`helpers`: the
+ * telemetry sink), each started in turn.
+ */
+async function startServer(kind: 'evcms' | 'bare'): Promise<{ gateways: ChildProcess[]; helpers: ChildProcess[]; port: number }> {
   if (kind === 'bare') {
     const child = spawn('bare-ws-server.ts', {}, ['--expose-gc']);
     const { port } = await message<{ port: number }>(child, (m) => m.type === 'ready', 60_000);
-    return { child, helpers: [], port };
+    return { gateways: [child], helpers: [], port };
   }
   await resetBenchState(state);
   mkdirSync(state.dataDir, { recursive: true });
-  let gateway: { child: ChildProcess; port: number } | null = null;
+  const gateways: ChildProcess[] = [];
   const helpers: ChildProcess[] = [];
+  let port = 0;
+  const gatewayCount = processes.filter((p) => p.split(',').includes('ocpp')).length;
   for (const roles of processes) {
-    const started = await startEvcms(roles);
-    if (!gateway && roles.split(',').includes('ocpp')) gateway = started;
-    else helpers.push(started.child);
+    const isGateway = roles.split(',').includes('ocpp');
+    // The first gateway picks a free port; the others bind the same one (SO_REUSEPORT).
+    const started = await startEvcms(roles, port, gatewayCount);
+    if (isGateway) {
+      gateways.push(started.child);
+      port ||= started.port;
+    } else helpers.push(started.child);
   }
-  return { ...(gateway as { child: ChildProcess; port: number }), helpers };
+  return { gateways, helpers, port };
 }
 
-async function startEvcms(roles: string): Promise<{ child: ChildProcess; port: number }> {
+async function startEvcms(roles: string, ocppPort: number, gatewayCount: number): Promise<{ child: ChildProcess; port: number }> {
   const gateway = roles.split(',').includes('ocpp');
   const stamp = Date.now();
   const child = spawn(
@@ -161,7 +175,8 @@ async function startEvcms(roles: string): Promise<{ child: ChildProcess; port: n
     {
       NODE_ENV: 'production',
       HOST: '127.0.0.1',
-      OCPP_PORT: '0',
+      OCPP_PORT: String(ocppPort),
+      OCPP_REUSE_PORT: gatewayCount > 1 ? 'true' : 'false',
       ROLES: roles,
       DATABASE_URL: state.databaseUrl,
       REDIS_URL: state.redisUrl,
@@ -200,24 +215,38 @@ async function measure(kind: 'evcms' | 'bare', stations: number): Promise<Measur
     // a few other stations connect, boot and leave before the memory baseline is taken.
     await ask(load, { type: 'connect', url, identities: warmup, passwordPrefix, concurrency });
     await ask(load, { type: 'close' });
-    const before = await settledMemory(server.child);
-    const pids = [server.child.pid as number, load.pid as number, ...server.helpers.map((h) => h.pid as number)];
+    const before = await settledMemory(server.gateways);
+    const gatewayPids = server.gateways.map((g) => g.pid as number);
+    const pids = [load.pid as number, ...gatewayPids, ...server.helpers.map((h) => h.pid as number)];
     const run = async (label: string, request: LoadRequest) => {
       if (request.type !== 'connect') await drainTelemetry(kind);
       say(`${kind}: ${label}`);
-      const reset = message(server.child, (m) => m.type === 'loop-reset-done', 10_000);
-      server.child.send({ type: 'loop-reset', phase: label });
-      await reset;
+      await Promise.all(
+        server.gateways.map((g) => {
+          const reset = message(g, (m) => m.type === 'loop-reset-done', 10_000);
+          g.send({ type: 'loop-reset', phase: label });
+          return reset;
+        }),
+      );
       const from = cpuSnapshot(pids, 'evcms_bench');
       const result = await ask(load, request);
       const to = cpuSnapshot(pids, 'evcms_bench');
-      const spent = cpuSpent(from, to, pids[0] as number);
+      const spent = gatewayPids.map((pid) => cpuSpent(from, to, pid));
+      const serverUs = spent.reduce((us, s) => us + s.process, 0);
       const sinkUs = server.helpers.reduce((us, h) => us + cpuSpent(from, to, h.pid as number).process, 0);
-      const loop = message<{ p99: number; max: number }>(server.child, (m) => m.type === 'loop', 10_000);
-      server.child.send({ type: 'loop-read' });
-      const { p99, max } = await loop;
+      // With several gateway processes: the worst of their loop delays.
+      let p99 = 0;
+      let max = 0;
+      for (const g of server.gateways) {
+        const loop = message<{ p99: number; max: number }>(g, (m) => m.type === 'loop', 10_000);
+        g.send({ type: 'loop-read' });
+        const delay = await loop;
+        p99 = Math.max(p99, delay.p99);
+        max = Math.max(max, delay.max);
+      }
       const per = Math.max(1, result.answered);
-      const cpuUs = { server: spent.process / per, store: kind === 'evcms' ? spent.store / per : 0, sink: sinkUs / per };
+      const store = spent[0]?.store ?? 0;
+      const cpuUs = { server: serverUs / per, store: kind === 'evcms' ? store / per : 0, sink: sinkUs / per };
       return { ...result, cpuUs, loopDelayMs: { p99, max } };
     };
     const connect = await run(`connecting and booting ${stations} stations`, {
@@ -227,7 +256,7 @@ async function measure(kind: 'evcms' | 'bare', stations: number): Promise<Measur
       passwordPrefix,
       concurrency,
     });
-    const after = await settledMemory(server.child);
+    const after = await settledMemory(server.gateways);
     if (connect.ok === 0) throw new Error(`${kind}: no station could connect: ${connect.errors.join('; ')}`);
     const cpuFrom = cpuSnapshot(pids);
     const heartbeat = await run('Heartbeat, closed loop', { type: 'closed', action: 'Heartbeat', seconds, warmupSeconds });
@@ -241,14 +270,15 @@ async function measure(kind: 'evcms' | 'bare', stations: number): Promise<Measur
       seconds,
     });
     const meterHalf = await run(`MeterValues at ${rate(meter)}/s`, { type: 'open', action: 'MeterValues', rate: rate(meter), seconds });
-    const names: Record<number, string> = { [pids[0] as number]: 'server', [pids[1] as number]: 'load' };
+    const names: Record<number, string> = { [load.pid as number]: 'load' };
+    for (const pid of gatewayPids) names[pid] = 'server';
     for (const helper of server.helpers) names[helper.pid as number] = 'sink';
     const cpu = cpuUsed(cpuFrom, cpuSnapshot(pids), names);
     const perConnection = { rss: (after.rss - before.rss) / connect.ok, heap: (after.heap - before.heap) / connect.ok };
     return { stations, connect, perConnection, heartbeat, start, meter, heartbeatHalf, meterHalf, cpu };
   } finally {
     // The server goes first, as in a deployment: it answers what is in flight and closes the sockets.
-    await stopChild(server.child, 60_000);
+    for (const gateway of server.gateways) await stopChild(gateway, 60_000);
     for (const helper of server.helpers) await stopChild(helper, 60_000);
     await stopChild(load);
   }
