@@ -13,6 +13,13 @@ export interface LocalStations {
   link(identity: string): StationLink | undefined;
 }
 
+/** How often a gateway node says it is alive, and how long the word lasts. */
+export const ALIVE_EVERY_MS = 10_000;
+export const ALIVE_TTL_MS = 3 * ALIVE_EVERY_MS;
+
+/** Deletes KEYS[1] only while it holds ARGV[1]. */
+const RELEASE_IF_OWNER = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0`;
+
 interface RemoteRequest {
   requestId: string;
   replyTo: string;
@@ -35,12 +42,16 @@ interface RemoteReply {
  */
 export class CommandRouter {
   private local: LocalStations | null = null;
+  private beating: NodeJS.Timeout | undefined;
   private readonly waiting = new Map<string, { resolve: (r: RemoteReply) => void; timer: NodeJS.Timeout }>();
 
   constructor(
     private readonly deps: { redis: Redis; subscriber: Redis; prefix: string; nodeId: string; log: Logger; defaultTimeoutMs: number },
   ) {}
 
+  private aliveKey(node: string) {
+    return `${this.deps.prefix}:node:${node}:alive`;
+  }
   private nodeKey(identity: string) {
     return `${this.deps.prefix}:station-node:${identity}`;
   }
@@ -60,9 +71,41 @@ export class CommandRouter {
     await subscriber.subscribe(this.repliesChannel(nodeId), this.commandsChannel(nodeId));
   }
 
-  /** This process's gateway serves these stations from now on. */
-  attach(local: LocalStations): void {
+  /**
+   * This process's gateway serves these stations from now on. While attached, the node says it is alive
+   * in Redis (a key refreshed every ALIVE_EVERY_MS, expiring after ALIVE_TTL_MS), so that when it vanishes
+   * without a word (a crash, a lost machine) the stations it held can be found and marked offline.
+   */
+  async attach(local: LocalStations): Promise<void> {
     this.local = local;
+    const beat = () =>
+      this.deps.redis
+        .set(this.aliveKey(this.deps.nodeId), String(Date.now()), 'PX', ALIVE_TTL_MS)
+        .catch((error: Error) => this.deps.log.warn({ err: error }, 'commands: could not refresh this node in Redis'));
+    clearInterval(this.beating);
+    this.beating = setInterval(beat, ALIVE_EVERY_MS);
+    this.beating.unref();
+    await beat();
+  }
+
+  /** The gateway left (it has written its stations offline): the node no longer says it is alive. */
+  async detach(): Promise<void> {
+    this.local = null;
+    clearInterval(this.beating);
+    await this.deps.redis.del(this.aliveKey(this.deps.nodeId));
+  }
+
+  /** Whether a gateway node still says it is alive. */
+  async isAlive(node: string): Promise<boolean> {
+    return (await this.deps.redis.exists(this.aliveKey(node))) === 1;
+  }
+
+  /** Drops the claims a vanished node still holds on these stations (those another node took are kept). */
+  async releaseFor(node: string, identities: string[]): Promise<void> {
+    if (identities.length === 0) return;
+    const pipeline = this.deps.redis.pipeline();
+    for (const identity of identities) pipeline.eval(RELEASE_IF_OWNER, 1, this.nodeKey(identity), node);
+    await pipeline.exec();
   }
 
   async claim(identity: string): Promise<void> {
@@ -71,12 +114,7 @@ export class CommandRouter {
 
   /** Drops the claim only if it is still ours (one atomic step: another node may have claimed since). */
   async release(identity: string): Promise<void> {
-    await this.deps.redis.eval(
-      `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0`,
-      1,
-      this.nodeKey(identity),
-      this.deps.nodeId,
-    );
+    await this.deps.redis.eval(RELEASE_IF_OWNER, 1, this.nodeKey(identity), this.deps.nodeId);
   }
 
   async send(identity: string, action: string, payload: unknown, timeoutMs = this.deps.defaultTimeoutMs): Promise<Record<string, unknown>> {
@@ -144,6 +182,7 @@ export class CommandRouter {
   }
 
   close(): void {
+    clearInterval(this.beating);
     for (const [id, waiter] of this.waiting) {
       clearTimeout(waiter.timer);
       waiter.resolve({ requestId: id, ok: false, error: { kind: 'offline', message: 'shutting down' } });

@@ -70,6 +70,18 @@ describe('several gateway nodes', () => {
     expect(await answer).toEqual({ status: 'Accepted' });
   });
 
+  it('says it is alive in Redis while it runs, and no longer once it has closed', async () => {
+    const { commands } = system.deps;
+    expect(await commands.isAlive(system.deps.nodeId)).toBe(true);
+    const deps = await createDeps(system.config, createLogger('silent', { pretty: false }));
+    const gateway = await startGateway(deps, { port: 0 });
+    expect(await commands.isAlive(deps.nodeId)).toBe(true);
+    await gateway.close();
+    await closeDeps(deps);
+    expect(await commands.isAlive(deps.nodeId)).toBe(false);
+    expect(await commands.isAlive('never-was-a-node')).toBe(false);
+  });
+
   it('keeps a station online when it moved to another node and its old socket closes later', async () => {
     const elsewhere = await anotherGateway(0);
     const station = await aStation(system);

@@ -103,7 +103,7 @@ export async function startGateway(deps: Deps, options: { port?: number } = {}):
   }
 
   const link = (identity: string) => byIdentity.get(identity)?.find((c) => !c.rpc.closed);
-  deps.commands.attach({ link });
+  await deps.commands.attach({ link });
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
@@ -225,6 +225,7 @@ export async function startGateway(deps: Deps, options: { port?: number } = {}):
   }).catch((error: unknown) => {
     clearInterval(pinger);
     clearInterval(flusher);
+    void deps.commands.detach().catch(() => {});
     throw error;
   });
 
@@ -248,6 +249,7 @@ export async function startGateway(deps: Deps, options: { port?: number } = {}):
       await Promise.all(all.map((c) => closed(c).catch(() => {})));
       // The last presence writes finish before the connections they need are closed.
       await Promise.all(presence.values());
+      await deps.commands.detach().catch((error: unknown) => log.warn({ err: error }, 'ocpp: could not leave the node list'));
       wss.close();
       await closeServer(server);
       await Promise.all([deps.stations.flushPresence(), deps.sessions.flushLive()]).catch(() => {});

@@ -321,6 +321,30 @@ export class StationService {
     return true;
   }
 
+  /** The gateway nodes that hold online stations, as the station table says. */
+  async gatewayNodes(): Promise<string[]> {
+    const { rows } = await this.deps.sql.query<{ node: string }>(
+      'select distinct gateway_node as node from station where online and gateway_node is not null',
+    );
+    return rows.map((row) => row.node);
+  }
+
+  /**
+   * Marks offline every station `gatewayNode` still holds, for a node that vanished without writing it (a
+   * crash, a lost machine), each with its offline event. Resolves to their identities.
+   */
+  async dropNode(gatewayNode: string): Promise<string[]> {
+    const at = new Date().toISOString();
+    const { rows } = await this.deps.sql.query<{ id: string; identity: string }>(
+      'update station set online = false, gateway_node = null where online and gateway_node = $1 returning id, identity',
+      [gatewayNode],
+    );
+    await Promise.all(
+      rows.map((row) => this.deps.events.publish('station.online', { stationId: row.id, identity: row.identity, online: false, at })),
+    );
+    return rows.map((row) => row.identity);
+  }
+
   /** Notes that a station spoke; written behind, in one statement per flush. */
   touch(stationId: string, at: Date | number = Date.now()): void {
     this.lastSeen.set(stationId, typeof at === 'number' ? at : at.getTime());

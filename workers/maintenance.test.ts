@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aStation } from '../test/chargers.js';
-import { startTestSystem, type TestSystem } from '../test/system.js';
-import { expireReservations, reconcileSessions } from './maintenance.js';
+import { eventually, startTestSystem, type TestSystem } from '../test/system.js';
+import { expireReservations, reconcileSessions, sweepVanishedGateways } from './maintenance.js';
 
 describe('maintenance jobs', () => {
   let system: TestSystem;
@@ -32,6 +32,44 @@ describe('maintenance jobs', () => {
       { id: stale?.id, state: 'Completed', stop_reason: 'Reconciled', energy_wh: '4200', flags: ['stop-lost'] },
       { id: fresh?.id, state: 'Active', stop_reason: null, energy_wh: null, flags: [] },
     ]);
+  });
+
+  it('marks offline the stations of a gateway node that vanished without a word, and drops its claims', async () => {
+    const [lost, kept, moved] = [await aStation(system), await aStation(system), await aStation(system)];
+    const { redis, config } = system.deps;
+    const claim = (identity: string) => `${config.REDIS_PREFIX}:station-node:${identity}`;
+    await sql().execute(`update station set online = true, gateway_node = 'vanished-node' where id in (?, ?)`, [lost.id, moved.id]);
+    await sql().execute(`update station set online = true, gateway_node = 'live-node' where id = ?`, [kept.id]);
+    await redis.set(`${config.REDIS_PREFIX}:node:live-node:alive`, '1', 'PX', 30_000);
+    await redis.set(claim(lost.identity), 'vanished-node');
+    await redis.set(claim(kept.identity), 'live-node');
+    // Its socket reached another node meanwhile, which claimed it in Redis; the table is written next.
+    await redis.set(claim(moved.identity), 'live-node');
+    const offline: string[] = [];
+    await system.deps.events.subscribe('station.online', (event) => {
+      if (!event.online) offline.push(event.identity);
+    });
+
+    expect(await sweepVanishedGateways(system.deps)).toBe(2);
+    const rows = await sql().execute('select identity, online, gateway_node from station where id in (?, ?, ?) order by identity', [
+      lost.id,
+      kept.id,
+      moved.id,
+    ]);
+    expect(rows).toEqual(
+      [
+        { identity: lost.identity, online: false, gateway_node: null },
+        { identity: kept.identity, online: true, gateway_node: 'live-node' },
+        { identity: moved.identity, online: false, gateway_node: null },
+      ].sort((a, b) => (a.identity < b.identity ? -1 : 1)),
+    );
+    expect(await redis.get(claim(lost.identity))).toBeNull();
+    expect(await redis.get(claim(kept.identity))).toBe('live-node');
+    expect(await redis.get(claim(moved.identity))).toBe('live-node');
+    await eventually(() => offline.length === 2);
+    expect(offline.sort()).toEqual([lost.identity, moved.identity].sort());
+    // Nothing is left to sweep.
+    expect(await sweepVanishedGateways(system.deps)).toBe(0);
   });
 
   it('marks reservations past their expiry as Expired', async () => {

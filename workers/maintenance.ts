@@ -30,6 +30,23 @@ export async function expireReservations(orm: Orm): Promise<number> {
   return expired.length;
 }
 
+/**
+ * Stations held by gateway nodes that vanished without a word (a crash, a lost machine: the node's alive
+ * key in Redis expired) are marked offline, and the nodes' claims on them dropped. Resolves to how many.
+ */
+export async function sweepVanishedGateways(deps: Pick<Deps, 'stations' | 'commands' | 'log'>): Promise<number> {
+  let dropped = 0;
+  for (const node of await deps.stations.gatewayNodes()) {
+    if (await deps.commands.isAlive(node)) continue;
+    const identities = await deps.stations.dropNode(node);
+    await deps.commands.releaseFor(node, identities);
+    if (identities.length)
+      deps.log.warn({ node, stations: identities.length }, 'maintenance: a gateway node vanished; its stations are offline');
+    dropped += identities.length;
+  }
+  return dropped;
+}
+
 /** Housekeeping on a schedule, as BullMQ jobs (one worker runs each, whatever the number of nodes). */
 export async function startMaintenance(deps: Deps, options: { staleSessionHours?: number } = {}) {
   const connection = deps.redis.duplicate({ connectionName: 'evcms-bullmq', enableAutoPipelining: false, maxRetriesPerRequest: null });
@@ -45,6 +62,7 @@ export async function startMaintenance(deps: Deps, options: { staleSessionHours?
         return { closed: closed.length };
       }
       if (job.name === 'expire-reservations') return { expired: await expireReservations(deps.orm) };
+      if (job.name === 'sweep-vanished-gateways') return { offline: await sweepVanishedGateways(deps) };
       throw new Error(`unknown maintenance job ${job.name}`);
     },
     { connection: connection.duplicate(), prefix, concurrency: 1 },
@@ -52,6 +70,7 @@ export async function startMaintenance(deps: Deps, options: { staleSessionHours?
   worker.on('failed', (job, error) => deps.log.error({ job: job?.name, err: error }, 'maintenance job failed'));
   await queue.upsertJobScheduler('reconcile-sessions', { every: 15 * 60_000 }, { name: 'reconcile-sessions' });
   await queue.upsertJobScheduler('expire-reservations', { every: 60_000 }, { name: 'expire-reservations' });
+  await queue.upsertJobScheduler('sweep-vanished-gateways', { every: 30_000 }, { name: 'sweep-vanished-gateways' });
   return {
     queue,
     async close() {
