@@ -85,6 +85,22 @@ describe('OCPP-J framing over a live socket', () => {
     await expectServed();
   });
 
+  it('reads a CALL sent in a binary frame as if it were text (a charger quirk)', async () => {
+    await connect();
+    charger.ws.send(Buffer.from(JSON.stringify([2, 'm-binary', 'Heartbeat', {}])), { binary: true });
+    const answer = await charger.next();
+    expect(answer.slice(0, 2)).toEqual([3, 'm-binary']);
+    expect(Object.keys(answer[2] as object)).toEqual(['currentTime']);
+    await expectServed();
+  });
+
+  it('answers a CALL cut short under its own id', async () => {
+    await connect();
+    charger.send([2, 'm-short']);
+    expect((await charger.next()).slice(0, 3)).toEqual([4, 'm-short', 'FormationViolation']);
+    await expectServed();
+  });
+
   it('answers an unknown action with NotImplemented', async () => {
     await connect();
     expect((await refusal('MakeCoffee', {}))[0]).toBe('NotImplemented');

@@ -117,11 +117,9 @@ export class RpcConnection {
   }
 
   private receive(data: unknown, isBinary: boolean): void {
-    const bytes = isBinary ? null : Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : null;
-    if (bytes === null) {
-      this.send(errorFrame('-1', ocppError('RpcFrameworkError', 'binary frames are not OCPP-J'), this.version));
-      return;
-    }
+    // OCPP-J is text frames; a charger that sends its JSON in binary frames (a known quirk) is read the same way.
+    const bytes = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+    if (isBinary) this.options.log.debug('ocpp: read a binary frame as text');
     const text = bytes.toString('utf8');
     // The server leaves UTF-8 to us (skipUTF8Validation) so that a bad byte costs a CALLERROR, not the connection.
     if (!isUtf8(bytes)) {

@@ -25,7 +25,9 @@ describe('parseFrame', () => {
   it('answers a message that is not an array under id "-1"', () => {
     expect(refusal('{"id":"m1"}')).toEqual(['-1', 'FormationViolation']);
     expect(refusal('"hello"')).toEqual(['-1', 'FormationViolation']);
-    expect(refusal('[2,"m1"]')).toEqual(['-1', 'FormationViolation']);
+    expect(refusal('[2]')).toEqual(['-1', 'FormationViolation']);
+    // A short CALL whose id can be read is answered under it.
+    expect(refusal('[2,"m1"]')).toEqual(['m1', 'FormationViolation']);
   });
 
   it('answers under id "-1" when the id is not a string, or empty', () => {

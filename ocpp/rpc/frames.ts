@@ -35,7 +35,11 @@ export function parseFrame(text: string, version: OcppVersion): ParseOutcome {
   if (type !== CALL && type !== CALLRESULT && type !== CALLERROR && version === 'ocpp1.6') {
     return { ok: false, ignore: `unknown message type ${JSON.stringify(type)}` };
   }
-  if (data.length < 3) return { ok: false, id: '-1', error: ocppError('RpcFrameworkError', 'message is not an OCPP-J array frame') };
+  if (data.length < 3) {
+    // Answered under its own id when that can be read, so the charger's call ends now rather than timing out.
+    const readable = typeof id === 'string' && id.length > 0 && id.length <= 36 ? id : '-1';
+    return { ok: false, id: readable, error: ocppError('RpcFrameworkError', 'message is not an OCPP-J array frame') };
+  }
   if (typeof id !== 'string' || id.length === 0) {
     return { ok: false, id: '-1', error: ocppError('RpcFrameworkError', 'message id is not a non-empty string') };
   }
