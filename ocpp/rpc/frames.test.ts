@@ -10,6 +10,17 @@ function refusal(text: string, version: 'ocpp1.6' | 'ocpp2.0.1' = 'ocpp1.6') {
 }
 
 describe('parseFrame', () => {
+  it('drops U+0000 from the strings of a CALL payload, keys and nested values included', () => {
+    const outcome = parseFrame(
+      '[2,"m1","BootNotification",{"a\\u0000":"SN\\u0000\\u0000","b":["x\\u0000y",{"c":"\\u0000"}],"n":1}]',
+      'ocpp1.6',
+    );
+    expect(outcome).toEqual({
+      ok: true,
+      frame: { type: CALL, id: 'm1', action: 'BootNotification', payload: { a: 'SN', b: ['xy', { c: '' }], n: 1 } },
+    });
+  });
+
   it('reads a CALL', () => {
     expect(parseFrame('[2,"m1","Heartbeat",{}]', 'ocpp1.6')).toEqual({
       ok: true,

@@ -52,7 +52,10 @@ export function parseFrame(text: string, version: OcppVersion): ParseOutcome {
         return { ok: false, id, error: ocppError('RpcFrameworkError', 'action is not a string') };
       }
       if (!isObject(payload)) return { ok: false, id, error: ocppError('FormationViolation', 'payload is not a JSON object') };
-      return { ok: true, frame: { type, id, action, payload } };
+      // U+0000 (C strings padded with NULs: serial numbers, idTags) is valid JSON, but PostgreSQL text cannot hold
+      // it: a station would be answered InternalError on every retry. It is dropped; the rest of the string is kept.
+      const clean = text.includes('\\u0000') ? (withoutNul(payload) as Record<string, unknown>) : payload;
+      return { ok: true, frame: { type, id, action, payload: clean } };
     }
     case CALLRESULT: {
       const payload = data[2];
@@ -77,6 +80,14 @@ export function parseFrame(text: string, version: OcppVersion): ParseOutcome {
       if (version === 'ocpp1.6') return { ok: false, ignore: `unknown message type ${JSON.stringify(type)}` };
       return { ok: false, id, error: ocppError('MessageTypeNotSupported', `message type ${JSON.stringify(type)} is not supported`) };
   }
+}
+
+/** `value` with every U+0000 removed from its strings (keys included), at any depth. */
+export function withoutNul(value: unknown): unknown {
+  if (typeof value === 'string') return value.replaceAll('\u0000', '');
+  if (Array.isArray(value)) return value.map(withoutNul);
+  if (isObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k.replaceAll('\u0000', ''), withoutNul(v)]));
+  return value;
 }
 
 export const callFrame = (id: string, action: string, payload: unknown) => JSON.stringify([CALL, id, action, payload]);

@@ -42,6 +42,23 @@ describe('BootNotification', () => {
     await charger.close();
   });
 
+  it('keeps a serial number padded with NUL characters, without them (PostgreSQL text cannot hold them)', async () => {
+    const station = await aStation(system);
+    const charger = await connectCharger(system, station);
+    const answer = await charger.call<{ status: string }>(
+      'BootNotification',
+      bootPayload({ chargePointSerialNumber: 'SN-42\u0000\u0000\u0000' }),
+    );
+    expect(answer.status).toBe('Accepted');
+    const row = await system.deps.orm.em.fork().findOneOrFail(Station, { identity: station.identity });
+    expect(row.chargePointSerial).toBe('SN-42');
+    // An idTag with one is answered too (Invalid: no such credential), not refused with InternalError.
+    const authorize = await charger.call<{ idTagInfo: { status: string } }>('Authorize', { idTag: 'TAG\u0000' });
+    expect(authorize.idTagInfo.status).toBe('Invalid');
+    expect(charger.violations).toEqual([]);
+    await charger.close();
+  });
+
   it('answers Pending to a station awaiting approval, refuses its other messages, and Accepted once approved', async () => {
     const station = await aStation(system);
     await system.deps.stations.setRegistration(station.id, 'Pending');
