@@ -123,11 +123,12 @@ describe('credentials', () => {
   it('answers ConcurrentTx at the limit of open sessions, and Accepted once the limit is raised', async () => {
     const token = await issue({ maxConcurrent: 1 });
     const { charger } = await aConnectedCharger(system);
-    const { transactionId } = await startSession(charger, { idTag: token.value });
-    expect((await authorize(charger, token.value)).status).toBe('ConcurrentTx');
-    await system.deps.idTokens.update(token.id, { maxConcurrent: 2 });
-    expect((await authorize(charger, token.value)).status).toBe('Accepted');
-    await charger.call('StopTransaction', aStopTransaction({ transactionId }));
+    const { transactionId } = await startSession(charger, { connectorId: 1, idTag: token.value });
+    const refused = await startSession(charger, { connectorId: 2, idTag: token.value });
+    expect(refused.idTagInfo.status).toBe('ConcurrentTx');
+    await system.deps.idTokens.update(token.id, { maxConcurrent: 3 });
+    expect((await startSession(charger, { connectorId: 3, idTag: token.value })).idTagInfo.status).toBe('Accepted');
+    for (const id of [transactionId, refused.transactionId]) await charger.call('StopTransaction', aStopTransaction({ transactionId: id }));
     expect(charger.violations).toEqual([]);
     await charger.close();
   });

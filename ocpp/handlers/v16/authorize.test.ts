@@ -82,13 +82,13 @@ describe('Authorize', () => {
     await charger.close();
   });
 
-  it('answers ConcurrentTx when the credential already has as many open sessions as it may', async () => {
+  it('answers Accepted at the limit of open sessions: ConcurrentTx is for StartTransaction only', async () => {
     const token = await anIdToken(system, { maxConcurrent: 2 });
     const { charger } = await aConnectedCharger(system);
     await startSession(charger, { connectorId: 1, idTag: token.value });
-    expect((await charger.call<Answer>('Authorize', { idTag: token.value })).idTagInfo.status).toBe('Accepted');
     await startSession(charger, { connectorId: 2, idTag: token.value });
-    expect((await charger.call<Answer>('Authorize', { idTag: token.value })).idTagInfo.status).toBe('ConcurrentTx');
+    expect((await charger.call<Answer>('Authorize', { idTag: token.value })).idTagInfo.status).toBe('Accepted');
+    expect((await startSession(charger, { connectorId: 3, idTag: token.value })).idTagInfo.status).toBe('ConcurrentTx');
     expect(charger.violations).toEqual([]);
     await charger.close();
   });
@@ -169,8 +169,8 @@ describe('Authorize', () => {
     it('counts sessions started with the lower-case tag against the credential', async () => {
       const token = await anIdToken(system, { maxConcurrent: 1 });
       const { charger } = await aConnectedCharger(system);
-      await startSession(charger, { idTag: token.value.toLowerCase() });
-      expect((await charger.call<Answer>('Authorize', { idTag: token.value })).idTagInfo.status).toBe('ConcurrentTx');
+      await startSession(charger, { connectorId: 1, idTag: token.value.toLowerCase() });
+      expect((await startSession(charger, { connectorId: 2, idTag: token.value })).idTagInfo.status).toBe('ConcurrentTx');
       expect(charger.violations).toEqual([]);
       await charger.close();
     });
