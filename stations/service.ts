@@ -152,7 +152,8 @@ export class StationService {
 
   /**
    * Decides a WebSocket upgrade: 404 for an unknown identity (unless the network lets newcomers in as
-   * Pending), 401 for a wrong or missing password. A pending newcomer's password is kept (trust on first use).
+   * Pending), 401 for a wrong or missing password. A pending newcomer's password (16 to 40 characters) is
+   * kept (trust on first use).
    */
   async admit(identity: string, password: string | undefined, overTls: boolean): Promise<Admission> {
     const found = await this.deps.sql.query<AdmissionRow>(
@@ -165,12 +166,14 @@ export class StationService {
       if (row || this.deps.registration !== 'pending' || !identityPattern.test(identity) || identity.includes(':')) {
         return { ok: false, status: 404, reason: 'unknown station identity' };
       }
-      const created = await this.create({
-        identity,
-        registrationStatus: 'Pending',
-        securityProfile: password ? 1 : 0,
-        ocppPassword: password && password.length >= 16 && password.length <= 40 ? password : undefined,
-      }).catch(() => null);
+      // A newcomer registers with the password it will use from now on: a station key of 16 to 40 characters.
+      // Without one it is refused (security profile 0 is only ever set explicitly), never given a made-up one.
+      if (!password || password.length < 16 || password.length > 40) {
+        return { ok: false, status: 401, reason: 'an unknown station registers with a password of 16 to 40 characters' };
+      }
+      const created = await this.create({ identity, registrationStatus: 'Pending', securityProfile: 1, ocppPassword: password }).catch(
+        () => null,
+      );
       if (!created) return { ok: false, status: 404, reason: 'unknown station identity' };
       this.deps.log.warn({ identity }, 'ocpp: unknown station let in as Pending');
       return { ok: true, station: toIdentity(created.station), created: true };
