@@ -32,6 +32,12 @@ export type StopOutcome =
   | { kind: 'already-stopped'; connectorId: number }
   | { kind: 'unknown' };
 
+/** A meter reading in Wh as stored: any whole number of at most 2^53 (15 digits); null for one beyond. */
+export const storableWh = (wh: number): number | null => (Number.isSafeInteger(wh) ? wh : null);
+
+/** A stored reading (bigint text, or null when unknown) as a number; NaN when unknown, so energy checks flag it. */
+const readingWh = (stored: string | null): number => (stored === null ? Number.NaN : Number(stored));
+
 /** Whether a transactionId is one evcms could have issued (an int32); any other is unknown and cannot be stored. */
 export const isTransactionId = (id: number): boolean => Number.isInteger(id) && id >= -(2 ** 31) && id < 2 ** 31;
 
@@ -52,7 +58,7 @@ export class SessionService {
   private readonly live = new WriteBehind<number, { energyWh: number | null; powerW: number | null; at: number }>(
     (id, v) => [
       id,
-      v.energyWh === null || !Number.isFinite(v.energyWh) ? null : Math.round(v.energyWh),
+      v.energyWh === null || !Number.isFinite(v.energyWh) ? null : storableWh(Math.round(v.energyWh)),
       finiteOrNull(v.powerW),
       finiteOrNull(v.at),
     ],
@@ -97,11 +103,15 @@ export class SessionService {
         input.idTag,
         input.idTokenId,
         input.authStatus,
-        input.reservationId ?? null,
-        input.meterStartWh,
+        // One no int4 column can hold is no reservation evcms made (reservation ids are int32 too).
+        input.reservationId !== undefined && isTransactionId(input.reservationId) ? input.reservationId : null,
+        storableWh(input.meterStartWh),
         input.startedAt.toISOString(),
         input.receivedAt.toISOString(),
-        JSON.stringify(input.authStatus === 'Accepted' ? [] : ['not-authorised']),
+        JSON.stringify([
+          ...(input.authStatus === 'Accepted' ? [] : ['not-authorised']),
+          ...(storableWh(input.meterStartWh) === null ? ['invalid-meter'] : []),
+        ]),
       ],
     );
     const created = inserted[0];
@@ -135,21 +145,22 @@ export class SessionService {
   /** Ends a session once; the energy is meterStop - meterStart, or null and flagged when that is not sane. */
   async stop(station: StationIdentity, input: StopInput): Promise<StopOutcome> {
     const sql = this.sql();
-    const rows = await sql.execute<{ meter_start_wh: string; state: string; connector_id: number; id_tag: string }[]>(
+    const rows = await sql.execute<{ meter_start_wh: string | null; state: string; connector_id: number; id_tag: string }[]>(
       'select meter_start_wh, state, connector_id, id_tag from charging_transaction where id = ? and station_id = ?',
       [input.transactionId, station.id],
     );
     const row = rows[0];
     if (!row) return { kind: 'unknown' };
     if (row.state !== 'Active') return { kind: 'already-stopped', connectorId: row.connector_id };
-    const check = sessionEnergy(Number(row.meter_start_wh), input.meterStopWh);
+    const meterStopWh = storableWh(input.meterStopWh);
+    const check = sessionEnergy(readingWh(row.meter_start_wh), meterStopWh ?? Number.NaN);
     const updated = await sql.execute<{ id: number }[]>(
       `update charging_transaction set state = 'Completed', meter_stop_wh = ?, stopped_at = ?, stop_received_at = ?,
          stop_reason = ?, stop_id_tag = ?, energy_wh = ?, live_energy_wh = coalesce(?, live_energy_wh),
          flags = flags || ?::jsonb, updated_at = now()
        where id = ? and state = 'Active' returning id`,
       [
-        input.meterStopWh,
+        meterStopWh,
         input.stoppedAt.toISOString(),
         input.receivedAt.toISOString(),
         input.reason ?? 'Local',
@@ -176,22 +187,27 @@ export class SessionService {
 
   /** The open session with this id at this station, if any. */
   async findOpen(station: StationIdentity, transactionId: number): Promise<OpenSession | null> {
-    const rows = await this.sql().execute<{ id: number; connector_id: number; meter_start_wh: string; id_tag: string }[]>(
+    const rows = await this.sql().execute<{ id: number; connector_id: number; meter_start_wh: string | null; id_tag: string }[]>(
       `select id, connector_id, meter_start_wh, id_tag from charging_transaction where id = ? and station_id = ? and state = 'Active'`,
       [transactionId, station.id],
     );
     const row = rows[0];
     return row
-      ? { transactionId: row.id, connectorId: row.connector_id, meterStartWh: Number(row.meter_start_wh), idTag: row.id_tag }
+      ? { transactionId: row.id, connectorId: row.connector_id, meterStartWh: readingWh(row.meter_start_wh), idTag: row.id_tag }
       : null;
   }
 
   async openSessions(stationId: string): Promise<OpenSession[]> {
-    const rows = await this.sql().execute<{ id: number; connector_id: number; meter_start_wh: string; id_tag: string }[]>(
+    const rows = await this.sql().execute<{ id: number; connector_id: number; meter_start_wh: string | null; id_tag: string }[]>(
       `select id, connector_id, meter_start_wh, id_tag from charging_transaction where station_id = ? and state = 'Active'`,
       [stationId],
     );
-    return rows.map((r) => ({ transactionId: r.id, connectorId: r.connector_id, meterStartWh: Number(r.meter_start_wh), idTag: r.id_tag }));
+    return rows.map((r) => ({
+      transactionId: r.id,
+      connectorId: r.connector_id,
+      meterStartWh: readingWh(r.meter_start_wh),
+      idTag: r.id_tag,
+    }));
   }
 
   /** Live energy and power of an open session: announced now, written to PostgreSQL on the next flush. */

@@ -27,8 +27,11 @@ export class ChargingSessionType {
   @Field(() => Date, { nullable: true })
   stoppedAt!: Date | null;
 
-  @Field(() => Float, { description: 'The meter reading at the start, in Wh' })
-  meterStartWh!: number;
+  @Field(() => Float, {
+    nullable: true,
+    description: 'The meter reading at the start, in Wh (null when the station sent one out of any sane range; the session is flagged)',
+  })
+  meterStartWh!: number | null;
 
   @Field(() => Float, { nullable: true, description: 'The meter reading at the stop, in Wh' })
   meterStopWh!: number | null;

@@ -2,10 +2,12 @@ import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261126155430_initial } from './Migration20261126155430_initial.js';
 import { Migration20261126201317_idtag_case } from './Migration20261126201317_idtag_case.js';
 import { Migration20261127011500_hot_updates } from './Migration20261127011500_hot_updates.js';
+import { Migration20261127040000_meter_start_nullable } from './Migration20261127040000_meter_start_nullable.js';
 
 /** PostgreSQL migrations, oldest first. `npm run migration:create -- <name>` writes a new file; add it here. */
 export const migrations: MigrationObject[] = [
   { name: 'Migration20261126155430_initial', class: Migration20261126155430_initial },
   { name: 'Migration20261126201317_idtag_case', class: Migration20261126201317_idtag_case },
   { name: 'Migration20261127011500_hot_updates', class: Migration20261127011500_hot_updates },
+  { name: 'Migration20261127040000_meter_start_nullable', class: Migration20261127040000_meter_start_nullable },
 ];

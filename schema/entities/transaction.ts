@@ -24,7 +24,8 @@ export const TransactionSchema = defineEntity({
     authStatus: p.string(),
     reservationId: p.integer().nullable(),
     state: p.enum(transactionStates).default('Active'),
-    meterStartWh: p.bigint('number'),
+    /** Null when the station sent a reading no column can hold (the session is flagged invalid-meter). */
+    meterStartWh: p.bigint('number').nullable(),
     meterStopWh: p.bigint('number').nullable(),
     startedAt: p.datetime(),
     startReceivedAt: p.datetime(),

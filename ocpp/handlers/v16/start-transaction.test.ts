@@ -203,6 +203,25 @@ describe('StartTransaction', () => {
     await charger.close();
   });
 
+  it('answers a start whose meterStart or reservationId no column can hold, and records it flagged', async () => {
+    const token = await anIdToken(system);
+    const { station, charger } = await aConnectedCharger(system);
+    const started = await startSession(charger, { idTag: token.value, meterStart: 1e19, reservationId: 2 ** 31 });
+    expect(started.idTagInfo.status).toBe('Accepted');
+    expect(await sessionRow(system, started.transactionId)).toMatchObject({
+      state: 'Active',
+      meterStartWh: null,
+      reservationId: null,
+      flags: ['invalid-meter'],
+    });
+    expect(await anomalyKinds(system, station.id)).toEqual(['meter-out-of-range', 'unknown-reservation']);
+    // Its stop is answered too, with no energy to bill.
+    await charger.call('StopTransaction', { transactionId: started.transactionId, meterStop: 5000, timestamp: new Date().toISOString() });
+    expect(await sessionRow(system, started.transactionId)).toMatchObject({ state: 'Completed', energyWh: null });
+    expect(charger.violations).toEqual([]);
+    await charger.close();
+  });
+
   it('flags a start stamped well ahead of the server clock', async () => {
     const token = await anIdToken(system);
     const { station, charger } = await aConnectedCharger(system);

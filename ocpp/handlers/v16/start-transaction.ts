@@ -1,3 +1,4 @@
+import { isTransactionId, storableWh } from '../../../sessions/service.js';
 import { parseTimestamp } from '../../../telemetry/normalise.js';
 import { checkConnectorId, defineHandler } from '../define.js';
 
@@ -33,7 +34,7 @@ export default defineHandler({
     station.openSessions.set(started.transactionId, {
       transactionId: started.transactionId,
       connectorId: request.connectorId,
-      meterStartWh: request.meterStart,
+      meterStartWh: storableWh(request.meterStart) ?? Number.NaN,
       idTag: request.idTag,
     });
     if (started.created && decision.idTagInfo.status !== 'Accepted') {
@@ -41,6 +42,18 @@ export default defineHandler({
         station.station.id,
         'start-not-authorised',
         { idTag: request.idTag, status: decision.idTagInfo.status, reason: decision.reason },
+        started.transactionId,
+      );
+    }
+    // Numbers the schema allows but no column holds: answered and recorded, never refused (the station would retry).
+    if (started.created && storableWh(request.meterStart) === null) {
+      await deps.anomalies.record(station.station.id, 'meter-out-of-range', { meterStart: request.meterStart }, started.transactionId);
+    }
+    if (started.created && request.reservationId !== undefined && !isTransactionId(request.reservationId)) {
+      await deps.anomalies.record(
+        station.station.id,
+        'unknown-reservation',
+        { reservationId: request.reservationId },
         started.transactionId,
       );
     }

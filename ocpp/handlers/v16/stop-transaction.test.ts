@@ -151,6 +151,21 @@ describe('StopTransaction', () => {
     await charger.close();
   });
 
+  it('answers a stop whose meterStop no column can hold, and keeps energy null', async () => {
+    const { station, charger } = await aConnectedCharger(system);
+    const { transactionId } = await startSession(charger, { idTag: (await anIdToken(system)).value, meterStart: 10_000 });
+    expect(await charger.call('StopTransaction', aStopTransaction({ transactionId, meterStop: 1e19 }))).toEqual({});
+    expect(await sessionRow(system, transactionId)).toMatchObject({
+      state: 'Completed',
+      meterStopWh: null,
+      energyWh: null,
+      flags: ['invalid-meter'],
+    });
+    expect(await anomalyKinds(system, station.id)).toEqual(['invalid-meter']);
+    expect(charger.violations).toEqual([]);
+    await charger.close();
+  });
+
   it('flags a meter that went back to near zero as a meter reset', async () => {
     const { station, charger } = await aConnectedCharger(system);
     const { transactionId } = await startSession(charger, { idTag: (await anIdToken(system)).value, meterStart: 500_000 });
