@@ -82,6 +82,9 @@ const toIdentity = (s: Station): StationIdentity => ({
 export const PRESENCE_RESOLUTION_S = 30;
 
 /** Stations: creation, credentials, admission at the WebSocket upgrade, presence. */
+/** Seconds within which a status stamped before the current one is taken as a replay, not as news. */
+const STALE_STATUS_WINDOW_S = 60;
+
 export class StationService {
   /**
    * Station id → when it last spoke (ms since epoch), until the next flush. A flush rewrites a row only when
@@ -249,12 +252,19 @@ export class StationService {
       status.vendorId ?? null,
       status.vendorErrorCode ?? null,
     ];
-    await sql.execute(
+    // The current status is the newest by the station's clock: a notification stamped before the current one
+    // and arriving soon after it (a queue replayed after a reconnect) goes to the history only. One arriving
+    // later than STALE_STATUS_WINDOW_S after it wins whatever its stamp, so a station whose clock was set back
+    // (it ran ahead) is not stuck on its old status.
+    const current = await sql.execute<{ id: string }[]>(
       `insert into connector (id, station_id, connector_id, status, error_code, info, vendor_id, vendor_error_code, status_since, updated_at)
        values (gen_random_uuid(), ?, ?, ?, ?, ?, ?, ?, ?, now())
        on conflict (station_id, connector_id) do update set status = excluded.status, error_code = excluded.error_code,
          info = excluded.info, vendor_id = excluded.vendor_id, vendor_error_code = excluded.vendor_error_code,
-         status_since = excluded.status_since, updated_at = now()`,
+         status_since = excluded.status_since, updated_at = now()
+       where connector.status_since <= excluded.status_since
+         or connector.updated_at < now() - make_interval(secs => ${STALE_STATUS_WINDOW_S})
+       returning id`,
       [...values, since.toISOString()],
     );
     await sql.execute(
@@ -262,6 +272,7 @@ export class StationService {
        values (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [...values, stationTimestamp?.toISOString() ?? null, receivedAt.toISOString()],
     );
+    if (current.length === 0) return; // an older status, kept in the history only
     const at = since.toISOString();
     await this.deps.events.publish('connector.status', {
       stationId: station.id,

@@ -33,7 +33,7 @@ describe('StatusNotification', () => {
 
   it("keeps one row per connector with its latest status, error and the vendor's codes", async () => {
     const { station, charger } = await aConnectedCharger(system);
-    await charger.call('StatusNotification', aStatusNotification({ status: 'Available' }));
+    await charger.call('StatusNotification', aStatusNotification({ status: 'Available', timestamp: '2026-03-01T09:00:00.000Z' }));
     const faultedAt = '2026-03-01T10:00:00.000Z';
     await charger.call(
       'StatusNotification',
@@ -57,6 +57,30 @@ describe('StatusNotification', () => {
         statusSince: new Date(faultedAt),
       },
     ]);
+    expect(charger.violations).toEqual([]);
+    await charger.close();
+  });
+
+  it('keeps the newest status by the station clock when an older one arrives late, in the history only', async () => {
+    const { station, charger } = await aConnectedCharger(system);
+    const statuses = await listenTo(system, 'connector.status');
+    await charger.call('StatusNotification', aStatusNotification({ status: 'Charging', timestamp: '2026-03-01T10:05:00.000Z' }));
+    // A queue replayed after a reconnect: the status before it comes second.
+    await charger.call('StatusNotification', aStatusNotification({ status: 'Preparing', timestamp: '2026-03-01T10:00:00.000Z' }));
+    expect(await connectors(station.id)).toMatchObject([{ status: 'Charging', statusSince: new Date('2026-03-01T10:05:00.000Z') }]);
+    const history = await system.deps.orm.em.fork().find(StatusEvent, { station: station.id }, { orderBy: { id: 'asc' } });
+    expect(history.map((h) => h.status)).toEqual(['Charging', 'Preparing']);
+    const announced = () => statuses.events.filter((e) => e.identity === station.identity).map((e) => e.status);
+    await statuses.next((e) => e.identity === station.identity);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(announced()).toEqual(['Charging']);
+    // Well after the current status was taken, one stamped earlier is news (the station's clock was set back).
+    await sql(system, `update connector set updated_at = now() - interval '2 minutes' where station_id = ?`, [station.id]);
+    await charger.call('StatusNotification', aStatusNotification({ status: 'Available', timestamp: '2026-03-01T09:00:00.000Z' }));
+    expect(await connectors(station.id)).toMatchObject([{ status: 'Available' }]);
+    await statuses.next((e) => e.identity === station.identity && e.status === 'Available');
+    expect(announced()).toEqual(['Charging', 'Available']);
+    statuses.stop();
     expect(charger.violations).toEqual([]);
     await charger.close();
   });
