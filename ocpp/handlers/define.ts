@@ -50,20 +50,31 @@ export type VendorHandler = (
   context: { station: StationConnection; deps: OcppDeps },
 ) => Promise<V16Messages['DataTransfer']['response']> | V16Messages['DataTransfer']['response'];
 
-/** Vendor-specific DataTransfer: register a handler for a vendorId (and optionally one messageId). */
+/**
+ * Vendor-specific DataTransfer: register a handler for a vendorId (and optionally one messageId). Both are
+ * matched case-insensitively, as OCPP 1.6 types them (CiString255, CiString50).
+ */
 export class VendorRoutes {
   private readonly routes = new Map<string, VendorHandler>();
 
+  private static key(vendorId: string, messageId?: string): string {
+    return messageId === undefined ? vendorId.toLowerCase() : `${vendorId.toLowerCase()}\0${messageId.toLowerCase()}`;
+  }
+
   register(vendorId: string, handler: VendorHandler, messageId?: string): void {
-    this.routes.set(messageId === undefined ? vendorId : `${vendorId}\0${messageId}`, handler);
+    this.routes.set(VendorRoutes.key(vendorId, messageId), handler);
   }
 
   find(vendorId: string, messageId: string | undefined): VendorHandler | undefined {
-    return (messageId !== undefined ? this.routes.get(`${vendorId}\0${messageId}`) : undefined) ?? this.routes.get(vendorId);
+    return (
+      (messageId !== undefined ? this.routes.get(VendorRoutes.key(vendorId, messageId)) : undefined) ??
+      this.routes.get(VendorRoutes.key(vendorId))
+    );
   }
 
   hasVendor(vendorId: string): boolean {
-    for (const key of this.routes.keys()) if (key === vendorId || key.startsWith(`${vendorId}\0`)) return true;
+    const vendor = VendorRoutes.key(vendorId);
+    for (const key of this.routes.keys()) if (key === vendor || key.startsWith(`${vendor}\0`)) return true;
     return false;
   }
 }

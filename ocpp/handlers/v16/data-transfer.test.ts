@@ -32,7 +32,15 @@ describe('DataTransfer', () => {
     const { station, charger } = await aConnectedCharger(system);
     const answer = await charger.call<Answer>('DataTransfer', { vendorId: 'com.acme', messageId: 'ping', data: '42' });
     expect(answer).toEqual({ status: 'Accepted', data: 'pong:42' });
-    expect(seen).toEqual([{ identity: station.identity, data: '42' }]);
+    // vendorId and messageId are case-insensitive (CiString255, CiString50).
+    expect(await charger.call<Answer>('DataTransfer', { vendorId: 'COM.Acme', messageId: 'PING', data: '43' })).toEqual({
+      status: 'Accepted',
+      data: 'pong:43',
+    });
+    expect(seen).toEqual([
+      { identity: station.identity, data: '42' },
+      { identity: station.identity, data: '43' },
+    ]);
     expect(charger.violations).toEqual([]);
     await charger.close();
   });
@@ -44,6 +52,7 @@ describe('DataTransfer', () => {
       status: 'UnknownMessageId',
     });
     expect(await charger.call<Answer>('DataTransfer', { vendorId: 'com.beta' })).toEqual({ status: 'UnknownMessageId' });
+    expect(await charger.call<Answer>('DataTransfer', { vendorId: 'COM.BETA' })).toEqual({ status: 'UnknownMessageId' });
     expect(charger.violations).toEqual([]);
     await charger.close();
   });
