@@ -247,6 +247,11 @@ async function measure(kind: 'evcms' | 'bare', stations: number): Promise<Measur
       const per = Math.max(1, result.answered);
       const store = spent[0]?.store ?? 0;
       const cpuUs = { server: serverUs / per, store: kind === 'evcms' ? store / per : 0, sink: sinkUs / per };
+      if (process.env.BENCH_DEBUG) {
+        say(
+          `${kind}: ${label}: CPU per answered call: server ${cpuUs.server.toFixed(0)} µs, PostgreSQL+Redis ${cpuUs.store.toFixed(0)} µs, sink ${cpuUs.sink.toFixed(0)} µs`,
+        );
+      }
       return { ...result, cpuUs, loopDelayMs: { p99, max } };
     };
     const connect = await run(`connecting and booting ${stations} stations`, {
