@@ -142,6 +142,7 @@ export function createLoaders(em: EntityManager, sql: Sql) {
       where: (filter) => (typeof filter === 'number' ? { sql: 't.connector_id = ?', params: [filter] } : { sql: 'true', params: [] }),
     }),
     anomaliesByStation: childPages(em, { table: 'anomaly', parent: 'station_id', order: 't.received_at desc, t.id desc' }),
+    securityEventsByStation: childPages(em, { table: 'security_event', parent: 'station_id', order: 't.received_at desc, t.id desc' }),
     anomaliesByTransaction: childRows(em, 'anomaly', 'transaction_id', 'received_at, id'),
     /** Who an audit entry's actor is: a user (by email) or an API key (by name). */
     actorName: new DataLoader<string, { name: string; kind: 'user' | 'apiKey' } | null>(async (actors) => {

@@ -38,6 +38,8 @@ const stationEvent: LiveExpectations = {
 const sessionEvent: LiveExpectations = { ...stationEvent, otherDriver: 'nothing' };
 /** Command outcomes: staff and partners only. */
 const commandEvent: LiveExpectations = { ...stationEvent, driver: 'FORBIDDEN', otherDriver: 'FORBIDDEN' };
+/** Security events: staff and partners with stations:read, as the station's operational history. */
+const securityEvent: LiveExpectations = commandEvent;
 
 function subscriptionRows(w: PermissionWorld): Record<string, SubscriptionRow> {
   const station = { stationId: w.stationA.id, identity: w.stationA.identity };
@@ -79,6 +81,11 @@ function subscriptionRows(w: PermissionWorld): Record<string, SubscriptionRow> {
       document: 'subscription { sessionEnded { transactionId reason } }',
       event: { topic: 'session.ended', payload: { ...session, energyWh: 2400, reason: 'Local', at } },
       expect: sessionEvent,
+    },
+    stationSecurityEvent: {
+      document: 'subscription { stationSecurityEvent { stationIdentity type } }',
+      event: { topic: 'station.security', payload: { ...station, type: 'TamperDetectionActivated', techInfo: null, at } },
+      expect: securityEvent,
     },
     commandResult: {
       document: 'subscription { commandResult { action status } }',

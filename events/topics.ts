@@ -3,6 +3,8 @@ export interface EventMap {
   'station.online': { stationId: string; identity: string; online: boolean; at: string };
   'station.boot': { stationId: string; identity: string; vendor: string; model: string; status: string; at: string };
   'station.status': { stationId: string; identity: string; status: string; errorCode: string; at: string };
+  /** A SecurityEventNotification (OCPP 1.6 security extension); `at` as the station stamped it. */
+  'station.security': { stationId: string; identity: string; type: string; techInfo: string | null; at: string };
   'connector.status': {
     stationId: string;
     identity: string;
@@ -48,6 +50,7 @@ export const topics: Topic[] = [
   'station.online',
   'station.boot',
   'station.status',
+  'station.security',
   'connector.status',
   'session.started',
   'session.updated',

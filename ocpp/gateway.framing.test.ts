@@ -117,7 +117,7 @@ describe('OCPP-J framing over a live socket', () => {
   it('answers NotSupported to such an action before looking at its payload', async () => {
     await connect();
     expect((await refusal('SignCertificate', {}))[0]).toBe('NotSupported');
-    expect((await refusal('SecurityEventNotification', { type: 42 }))[0]).toBe('NotSupported');
+    expect((await refusal('SignedFirmwareStatusNotification', { status: 42 }))[0]).toBe('NotSupported');
   });
 
   it('answers a missing required field with OccurenceConstraintViolation, spelled the 1.6 way', async () => {

@@ -295,6 +295,26 @@ export class StationService {
     }
   }
 
+  /** Records a security event the station reports (OCPP 1.6 security extension), and announces it. */
+  async recordSecurityEvent(
+    station: StationIdentity,
+    event: { type: string; timestamp: string; techInfo?: string | undefined },
+    receivedAt: Date,
+  ): Promise<void> {
+    const stationTimestamp = parseTimestamp(event.timestamp);
+    await this.deps.sql.query(
+      'insert into security_event (station_id, type, tech_info, station_timestamp, received_at) values ($1, $2, $3, $4, $5)',
+      [station.id, event.type, event.techInfo ?? null, stationTimestamp, receivedAt],
+    );
+    await this.deps.events.publish('station.security', {
+      stationId: station.id,
+      identity: station.identity,
+      type: event.type,
+      techInfo: event.techInfo ?? null,
+      at: (stationTimestamp ?? receivedAt).toISOString(),
+    });
+  }
+
   /** Records the progress a station reports of a diagnostics upload or a firmware update. */
   async recordProgress(stationId: string, kind: 'diagnostics' | 'firmware', status: string, receivedAt: Date): Promise<void> {
     await this.em().nativeUpdate(

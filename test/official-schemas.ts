@@ -15,11 +15,14 @@ const compiled = new Map<string, ValidateFunction>();
 const ajv = new Ajv04({ strict: false, allErrors: true, multipleOfPrecision: 6 });
 addFormats(ajv);
 
-/** The official schema of an action's request or response, as published (its `id` left out). */
+/** The official schema of an action's request or response, as published (its `id` or `$id` left out). */
 export function officialSchema(action: string, kind: 'request' | 'response'): Record<string, unknown> {
   const file = `${root}${action}${kind === 'response' ? 'Response' : ''}.json`;
   if (!existsSync(file)) throw new Error(`no official OCPP 1.6 schema at ${file} (expected ../shared/ocpp-schemas beside the repository)`);
-  const { id: _id, ...body } = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  const { id: _id, $id: _$id, ...body } = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  // The security extension's schemas (2020) are draft-06; the keywords they use (type, enum, maxLength,
+  // format, required, additionalProperties) mean the same in draft-04, which checks them here.
+  if (body.$schema === 'http://json-schema.org/draft-06/schema#') delete body.$schema;
   return body;
 }
 

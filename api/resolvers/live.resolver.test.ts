@@ -114,6 +114,21 @@ describe('live monitoring over graphql-ws', () => {
     expect(feed.received).toEqual([{ sessionEnded: { transactionId: otherSession, reason: 'Remote', energyWh: 2000 } }]);
   });
 
+  it("tells staff of their organisation's stations' security events, and drivers nothing", async () => {
+    const query = 'subscription { stationSecurityEvent { stationIdentity type techInfo } }';
+    const feedA = await subscribe(client('operatorA'), query);
+    const driver = await subscribe(client('driver'), query);
+    const event = { type: 'TamperDetectionActivated', timestamp: at(), techInfo: 'lid' };
+    await system.deps.stations.recordSecurityEvent(stationB, event, new Date());
+    await system.deps.stations.recordSecurityEvent(stationA, event, new Date());
+    await feedA.next();
+    await new Promise((r) => setTimeout(r, 100));
+    expect(feedA.received).toEqual([
+      { stationSecurityEvent: { stationIdentity: 'LIVE-A', type: 'TamperDetectionActivated', techInfo: 'lid' } },
+    ]);
+    await expect.poll(() => driver.errors[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+
   it('refuses a subscription the caller may not make, with the code that says why', async () => {
     const sessions = await subscribe(client('partnerStations'), 'subscription { sessionUpdated { transactionId } }');
     const commands = await subscribe(client('driver'), 'subscription { commandResult { action } }');

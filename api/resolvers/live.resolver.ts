@@ -8,6 +8,7 @@ import {
   SessionStart,
   SessionUpdate,
   StationOnlineChange,
+  StationSecurityEvent,
   StationStatusChange,
 } from '../types/live.type.js';
 
@@ -69,6 +70,19 @@ export class LiveResolver {
     @Arg('stationIdentity', () => String, { nullable: true }) _stationIdentity?: string,
   ) {
     return StationOnlineChange.from(event);
+  }
+
+  @Authorized('ADMIN', 'OPERATOR', 'scope:stations:read')
+  @Subscription(() => StationSecurityEvent, {
+    topics: 'station.security',
+    filter: stationEvent,
+    description: 'Security events stations report (tampering, invalid firmware signatures, failed logins, ...)',
+  })
+  stationSecurityEvent(
+    @Root() event: EventMap['station.security'],
+    @Arg('stationIdentity', () => String, { nullable: true }) _stationIdentity?: string,
+  ) {
+    return StationSecurityEvent.from(event);
   }
 
   @Authorized('ADMIN', 'OPERATOR', 'DRIVER', 'scope:sessions:read')

@@ -33,6 +33,11 @@ describe("a station's detail in the API", () => {
       await stations.recordStatus(one, { connectorId, status, errorCode: 'NoError' }, new Date(Date.UTC(2026, 0, 1, 11, minute)));
     }
     await anomalies.record(one.id, 'unknown-transaction', { transactionId: 99 });
+    await stations.recordSecurityEvent(
+      one,
+      { type: 'TamperDetectionActivated', timestamp: '2026-01-01T12:00:00Z', techInfo: 'lid' },
+      new Date(),
+    );
     await system.deps.orm.em
       .fork()
       .getConnection()
@@ -53,6 +58,7 @@ describe("a station's detail in the API", () => {
     bootHistory(first: 1) { firmwareVersion answered }
     statusHistory(first: 5, connectorId: 1) { connectorId status }
     anomalies { kind detail }
+    securityEvents { type techInfo stationTimestamp }
   } }`;
 
   it('shows an operator the site, organisation, configuration, histories (newest first) and anomalies', async () => {
@@ -69,6 +75,7 @@ describe("a station's detail in the API", () => {
           { connectorId: 1, status: 'Available' },
         ],
         anomalies: [{ kind: 'unknown-transaction', detail: { transactionId: 99 } }],
+        securityEvents: [{ type: 'TamperDetectionActivated', techInfo: 'lid', stationTimestamp: '2026-01-01T12:00:00.000Z' }],
       },
     });
   });
@@ -91,10 +98,16 @@ describe("a station's detail in the API", () => {
     expect(errorCode(await gql(system, detail, { identity: 'DETAIL-1' }, tokens.operatorB))).toBe('NOT_FOUND');
   });
 
-  it('shows drivers where a station is, but not its configuration, histories or anomalies', async () => {
+  it('shows drivers where a station is, but not its configuration, histories, anomalies or security events', async () => {
     const place = await gql(system, '{ station(identity: "DETAIL-1") { site { name } organisation { name } } }', {}, tokens.driver);
     expect(place.data).toEqual({ station: { site: { name: 'Detail Alpha site' }, organisation: { name: 'Detail Alpha' } } });
-    for (const field of ['configuration { key }', 'bootHistory { model }', 'statusHistory { status }', 'anomalies { kind }']) {
+    for (const field of [
+      'configuration { key }',
+      'bootHistory { model }',
+      'statusHistory { status }',
+      'anomalies { kind }',
+      'securityEvents { type }',
+    ]) {
       const result = await gql(system, `{ station(identity: "DETAIL-1") { ${field} } }`, {}, tokens.driver);
       expect(errorCode(result), field).toBe('FORBIDDEN');
     }

@@ -6,7 +6,7 @@ import { maxPageSize } from '../pagination.js';
 import { OrganisationType, SiteType } from '../types/organisation.type.js';
 import { AnomalyType } from '../types/session-detail.type.js';
 import { ChargingSessionType } from '../types/session.type.js';
-import { BootEventType, ConfigurationKeyType, StatusEventType } from '../types/station-detail.type.js';
+import { BootEventType, ConfigurationKeyType, SecurityEventType, StatusEventType } from '../types/station-detail.type.js';
 import { StationType } from '../types/station.type.js';
 
 const history = (first: number) => {
@@ -66,6 +66,17 @@ export class StationDetailResolver {
     const filter = connectorId ?? null;
     const page = await context.loaders.statusesByStation.load({ parentId: station.id, ...history(first), filter });
     return page.rows.map(StatusEventType.fromRow);
+  }
+
+  @Authorized('ADMIN', 'OPERATOR', 'scope:stations:read')
+  @FieldResolver(() => [SecurityEventType], { description: 'SecurityEventNotifications (OCPP 1.6 security extension), newest first' })
+  async securityEvents(
+    @Root() station: StationType,
+    @Ctx() context: ApiContext,
+    @Arg('first', () => Int, { defaultValue: 20 }) first: number,
+  ): Promise<SecurityEventType[]> {
+    const page = await context.loaders.securityEventsByStation.load({ parentId: station.id, ...history(first) });
+    return page.rows.map(SecurityEventType.fromRow);
   }
 
   @Authorized('ADMIN', 'OPERATOR', 'scope:stations:read')

@@ -67,6 +67,22 @@ export class StationOnlineChange extends StationEvent {
   }
 }
 
+@ObjectType('StationSecurityEvent', {
+  description: 'A station reported a security event (OCPP 1.6 security extension)',
+  simpleResolvers: true,
+})
+export class StationSecurityEvent extends StationEvent {
+  @Field(() => String, { description: 'As the station named it: TamperDetectionActivated, InvalidFirmwareSignature, ...' })
+  type!: string;
+
+  @Field(() => String, { nullable: true })
+  techInfo!: string | null;
+
+  static from(e: EventMap['station.security']) {
+    return Object.assign(new StationSecurityEvent(), fields(e));
+  }
+}
+
 @ObjectType('SessionStart', { description: 'A session began', simpleResolvers: true })
 export class SessionStart extends SessionEvent {
   static from(e: EventMap['session.started']) {

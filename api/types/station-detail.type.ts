@@ -27,6 +27,30 @@ export class ConfigurationKeyType {
   }
 }
 
+@ObjectType('SecurityEvent', { description: 'A security event the station reported (OCPP 1.6 security extension)' })
+export class SecurityEventType {
+  @Field(() => String, { description: 'As the station named it: TamperDetectionActivated, InvalidFirmwareSignature, ...' })
+  type!: string;
+
+  @Field(() => String, { nullable: true, description: "The station's technical detail, when it gave one" })
+  techInfo!: string | null;
+
+  @Field(() => Date, { nullable: true, description: "When it happened, by the station's clock (null when unreadable)" })
+  stationTimestamp!: Date | null;
+
+  @Field(() => Date)
+  receivedAt!: Date;
+
+  static fromRow(row: Record<string, unknown>): SecurityEventType {
+    return Object.assign(new SecurityEventType(), {
+      type: String(row.type),
+      techInfo: text(row.tech_info),
+      stationTimestamp: date(row.station_timestamp),
+      receivedAt: date(row.received_at),
+    });
+  }
+}
+
 @ObjectType('BootEvent', { description: 'A BootNotification the station sent, and what evcms answered' })
 export class BootEventType {
   @Field(() => String)

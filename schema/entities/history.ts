@@ -40,6 +40,22 @@ export const BootEventSchema = defineEntity({
 export class BootEvent extends BootEventSchema.class {}
 BootEventSchema.setClass(BootEvent);
 
+/** Every SecurityEventNotification a station sent (OCPP 1.6 security extension): type as sent, e.g. TamperDetectionActivated. */
+export const SecurityEventSchema = defineEntity({
+  name: 'SecurityEvent',
+  indexes: [{ properties: ['station', 'receivedAt'] }],
+  properties: {
+    id: p.bigint('number').primary().autoincrement(),
+    station: () => p.manyToOne(Station),
+    type: p.string(),
+    techInfo: p.string().nullable(),
+    stationTimestamp: p.datetime().nullable(),
+    receivedAt: p.datetime(),
+  },
+});
+export class SecurityEvent extends SecurityEventSchema.class {}
+SecurityEventSchema.setClass(SecurityEvent);
+
 /** Something a station sent that evcms answered but could not take at face value. */
 export const AnomalySchema = defineEntity({
   name: 'Anomaly',

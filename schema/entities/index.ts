@@ -14,7 +14,7 @@ export * from './user.js';
 import { CommandLogSchema } from './command-log.js';
 import { ConnectorSchema } from './connector.js';
 import { ApiKeySchema, AuthDecisionSchema, EmailOutboxSchema, OneTimeTokenSchema, RefreshTokenSchema } from './credentials.js';
-import { AnomalySchema, BootEventSchema, ConfigurationKeySchema, StatusEventSchema } from './history.js';
+import { AnomalySchema, BootEventSchema, ConfigurationKeySchema, SecurityEventSchema, StatusEventSchema } from './history.js';
 import { IdTokenSchema } from './id-token.js';
 import { OrganisationSchema } from './organisation.js';
 import { ReservationSchema } from './reservation.js';
@@ -31,6 +31,7 @@ export const entities = [
   StationSchema,
   ConnectorSchema,
   StatusEventSchema,
+  SecurityEventSchema,
   BootEventSchema,
   AnomalySchema,
   ConfigurationKeySchema,
