@@ -94,6 +94,20 @@ describe('OCPP-J framing over a live socket', () => {
     await expectServed();
   });
 
+  it('answers once a CALL repeated under the same id while its answer is still being worked out', async () => {
+    await connect();
+    const frame = JSON.stringify([2, 'm-repeated', 'Authorize', { idTag: 'REPEATED-TAG' }]);
+    charger.ws.send(frame);
+    charger.ws.send(frame);
+    const answer = await charger.next();
+    expect(answer.slice(0, 2)).toEqual([3, 'm-repeated']);
+    await charger.expectSilence(300);
+    // Once answered, the id may come again (the charger did not get the answer) and is answered again.
+    charger.ws.send(frame);
+    expect((await charger.next()).slice(0, 2)).toEqual([3, 'm-repeated']);
+    await expectServed();
+  });
+
   it('answers a CALL cut short under its own id', async () => {
     await connect();
     charger.send([2, 'm-short']);

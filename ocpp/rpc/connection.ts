@@ -40,6 +40,8 @@ export class RpcConnection {
   private incoming: Promise<void> = settled;
   /** CALLs from the station received and not yet answered. */
   private unanswered = 0;
+  /** Their ids, oldest first (they are answered in that order). */
+  private readonly unansweredIds: string[] = [];
   private closedWith: Error | null = null;
 
   constructor(
@@ -134,6 +136,13 @@ export class RpcConnection {
     }
     const frame = parsed.frame;
     if (frame.type === CALL) {
+      // The same id again while the first is still being answered: a charger's retry of a call it thinks
+      // was lost. The one answer the first gets serves both (ids are unique per connection in 1.6).
+      if (this.unanswered > 0 && this.unansweredIds.includes(frame.id)) {
+        this.options.log.debug({ id: frame.id, action: frame.action }, 'ocpp: ignored a repeat of a CALL still being answered');
+        return;
+      }
+      this.unansweredIds.push(frame.id);
       // Answered in arrival order: at once when nothing is waiting (the usual case, one CALL at a time),
       // else after the CALLs before it, however their answering ended.
       const answer = () => this.answer(frame.id, frame.action, frame.payload);
@@ -223,6 +232,7 @@ export class RpcConnection {
 
   private answered(action: string, outcome: string, started: number): void {
     // Nothing left to wait for: let go of the last answer's promise (and what it holds) at once.
+    this.unansweredIds.shift();
     if (--this.unanswered === 0) this.incoming = settled;
     this.options.observer.answered(action, outcome, (performance.now() - started) / 1000);
   }
