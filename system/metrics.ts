@@ -34,6 +34,11 @@ export function createMetrics() {
       registers,
     }),
     telemetrySamples,
+    telemetryLostEntries: new Counter({
+      name: 'evcms_telemetry_lost_entries_total',
+      help: 'Telemetry stream entries trimmed before the sink wrote them (their samples are lost; alert on any)',
+      registers,
+    }),
     /** telemetrySamples{stage="buffered"}, counted per MeterValues frame. */
     bufferedSamples: telemetrySamples.labels('buffered'),
     anomalies: new Counter({

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SampleBatch, TelemetryBuffer } from '../telemetry/buffer.js';
 import { WriteWindow } from '../system/write-window.js';
 import { eventually, startTestSystem, type TestSystem } from '../test/system.js';
+import { isDataError, startTelemetrySink } from './telemetry-sink.js';
 
 const aBatch = (overrides: Partial<SampleBatch> = {}): SampleBatch => ({
   station: 'SINK-CP',
@@ -175,5 +176,53 @@ describe('telemetry sink', () => {
         source: 'StopTransaction',
       },
     ]);
+  });
+
+  // Last: it stops the test system's sink and runs its own.
+  it('takes over what a stopped sink left pending, forgets that sink, and acknowledges entries trimmed meanwhile', async () => {
+    const { redis, telemetry, metrics } = system.deps;
+    const stream = telemetry.stream;
+    await system.workers!.sink.close();
+    await telemetry.push(aBatch({ station: 'SINK-Z', frameKey: 'left-pending' }));
+    await telemetry.push(aBatch({ station: 'SINK-Z', frameKey: 'trimmed-while-pending' }));
+    // A sink that read both and stopped: they stay pending under its name.
+    const taken = (await redis.call('XREADGROUP', 'GROUP', 'warehouse', 'stopped-sink', 'COUNT', 10, 'STREAMS', stream, '>')) as Array<
+      [string, Array<[string, string[]]>]
+    >;
+    const ids = taken[0]?.[1].map(([id]) => id) ?? [];
+    expect(ids).toHaveLength(2);
+    await redis.xdel(stream, ids[1] as string);
+    const lostBefore = (await metrics.telemetryLostEntries.get()).values[0]?.value ?? 0;
+
+    const sink = await startTelemetrySink(system.deps, { claimIdleMs: 300, gapMs: 50 });
+    try {
+      await eventually(async () => (await count('SINK-Z')) === 10, 10_000);
+      await eventually(async () => (await redis.xpending(stream, 'warehouse'))[0] === 0, 5000);
+      expect((await metrics.telemetryLostEntries.get()).values[0]?.value).toBe(lostBefore + 1);
+      const consumers = async () => ((await redis.xinfo('CONSUMERS', stream, 'warehouse')) as unknown[][]).map((c) => c[1]);
+      await eventually(async () => !(await consumers()).includes('stopped-sink'), 5000);
+    } finally {
+      await sink.close();
+    }
+  });
+});
+
+describe('telling bad data from a warehouse that cannot take it now', () => {
+  it.each([
+    "Code: 27. DB::Exception: Cannot parse input: expected '{' before: 'x': (at row 1). (CANNOT_PARSE_INPUT_ASSERTION_FAILED)",
+    'Code: 53. DB::Exception: Type mismatch in VALUES section. (TYPE_MISMATCH)',
+    'Code: 117. DB::Exception: Unexpected NULL value. (INCORRECT_DATA)',
+  ])('sets aside an entry refused for its data: %s', (message) => {
+    expect(isDataError(new Error(message))).toBe(true);
+  });
+
+  it.each([
+    'Code: 252. DB::Exception: Too many parts (300). Merges are processing significantly slower than inserts. (TOO_MANY_PARTS)',
+    'Code: 243. DB::Exception: Cannot reserve 1.00 MiB, not enough space. (NOT_ENOUGH_SPACE)',
+    'Code: 241. DB::Exception: Memory limit (total) exceeded. (MEMORY_LIMIT_EXCEEDED)',
+    'Code: 159. DB::Exception: Timeout exceeded: elapsed 30 seconds. (TIMEOUT_EXCEEDED)',
+    'connect ECONNREFUSED 127.0.0.1:8123',
+  ])('keeps an entry pending, to retry, when the warehouse cannot take it now: %s', (message) => {
+    expect(isDataError(new Error(message))).toBe(false);
   });
 });

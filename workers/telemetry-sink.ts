@@ -11,6 +11,15 @@ export interface TelemetrySink {
 const group = 'warehouse';
 
 /**
+ * ClickHouse errors that mean the data cannot be read (parse errors, wrong types), as opposed to the
+ * warehouse being unable to take it now (disk full, too many parts, memory, timeouts): only the former
+ * set an entry aside; the latter leave it pending, to be retried.
+ */
+const DATA_ERROR =
+  /\b(CANNOT_PARSE_\w+|CANNOT_READ_ALL_DATA|TYPE_MISMATCH|INCORRECT_DATA|CANNOT_CONVERT_TYPE|ILLEGAL_COLUMN|INCORRECT_NUMBER_OF_COLUMNS)\b|Cannot parse|Code: (6|26|27|33|38|41|53|70|72|117)\b/;
+export const isDataError = (error: unknown): boolean => DATA_ERROR.test((error as Error)?.message ?? String(error));
+
+/**
  * Moves samples from the Redis stream to the warehouse in batches. The entries' text goes to the
  * `meter_frames` table as it is (JSON lines); ClickHouse expands each frame into meter_values rows,
  * so the sink parses and encodes nothing. An entry is acknowledged only after its insert succeeded;
@@ -19,7 +28,7 @@ const group = 'warehouse';
  */
 export async function startTelemetrySink(
   deps: Deps,
-  options: { batchSize?: number; blockMs?: number; gapMs?: number } = {},
+  options: { batchSize?: number; blockMs?: number; gapMs?: number; claimIdleMs?: number } = {},
 ): Promise<TelemetrySink> {
   const { log, warehouse, metrics } = deps;
   const stream = deps.telemetry.stream;
@@ -43,6 +52,9 @@ export async function startTelemetrySink(
         resolve();
       };
     });
+  // Entries another consumer took and left pending this long are claimed: that sink stopped or died (a
+  // live one re-reads its pending entries at every retry, at most 30 s apart, which resets their idle time).
+  const claimIdleMs = options.claimIdleMs ?? 120_000;
   const consumer = deps.nodeId;
   const reader: Redis = deps.redis.duplicate({ connectionName: 'evcms-telemetry-sink', enableAutoPipelining: false });
   await reader.xgroup('CREATE', stream, group, '0', 'MKSTREAM').catch((error: Error) => {
@@ -60,6 +72,49 @@ export async function startTelemetrySink(
   };
 
   const samplesOf = (entries: Array<[string, string[]]>) => entries.reduce((n, [, fields]) => n + (readEntry(fields)?.samples ?? 0), 0);
+
+  /**
+   * Takes over what stopped sinks left pending (each sink is a consumer named by its node, new at every
+   * start), and forgets those consumers once they hold nothing. Entries the stream trimmed while they were
+   * pending come back as ids only: they are acknowledged and counted as lost, loudly.
+   */
+  let lastClaim = 0;
+  const claimAbandoned = async () => {
+    if (Date.now() - lastClaim < Math.min(claimIdleMs, 30_000)) return;
+    lastClaim = Date.now();
+    let cursor = '0-0';
+    do {
+      const [next, , deleted] = (await reader.call(
+        'XAUTOCLAIM',
+        stream,
+        group,
+        consumer,
+        claimIdleMs,
+        cursor,
+        'COUNT',
+        batchSize,
+        'JUSTID',
+      )) as [string, string[], string[]?];
+      if (deleted?.length) await lost(deleted);
+      cursor = next;
+    } while (cursor !== '0-0' && running);
+    const consumers = (await reader.xinfo('CONSUMERS', stream, group)) as unknown[][];
+    for (const info of consumers) {
+      const fields = Object.fromEntries(Array.from({ length: info.length / 2 }, (_, i) => [String(info[i * 2]), info[i * 2 + 1]]));
+      if (fields.name !== consumer && Number(fields.pending) === 0 && Number(fields.idle) > claimIdleMs) {
+        await reader.xgroup('DELCONSUMER', stream, group, String(fields.name));
+      }
+    }
+  };
+
+  const lost = async (ids: string[]) => {
+    await reader.xack(stream, group, ...ids);
+    metrics.telemetryLostEntries.inc(ids.length);
+    log.error(
+      { entries: ids.length, first: ids[0] },
+      'telemetry sink: entries were trimmed from the stream before they were written; their samples are lost',
+    );
+  };
 
   const insert = async (entries: Array<[string, string[]]>) => {
     let body = '';
@@ -106,14 +161,14 @@ export async function startTelemetrySink(
     try {
       metrics.telemetrySamples.inc({ stage: 'written' }, await insert(entries));
     } catch (error) {
-      if (!(await warehouseAnswers())) throw error;
+      if (!isDataError(error) || !(await warehouseAnswers())) throw error;
       // One bad entry must not block the stream: write the entries one by one and set aside
       // (in the dead-letter stream, with the reason) those the warehouse refuses.
       for (const entry of entries) {
         try {
           metrics.telemetrySamples.inc({ stage: 'written' }, await insert([entry]));
         } catch (entryError) {
-          if (!(await warehouseAnswers())) throw entryError;
+          if (!isDataError(entryError) || !(await warehouseAnswers())) throw entryError;
           const reason = (entryError as Error).message.split('\n')[0] ?? 'refused';
           await reader.xadd(deadLetters, 'MAXLEN', '~', '100000', '*', 'id', entry[0], 'error', reason, ...entry[1]);
           metrics.telemetrySamples.inc({ stage: 'dead-letter' }, samplesOf([entry]));
@@ -127,9 +182,16 @@ export async function startTelemetrySink(
   const loop = async () => {
     while (running) {
       try {
-        // Our own pending entries first (a failed batch), then new ones.
+        await claimAbandoned();
+        // Our own pending entries first (a failed batch, or ones claimed from a stopped sink), then new ones.
         let entries = await read('0');
         if (entries.length === 0) entries = await read('>');
+        // A pending entry the stream trimmed meanwhile comes back without fields.
+        const trimmed = entries.filter(([, fields]) => !fields);
+        if (trimmed.length) {
+          await lost(trimmed.map(([id]) => id));
+          entries = entries.filter(([, fields]) => fields);
+        }
         idle = entries.length === 0;
         if (!idle) await write(entries);
         backoffMs = 0;
