@@ -81,6 +81,31 @@ describe('commands to a station', () => {
     await charger.expectSilence(100);
   });
 
+  it('counts the time of a queued call from when it was queued, and never sends one whose caller gave up', async () => {
+    const { identity, charger } = await rawStation();
+    const started = Date.now();
+    const busy = send(identity, 'Reset', { type: 'Soft' }, 800);
+    const waiting = send(identity, 'ClearCache', {}, 300);
+    const first = await nextCall(charger, 'Reset');
+    await expect(waiting).rejects.toBeInstanceOf(OcppTimeoutError);
+    await expect(waiting).rejects.toThrow(/not sent within 300 ms/);
+    expect(Date.now() - started).toBeLessThan(700);
+    // The station answers the first late; the second was dropped, not sent after all.
+    await expect(busy).rejects.toBeInstanceOf(OcppTimeoutError);
+    charger.send([3, first.id, { status: 'Accepted' }]);
+    await charger.expectSilence(300);
+    // A call queued behind one that takes part of its time gets only what is left of its own.
+    const before = send(identity, 'ClearCache', {}, 5000);
+    const after = send(identity, 'ClearCache', {}, 600);
+    const one = await nextCall(charger, 'ClearCache');
+    await new Promise((r) => setTimeout(r, 400));
+    charger.send([3, one.id, { status: 'Accepted' }]);
+    expect(await before).toEqual({ status: 'Accepted' });
+    const two = await nextCall(charger, 'ClearCache');
+    expect(two.id).not.toBe(one.id);
+    await expect(after).rejects.toThrow(/no answer from the station within 600 ms/);
+  });
+
   it('rejects with an OcppCallError carrying the code when the station answers a CALLERROR', async () => {
     const { identity, charger } = await rawStation();
     const refused = send(identity, 'Reset', { type: 'Hard' });

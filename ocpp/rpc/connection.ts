@@ -23,6 +23,10 @@ interface Outgoing {
   action: string;
   payload: unknown;
   timeoutMs: number;
+  /** performance.now() by which the call must be answered, counted from when it was queued. */
+  deadline: number;
+  /** Fails the call if it is still queued at its deadline (never sent). */
+  queued?: NodeJS.Timeout;
   resolve: (payload: Record<string, unknown>) => void;
   reject: (error: Error) => void;
 }
@@ -73,8 +77,20 @@ export class RpcConnection {
       return Promise.reject(error);
     }
     return new Promise((resolve, reject) => {
-      this.queue.push({ action, payload, timeoutMs, resolve, reject });
+      const call: Outgoing = { action, payload, timeoutMs, deadline: performance.now() + timeoutMs, resolve, reject };
+      this.queue.push(call);
       this.sendNext();
+      // Still waiting behind another call: its time runs from now, so a caller that gave up is never followed
+      // by a station that carries the command out later.
+      if (this.queue.includes(call)) {
+        call.queued = setTimeout(() => {
+          const at = this.queue.indexOf(call);
+          if (at < 0) return;
+          this.queue.splice(at, 1);
+          this.options.observer.called(action, 'timeout');
+          reject(new OcppTimeoutError(`${action}: not sent within ${timeoutMs} ms: the station was still busy with an earlier command`));
+        }, timeoutMs);
+      }
     });
   }
 
@@ -87,7 +103,10 @@ export class RpcConnection {
       this.inflight.call.reject(reason);
       this.inflight = null;
     }
-    for (const call of this.queue.splice(0)) call.reject(reason);
+    for (const call of this.queue.splice(0)) {
+      clearTimeout(call.queued);
+      call.reject(reason);
+    }
   }
 
   /** Resolves once every CALL received so far has been answered. */
@@ -99,14 +118,18 @@ export class RpcConnection {
     if (this.inflight || this.closedWith) return;
     const call = this.queue.shift();
     if (!call) return;
+    clearTimeout(call.queued);
     const id = randomUUID();
-    const timer = setTimeout(() => {
-      if (this.inflight?.id !== id) return;
-      this.inflight = null;
-      this.options.observer.called(call.action, 'timeout');
-      call.reject(new OcppTimeoutError(`${call.action}: no answer from the station within ${call.timeoutMs} ms`));
-      this.sendNext();
-    }, call.timeoutMs);
+    const timer = setTimeout(
+      () => {
+        if (this.inflight?.id !== id) return;
+        this.inflight = null;
+        this.options.observer.called(call.action, 'timeout');
+        call.reject(new OcppTimeoutError(`${call.action}: no answer from the station within ${call.timeoutMs} ms`));
+        this.sendNext();
+      },
+      Math.max(1, call.deadline - performance.now()),
+    );
     this.inflight = { id, call, timer };
     this.socket.send(callFrame(id, call.action, call.payload), (error) => {
       if (error && this.inflight?.id === id) {
