@@ -119,8 +119,10 @@ export class CommandRouter {
 
   async send(identity: string, action: string, payload: unknown, timeoutMs = this.deps.defaultTimeoutMs): Promise<Record<string, unknown>> {
     const link = this.local?.link(identity);
-    if (link) return link.call(action, payload, timeoutMs);
     const node = await this.deps.redis.get(this.nodeKey(identity));
+    // A socket here is used unless another node has claimed the station since: it reconnected there, and
+    // the socket here is an older one, left open until it closes or fails its ping (often half-open).
+    if (link && (!node || node === this.deps.nodeId)) return link.call(action, payload, timeoutMs);
     if (!node || node === this.deps.nodeId) throw new StationOfflineError(`station ${identity} is not connected`);
     const requestId = randomUUID();
     const reply = await new Promise<RemoteReply>((resolve) => {

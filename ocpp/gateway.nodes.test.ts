@@ -91,6 +91,14 @@ describe('several gateway nodes', () => {
     chargers.push(newer);
     await eventually(async () => (await gatewayNode(station.identity)).gateway_node === elsewhere.deps.nodeId);
 
+    // The first node still holds the older socket; its commands go to the node holding the newer one.
+    const routed = system.deps.commands.send(station.identity, 'ClearCache', {}, 5000);
+    const sent = await newer.next();
+    expect(sent.slice(2)).toEqual(['ClearCache', {}]);
+    newer.send([3, sent[1], { status: 'Accepted' }]);
+    expect(await routed).toEqual({ status: 'Accepted' });
+    await older.expectSilence(200);
+
     await older.close();
     await eventually(() => system.gateway?.connection(station.identity) === undefined);
     await new Promise((r) => setTimeout(r, 300));
