@@ -5,8 +5,36 @@ import type { Request, Response, SendOptions, StationCommands } from './station-
 type Deps = { commands: StationCommands; orm: Orm };
 export type LocalListEntry = NonNullable<Request<'SendLocalList'>['localAuthorizationList']>[number];
 
-/** SendLocalList with the next list version; the station's version is kept once it accepts. */
-export async function sendLocalList(
+/** Each station's SendLocalList calls from this process, one after the other (see sendLocalList). */
+const inTurn = new Map<string, Promise<unknown>>();
+
+/**
+ * SendLocalList with the next list version; the station's version is kept once it accepts. Calls for one
+ * station run one at a time: two differential updates sent at once (two credentials blocked in quick
+ * succession) would otherwise both carry version N+1, and the station would refuse the second
+ * (VersionMismatch), leaving a blocked idTag accepted in its list.
+ */
+export function sendLocalList(
+  deps: Deps,
+  identity: string,
+  updateType: 'Full' | 'Differential',
+  entries: LocalListEntry[],
+  options?: SendOptions,
+): Promise<Response<'SendLocalList'> & { listVersion: number }> {
+  const previous = inTurn.get(identity) ?? Promise.resolve();
+  const next = previous.then(
+    () => sendNow(deps, identity, updateType, entries, options),
+    () => sendNow(deps, identity, updateType, entries, options),
+  );
+  inTurn.set(identity, next);
+  void next.then(
+    () => inTurn.get(identity) === next && inTurn.delete(identity),
+    () => inTurn.get(identity) === next && inTurn.delete(identity),
+  );
+  return next;
+}
+
+async function sendNow(
   deps: Deps,
   identity: string,
   updateType: 'Full' | 'Differential',
@@ -22,7 +50,12 @@ export async function sendLocalList(
     { listVersion, updateType, localAuthorizationList: entries },
     options,
   );
-  if (response.status === 'Accepted') await em.nativeUpdate(Station, { id: station.id }, { localListVersion: listVersion });
+  if (response.status === 'Accepted') {
+    // Never backwards: a GetLocalListVersion may have read a higher one meanwhile.
+    await em
+      .getConnection()
+      .execute('update station set local_list_version = greatest(local_list_version, ?) where id = ?', [listVersion, station.id]);
+  }
   return { ...response, listVersion };
 }
 

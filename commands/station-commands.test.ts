@@ -132,6 +132,11 @@ describe('commands to a station', () => {
     const first = await sendLocalList(deps, station.identity, 'Full', [{ idTag: 'AAA', idTagInfo: { status: 'Accepted' } }]);
     const second = await sendLocalList(deps, station.identity, 'Differential', [{ idTag: 'AAA', idTagInfo: { status: 'Blocked' } }]);
     expect([first.listVersion, second.listVersion]).toEqual([1, 2]);
+    // Sent at once (two credentials blocked in quick succession), they still carry versions one after the other.
+    const together = await Promise.all(
+      ['BBB', 'CCC'].map((idTag) => sendLocalList(deps, station.identity, 'Differential', [{ idTag, idTagInfo: { status: 'Blocked' } }])),
+    );
+    expect(together.map((r) => r.listVersion)).toEqual([3, 4]);
     expect(await getLocalListVersion(deps, station.identity)).toBe(7);
     expect(await sql().execute('select local_list_version from station where id = ?', [station.id])).toEqual([{ local_list_version: 7 }]);
     expect(charger.violations).toEqual([]);
