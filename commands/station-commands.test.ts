@@ -5,6 +5,7 @@ import { changeConfiguration, getConfiguration } from './configuration.js';
 import { getLocalListVersion, sendLocalList } from './local-list.js';
 import { remoteStart } from './remote-start.js';
 import { cancelReservation, reserveNow } from './reservations.js';
+import { rotateStationPassword } from './rotate-password.js';
 import { UnknownStationError } from './station-commands.js';
 
 describe('commands to a station', () => {
@@ -142,4 +143,24 @@ describe('commands to a station', () => {
     expect(charger.violations).toEqual([]);
     await charger.close();
   });
+
+  it.each(['new', 'old'] as const)(
+    'never locks out a station whose answer to a new password was lost: the %s password it logs in with holds',
+    async (which) => {
+      const station = await aStation(system);
+      const old = station.password as string;
+      // A station that takes the key but whose answer never arrives.
+      const charger = await connectCharger(system, station, { handlers: { ChangeConfiguration: () => new Promise(() => {}) } });
+      const deps = { commands: system.deps.stationCommands, orm: system.deps.orm, stations: system.deps.stations };
+      const rotation = await rotateStationPassword(deps, station, { timeoutMs: 300 });
+      expect(rotation.outcome).toBe('unconfirmed');
+      const fresh = (rotation as { password: string }).password;
+      const admits = async (password: string) => (await system.deps.stations.admit(station.identity, password, false)).ok;
+      const [used, other] = which === 'new' ? [fresh, old] : [old, fresh];
+      expect(await admits(used)).toBe(true);
+      expect(await admits(other)).toBe(false);
+      expect(await admits(used)).toBe(true);
+      await charger.close();
+    },
+  );
 });

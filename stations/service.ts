@@ -148,9 +148,24 @@ export class StationService {
     const station = await em.findOneOrFail(Station, { id: stationId });
     station.passwordSalt = hashed.salt;
     station.passwordHash = hashed.hash;
+    station.offeredPasswordSalt = null;
+    station.offeredPasswordHash = null;
     if (station.securityProfile === 0) station.securityProfile = 1;
     await em.flush();
     return password;
+  }
+
+  /**
+   * Accepts `password` beside the stored one (null: no longer), until the station logs in with one of them:
+   * for a new password offered to a station whose answer never came.
+   */
+  async offerPassword(stationId: string, password: string | null): Promise<void> {
+    const hashed = password === null ? null : this.deps.secrets.hash(password);
+    await this.deps.sql.query('update station set offered_password_salt = $2, offered_password_hash = $3 where id = $1', [
+      stationId,
+      hashed?.salt ?? null,
+      hashed?.hash ?? null,
+    ]);
   }
 
   /**
@@ -160,7 +175,8 @@ export class StationService {
    */
   async admit(identity: string, password: string | undefined, overTls: boolean): Promise<Admission> {
     const found = await this.deps.sql.query<AdmissionRow>(
-      `select id, identity, organisation_id, registration_status, security_profile, password_salt, password_hash, retired_at
+      `select id, identity, organisation_id, registration_status, security_profile, password_salt, password_hash,
+         offered_password_salt, offered_password_hash, retired_at
        from station where identity = $1`,
       [identity],
     );
@@ -191,10 +207,23 @@ export class StationService {
     if (row.security_profile === 0) return { ok: true, station, created: false };
     if (row.security_profile >= 2 && !overTls) return { ok: false, status: 401, reason: 'this station must connect over TLS' };
     if (!password || !row.password_hash || !row.password_salt) return { ok: false, status: 401, reason: 'password required' };
-    if (!this.deps.secrets.verify(password, row.password_salt, row.password_hash)) {
-      return { ok: false, status: 401, reason: 'wrong password' };
+    const offered = row.offered_password_salt !== null && row.offered_password_hash !== null;
+    if (this.deps.secrets.verify(password, row.password_salt, row.password_hash)) {
+      // The station kept its password: the one offered to it (never confirmed) is not accepted any more.
+      if (offered)
+        await this.deps.sql.query('update station set offered_password_salt = null, offered_password_hash = null where id = $1', [row.id]);
+      return { ok: true, station, created: false };
     }
-    return { ok: true, station, created: false };
+    if (offered && this.deps.secrets.verify(password, row.offered_password_salt as string, row.offered_password_hash as string)) {
+      // The station took the offered password after all: it is the password from now on.
+      await this.deps.sql.query(
+        `update station set password_salt = offered_password_salt, password_hash = offered_password_hash,
+           offered_password_salt = null, offered_password_hash = null where id = $1`,
+        [row.id],
+      );
+      return { ok: true, station, created: false };
+    }
+    return { ok: false, status: 401, reason: 'wrong password' };
   }
 
   /** Records a BootNotification and decides the answer from the station's registration status. */
@@ -398,5 +427,7 @@ interface AdmissionRow {
   security_profile: number;
   password_salt: string | null;
   password_hash: string | null;
+  offered_password_salt: string | null;
+  offered_password_hash: string | null;
   retired_at: Date | null;
 }

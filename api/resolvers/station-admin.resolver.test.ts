@@ -123,8 +123,8 @@ describe('managing stations in the API', () => {
     expect(result.data).toEqual({ rejectStation: { bootTrigger: null, station: { registrationStatus: 'Rejected' } } });
   });
 
-  const rotate = 'mutation($id: String!) { rotateStationPassword(identity: $id) { ocppPassword pushed } }';
-  type Rotated = { rotateStationPassword: { ocppPassword: string; pushed: boolean } };
+  const rotate = 'mutation($id: String!) { rotateStationPassword(identity: $id) { ocppPassword pushed confirmed } }';
+  type Rotated = { rotateStationPassword: { ocppPassword: string; pushed: boolean; confirmed: boolean } };
 
   it('gives a connected station its new password (hex AuthorizationKey) before storing it', async () => {
     const old = await station('MGT-ROTATE');
@@ -144,6 +144,7 @@ describe('managing stations in the API', () => {
     const result = await gql<Rotated>(system, rotate, { id: 'MGT-ROTATE' }, tokens.operatorA);
     const fresh = result.data?.rotateStationPassword.ocppPassword as string;
     expect(result.data?.rotateStationPassword.pushed).toBe(true);
+    expect(result.data?.rotateStationPassword.confirmed).toBe(true);
     expect(keys).toEqual([{ key: 'AuthorizationKey', value: Buffer.from(fresh).toString('hex') }]);
     expect([await admits('MGT-ROTATE', fresh), await admits('MGT-ROTATE', old)]).toEqual([true, false]);
     const stored = await gql(system, '{ station(identity: "MGT-ROTATE") { configuration { key value } } }', {}, tokens.operatorA);

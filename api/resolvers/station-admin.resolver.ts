@@ -102,6 +102,7 @@ export class StationAdminResolver {
       station: StationType.from(station),
       ocppPassword: rotation.password,
       pushed: rotation.outcome === 'pushed',
+      confirmed: rotation.outcome !== 'unconfirmed',
     });
   }
 }

@@ -26,4 +26,10 @@ export class RotatedPasswordType {
     description: 'Whether the station took it (as AuthorizationKey) before it was stored; false: it was not connected',
   })
   pushed!: boolean;
+
+  @Field(() => Boolean, {
+    description:
+      'false: the station did not answer in time and may or may not have taken it; both passwords are accepted until it logs in with one',
+  })
+  confirmed!: boolean;
 }

@@ -4,6 +4,7 @@ import { Migration20261126201317_idtag_case } from './Migration20261126201317_id
 import { Migration20261127011500_hot_updates } from './Migration20261127011500_hot_updates.js';
 import { Migration20261127040000_meter_start_nullable } from './Migration20261127040000_meter_start_nullable.js';
 import { Migration20261127043000_security_events } from './Migration20261127043000_security_events.js';
+import { Migration20261127050000_offered_password } from './Migration20261127050000_offered_password.js';
 
 /** PostgreSQL migrations, oldest first. `npm run migration:create -- <name>` writes a new file; add it here. */
 export const migrations: MigrationObject[] = [
@@ -12,4 +13,5 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261127011500_hot_updates', class: Migration20261127011500_hot_updates },
   { name: 'Migration20261127040000_meter_start_nullable', class: Migration20261127040000_meter_start_nullable },
   { name: 'Migration20261127043000_security_events', class: Migration20261127043000_security_events },
+  { name: 'Migration20261127050000_offered_password', class: Migration20261127050000_offered_password },
 ];

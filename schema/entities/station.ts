@@ -30,6 +30,9 @@ export const StationSchema = defineEntity({
     securityProfile: p.smallint().default(1),
     passwordSalt: p.string().nullable().hidden(),
     passwordHash: p.string().nullable().hidden(),
+    /** A new password offered to the station whose answer never came: also accepted, until it logs in with one. */
+    offeredPasswordSalt: p.string().nullable().hidden(),
+    offeredPasswordHash: p.string().nullable().hidden(),
     registrationStatus: p.enum(registrationStatuses).default('Accepted'),
     vendor: p.string().nullable(),
     model: p.string().nullable(),
