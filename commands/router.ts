@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { OcppCallError, OcppError, OcppTimeoutError, StationOfflineError } from '../ocpp/rpc/errors.js';
+import { OcppCallError, OcppError, OcppTimeoutError, StationNotAcceptedError, StationOfflineError } from '../ocpp/rpc/errors.js';
 import type { Logger } from '../system/logger.js';
 
 /** A connected station, as the gateway holding its socket exposes it. */
@@ -16,6 +16,15 @@ export interface LocalStations {
 /** How often a gateway node says it is alive, and how long the word lasts. */
 export const ALIVE_EVERY_MS = 10_000;
 export const ALIVE_TTL_MS = 3 * ALIVE_EVERY_MS;
+
+/** A message from another node, or null when it is not JSON (never thrown: it arrives on a Redis event). */
+function parse<T>(message: string): T | null {
+  try {
+    return JSON.parse(message) as T;
+  } catch {
+    return null;
+  }
+}
 
 /** Deletes KEYS[1] only while it holds ARGV[1]. */
 const RELEASE_IF_OWNER = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0`;
@@ -33,7 +42,7 @@ interface RemoteReply {
   requestId: string;
   ok: boolean;
   payload?: Record<string, unknown>;
-  error?: { kind: 'offline' | 'timeout' | 'ocpp' | 'other'; code?: string; message: string };
+  error?: { kind: 'offline' | 'not-accepted' | 'timeout' | 'ocpp' | 'other'; code?: string; message: string };
 }
 
 /**
@@ -147,13 +156,18 @@ export class CommandRouter {
     if (reply.ok && reply.payload) return reply.payload;
     const error = reply.error ?? { kind: 'other', message: 'no reply' };
     if (error.kind === 'offline') throw new StationOfflineError(error.message);
+    if (error.kind === 'not-accepted') throw new StationNotAcceptedError(error.message);
     if (error.kind === 'timeout') throw new OcppTimeoutError(error.message);
     if (error.kind === 'ocpp') throw new OcppCallError(error.code ?? 'GenericError', error.message, {});
     throw new Error(error.message);
   }
 
   private onReply(message: string): void {
-    const reply = JSON.parse(message) as RemoteReply;
+    const reply = parse<RemoteReply>(message);
+    if (!reply) {
+      this.deps.log.warn('commands: ignored a reply that is not JSON');
+      return;
+    }
     const waiter = this.waiting.get(reply.requestId);
     if (!waiter) return;
     clearTimeout(waiter.timer);
@@ -162,7 +176,11 @@ export class CommandRouter {
   }
 
   private async onRemoteCommand(message: string): Promise<void> {
-    const request = JSON.parse(message) as RemoteRequest;
+    const request = parse<RemoteRequest>(message);
+    if (!request) {
+      this.deps.log.warn('commands: ignored a command that is not JSON');
+      return;
+    }
     let reply: RemoteReply;
     try {
       const link = this.local?.link(request.identity);
@@ -172,15 +190,19 @@ export class CommandRouter {
       const kind =
         error instanceof StationOfflineError
           ? 'offline'
-          : error instanceof OcppTimeoutError
-            ? 'timeout'
-            : error instanceof OcppError
-              ? 'ocpp'
-              : 'other';
+          : error instanceof StationNotAcceptedError
+            ? 'not-accepted'
+            : error instanceof OcppTimeoutError
+              ? 'timeout'
+              : error instanceof OcppError
+                ? 'ocpp'
+                : 'other';
       const code = error instanceof OcppCallError ? error.wire : error instanceof OcppError ? error.code : undefined;
       reply = { requestId: request.requestId, ok: false, error: { kind, ...(code ? { code } : {}), message: (error as Error).message } };
     }
-    await this.deps.redis.publish(this.repliesChannel(request.replyTo), JSON.stringify(reply));
+    await this.deps.redis
+      .publish(this.repliesChannel(request.replyTo), JSON.stringify(reply))
+      .catch((error: Error) => this.deps.log.warn({ err: error }, 'commands: could not send a reply back'));
   }
 
   close(): void {

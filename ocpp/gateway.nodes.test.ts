@@ -5,6 +5,7 @@ import { aStation } from '../test/chargers.js';
 import { connectRaw, isOnline, type RawCharger } from '../test/raw-charger.js';
 import { eventually, startTestSystem, type TestSystem } from '../test/system.js';
 import { type Gateway, startGateway } from './gateway.js';
+import { StationNotAcceptedError } from './rpc/errors.js';
 
 /**
  * Several gateways (processes or machines) over one database and one Redis: each is a node of the
@@ -116,5 +117,25 @@ describe('several gateway nodes', () => {
     await eventually(async () => !(await gatewayNode(station.identity)).online);
     await eventually(() => events.filter((e) => e.identity === station.identity).length === 3);
     expect(events.filter((e) => e.identity === station.identity).map((e) => e.online)).toEqual([true, true, false]);
+  });
+
+  it('keeps the kind of a failure across nodes, and shrugs off a message that is not JSON', async () => {
+    const remote = await anotherGateway(0);
+    const station = await aStation(system);
+    await system.deps.stations.setRegistration(station.id, 'Pending');
+    const charger = await connectRaw({ ...system, ocppUrl: remote.ocppUrl }, station);
+    chargers.push(charger);
+    await eventually(async () => (await gatewayNode(station.identity)).gateway_node === remote.deps.nodeId);
+    const prefix = system.config.REDIS_PREFIX;
+    await system.deps.redis.publish(`${prefix}:node:${remote.deps.nodeId}:commands`, 'not json');
+    await system.deps.redis.publish(`${prefix}:node:${system.deps.nodeId}:replies`, '{');
+    await expect(system.deps.commands.send(station.identity, 'RemoteStartTransaction', { idTag: 'ABC' }, 3000)).rejects.toBeInstanceOf(
+      StationNotAcceptedError,
+    );
+    // Still served after the garbage: a command the station may get goes through.
+    const answer = system.deps.commands.send(station.identity, 'ClearCache', {}, 3000);
+    const call = await charger.next();
+    charger.send([3, call[1], { status: 'Accepted' }]);
+    expect(await answer).toEqual({ status: 'Accepted' });
   });
 });

@@ -95,4 +95,16 @@ describe("a station's local list and cache in the API", () => {
     expect(station.charger.violations).toEqual([]);
     await station.charger.close();
   });
+
+  it('says STATION_OFFLINE for a station that is not connected, for each of the three', async () => {
+    const identity = anIdentity('LLOFF');
+    await system.deps.stations.create({ identity, siteId: org.siteId });
+    for (const mutation of [
+      'mutation($s: String!) { pushLocalList(stationIdentity: $s) { status } }',
+      'mutation($s: String!) { sendLocalList(stationIdentity: $s, updateType: Full) { status } }',
+      'mutation($s: String!) { clearAuthorizationCache(stationIdentity: $s) }',
+    ]) {
+      expect(errorCode(await gql(system, mutation, { s: identity }, operator)), mutation).toBe('STATION_OFFLINE');
+    }
+  });
 });

@@ -4,6 +4,7 @@ import type { Principal } from '../../auth/principal.js';
 import { type LocalListEntry, sendLocalList } from '../../commands/local-list.js';
 import type { ApiContext } from '../context.js';
 import { badInput } from '../errors.js';
+import { commanding } from '../remote.js';
 import { LocalListEntryInput } from '../inputs/id-token.input.js';
 import { LocalListResultType, LocalListUpdateType } from '../types/id-token.type.js';
 import { visibleStation } from './station.resolver.js';
@@ -40,9 +41,9 @@ export class LocalListResolver {
     const station = await visibleStation(context, { identity: stationIdentity });
     const list = entries.map(toEntry);
     const { deps } = context;
-    const result = await sendLocalList({ commands: deps.stationCommands, orm: deps.orm }, station.identity, updateType, list, {
-      actor: actor(context),
-    });
+    const result = await commanding(station.identity, 'SendLocalList', () =>
+      sendLocalList({ commands: deps.stationCommands, orm: deps.orm }, station.identity, updateType, list, { actor: actor(context) }),
+    );
     return { status: result.status, listVersion: result.listVersion, entries: list.length };
   }
 
@@ -55,7 +56,9 @@ export class LocalListResolver {
     @Arg('stationIdentity', () => String) stationIdentity: string,
   ): Promise<LocalListResultType> {
     const station = await visibleStation(context, { identity: stationIdentity });
-    const result = await pushFullLocalList(context.deps, station.identity, { actor: actor(context) });
+    const result = await commanding(station.identity, 'SendLocalList', () =>
+      pushFullLocalList(context.deps, station.identity, { actor: actor(context) }),
+    );
     return { status: result.status, listVersion: result.listVersion, entries: result.entries };
   }
 
@@ -66,7 +69,9 @@ export class LocalListResolver {
     @Arg('stationIdentity', () => String) stationIdentity: string,
   ): Promise<string> {
     const station = await visibleStation(context, { identity: stationIdentity });
-    const response = await context.deps.stationCommands.send(station.identity, 'ClearCache', {}, { actor: actor(context) });
+    const response = await commanding(station.identity, 'ClearCache', () =>
+      context.deps.stationCommands.send(station.identity, 'ClearCache', {}, { actor: actor(context) }),
+    );
     return response.status;
   }
 }
