@@ -77,7 +77,8 @@ export class StationCommands {
           ],
         )
         .catch((error: unknown) => this.deps.log.error({ err: error, identity, action }, 'could not audit a command'));
-      await this.deps.events
+      // Announced, not awaited: the caller has its answer whether or not Redis takes the event now.
+      void this.deps.events
         .publish('command.result', {
           stationId: station.id,
           identity,
