@@ -144,7 +144,7 @@ export async function startGateway(deps: Deps, options: { port?: number } = {}):
         answered: (action, outcome, seconds) => {
           messageCount('in', action, outcome).inc();
           handlerSeconds(action).observe(seconds);
-          deps.stations.touch(station.id);
+          deps.presence.touch(station.id);
         },
         called: (action, outcome) => messageCount('out', action, outcome).inc(),
       },
@@ -164,7 +164,7 @@ export async function startGateway(deps: Deps, options: { port?: number } = {}):
     ws.on('error', (error) => connLog.warn({ err: error }, 'ocpp: socket error'));
     void inOrder(station.identity, () =>
       firstSocket
-        ? Promise.all([deps.stations.setOnline(station, true, deps.nodeId), deps.commands.claim(station.identity)])
+        ? Promise.all([deps.presence.setOnline(station, true, deps.nodeId), deps.commands.claim(station.identity)])
         : deps.commands.claim(station.identity),
     );
   }
@@ -182,7 +182,7 @@ export async function startGateway(deps: Deps, options: { port?: number } = {}):
     byIdentity.delete(connection.identity);
     log.info({ identity: connection.identity }, 'ocpp: station offline');
     await inOrder(connection.identity, () =>
-      Promise.all([deps.stations.setOnline(connection.station, false, deps.nodeId), deps.commands.release(connection.identity)]),
+      Promise.all([deps.presence.setOnline(connection.station, false, deps.nodeId), deps.commands.release(connection.identity)]),
     );
   }
 
@@ -214,7 +214,7 @@ export async function startGateway(deps: Deps, options: { port?: number } = {}):
 
   // Presence and live session figures are written behind, in one statement each.
   const flusher = setInterval(() => {
-    void Promise.all([deps.stations.flushPresence(), deps.sessions.flushLive()]).catch((error: unknown) =>
+    void Promise.all([deps.presence.flush(), deps.sessions.flushLive()]).catch((error: unknown) =>
       log.error({ err: error }, 'ocpp: write-behind flush failed'),
     );
   }, config.WRITE_BEHIND_INTERVAL * 1000);
@@ -252,7 +252,7 @@ export async function startGateway(deps: Deps, options: { port?: number } = {}):
       await deps.commands.detach().catch((error: unknown) => log.warn({ err: error }, 'ocpp: could not leave the node list'));
       wss.close();
       await closeServer(server);
-      await Promise.all([deps.stations.flushPresence(), deps.sessions.flushLive()]).catch(() => {});
+      await Promise.all([deps.presence.flush(), deps.sessions.flushLive()]).catch(() => {});
     },
   };
 }

@@ -18,6 +18,7 @@ import { createSql, type Sql } from '../database/sql.js';
 import { type EventBus, createEventBus } from '../events/bus.js';
 import { SessionService } from '../sessions/service.js';
 import { AnomalyLog } from '../stations/anomalies.js';
+import { StationPresence } from '../stations/presence.js';
 import { StationService } from '../stations/service.js';
 import { TelemetryBuffer } from '../telemetry/buffer.js';
 import { openWarehouse, unusedWarehouse, type Warehouse } from '../warehouse/client.js';
@@ -52,6 +53,8 @@ export interface Deps {
   /** The mail outbox and its transport (the mail worker sends). */
   mail: MailService;
   stations: StationService;
+  /** Where stations are connected, and when each last spoke (written behind). */
+  presence: StationPresence;
   sessions: SessionService;
   anomalies: AnomalyLog;
   authorization: AuthorizationService;
@@ -149,6 +152,7 @@ export async function createDeps(config: Config, log: Logger): Promise<Deps> {
       }),
       mail: new MailService({ orm, transport, log }),
       stations: new StationService({ orm, sql, secrets, events, log, registration: config.OCPP_REGISTRATION }),
+      presence: new StationPresence({ sql, events }),
       sessions: new SessionService({ orm, sql, events, log }),
       anomalies: new AnomalyLog({ orm, metrics, log }),
       authorization,
@@ -169,7 +173,7 @@ export async function createDeps(config: Config, log: Logger): Promise<Deps> {
 export async function closeDeps(deps: Deps): Promise<void> {
   deps.commands.close();
   await deps.events.close();
-  await deps.stations.flushPresence().catch((error: unknown) => deps.log.error({ err: error }, 'presence flush failed'));
+  await deps.presence.flush().catch((error: unknown) => deps.log.error({ err: error }, 'presence flush failed'));
   await deps.sessions.flushLive().catch((error: unknown) => deps.log.error({ err: error }, 'live session flush failed'));
   await deps.authDecisions.flush().catch((error: unknown) => deps.log.error({ err: error }, 'authorization audit flush failed'));
   await deps.apiKeys.flushLastUsed().catch((error: unknown) => deps.log.error({ err: error }, 'API key last-use flush failed'));

@@ -34,11 +34,11 @@ export async function expireReservations(orm: Orm): Promise<number> {
  * Stations held by gateway nodes that vanished without a word (a crash, a lost machine: the node's alive
  * key in Redis expired) are marked offline, and the nodes' claims on them dropped. Resolves to how many.
  */
-export async function sweepVanishedGateways(deps: Pick<Deps, 'stations' | 'commands' | 'log'>): Promise<number> {
+export async function sweepVanishedGateways(deps: Pick<Deps, 'presence' | 'commands' | 'log'>): Promise<number> {
   let dropped = 0;
-  for (const node of await deps.stations.gatewayNodes()) {
+  for (const node of await deps.presence.gatewayNodes()) {
     if (await deps.commands.isAlive(node)) continue;
-    const identities = await deps.stations.dropNode(node);
+    const identities = await deps.presence.dropNode(node);
     await deps.commands.releaseFor(node, identities);
     if (identities.length)
       deps.log.warn({ node, stations: identities.length }, 'maintenance: a gateway node vanished; its stations are offline');

@@ -4,7 +4,7 @@ import { WRITE_BEHIND_CHUNK } from '../../../database/sql.js';
 import { aConnectedCharger, sql } from '../../../test/builders.js';
 import { aStation, connectCharger } from '../../../test/chargers.js';
 import { Station } from '../../../schema/entities/index.js';
-import { PRESENCE_RESOLUTION_S } from '../../../stations/service.js';
+import { PRESENCE_RESOLUTION_S } from '../../../stations/presence.js';
 import { eventually, startTestSystem, type TestSystem } from '../../../test/system.js';
 
 describe('Heartbeat', () => {
@@ -31,7 +31,7 @@ describe('Heartbeat', () => {
     await sql(system, `update station set last_seen_at = '2020-01-01T00:00:00Z' where id = ?`, [station.id]);
     const before = Date.now();
     await charger.call('Heartbeat');
-    await system.deps.stations.flushPresence();
+    await system.deps.presence.flush();
     const row = await stationRow(station.id);
     expect(row.lastSeenAt).toBeInstanceOf(Date);
     expect(row.lastSeenAt!.getTime()).toBeGreaterThanOrEqual(before - 50);
@@ -44,10 +44,10 @@ describe('Heartbeat', () => {
     const { station, charger } = await aConnectedCharger(system);
     await eventually(async () => (await stationRow(station.id)).online);
     await charger.call('Heartbeat');
-    await system.deps.stations.flushPresence();
+    await system.deps.presence.flush();
     const seen = (await stationRow(station.id)).lastSeenAt!;
-    system.deps.stations.touch(station.id, new Date('2020-01-01T00:00:00Z'));
-    await system.deps.stations.flushPresence();
+    system.deps.presence.touch(station.id, new Date('2020-01-01T00:00:00Z'));
+    await system.deps.presence.flush();
     expect((await stationRow(station.id)).lastSeenAt).toEqual(seen);
     expect(charger.violations).toEqual([]);
     await charger.close();
@@ -57,12 +57,12 @@ describe('Heartbeat', () => {
     const station = await aStation(system);
     const stored = new Date('2026-11-26T12:00:00.000Z');
     await sql(system, `update station set last_seen_at = ? where id = ?`, [stored, station.id]);
-    system.deps.stations.touch(station.id, stored.getTime() + (PRESENCE_RESOLUTION_S - 1) * 1000);
-    await system.deps.stations.flushPresence();
+    system.deps.presence.touch(station.id, stored.getTime() + (PRESENCE_RESOLUTION_S - 1) * 1000);
+    await system.deps.presence.flush();
     expect((await stationRow(station.id)).lastSeenAt).toEqual(stored);
     const later = new Date(stored.getTime() + PRESENCE_RESOLUTION_S * 1000);
-    system.deps.stations.touch(station.id, later);
-    await system.deps.stations.flushPresence();
+    system.deps.presence.touch(station.id, later);
+    await system.deps.presence.flush();
     expect((await stationRow(station.id)).lastSeenAt).toEqual(later);
   });
 
@@ -70,16 +70,16 @@ describe('Heartbeat', () => {
     const first = await aStation(system);
     const last = await aStation(system);
     await sql(system, `update station set last_seen_at = null where id in (?, ?)`, [first.id, last.id]);
-    await system.deps.stations.flushPresence();
+    await system.deps.presence.flush();
     const at = new Date('2026-11-26T12:00:00.123Z');
-    system.deps.stations.touch(first.id, at);
+    system.deps.presence.touch(first.id, at);
     // Stations that do not exist (deleted meanwhile, say) change nothing and break nothing.
-    for (let i = 0; i < WRITE_BEHIND_CHUNK + 500; i++) system.deps.stations.touch(randomUUID(), at);
-    system.deps.stations.touch(last.id, at);
-    expect(await system.deps.stations.flushPresence()).toBe(WRITE_BEHIND_CHUNK + 502);
+    for (let i = 0; i < WRITE_BEHIND_CHUNK + 500; i++) system.deps.presence.touch(randomUUID(), at);
+    system.deps.presence.touch(last.id, at);
+    expect(await system.deps.presence.flush()).toBe(WRITE_BEHIND_CHUNK + 502);
     expect((await stationRow(first.id)).lastSeenAt).toEqual(at);
     expect((await stationRow(last.id)).lastSeenAt).toEqual(at);
-    expect(await system.deps.stations.flushPresence()).toBe(0);
+    expect(await system.deps.presence.flush()).toBe(0);
   });
 
   it('answers a station that is still Pending, so its clock is right before it is accepted', async () => {
