@@ -1,12 +1,13 @@
 import type { Orm } from '../database/orm.js';
 import { Station } from '../schema/entities/index.js';
+import { inTurn } from '../system/in-turn.js';
 import type { Request, Response, SendOptions, StationCommands } from './station-commands.js';
 
 type Deps = { commands: StationCommands; orm: Orm };
 export type LocalListEntry = NonNullable<Request<'SendLocalList'>['localAuthorizationList']>[number];
 
 /** Each station's SendLocalList calls from this process, one after the other (see sendLocalList). */
-const inTurn = new Map<string, Promise<unknown>>();
+const oneStationAtATime = inTurn();
 
 /**
  * SendLocalList with the next list version; the station's version is kept once it accepts. Calls for one
@@ -21,17 +22,7 @@ export function sendLocalList(
   entries: LocalListEntry[],
   options?: SendOptions,
 ): Promise<Response<'SendLocalList'> & { listVersion: number }> {
-  const previous = inTurn.get(identity) ?? Promise.resolve();
-  const next = previous.then(
-    () => sendNow(deps, identity, updateType, entries, options),
-    () => sendNow(deps, identity, updateType, entries, options),
-  );
-  inTurn.set(identity, next);
-  void next.then(
-    () => inTurn.get(identity) === next && inTurn.delete(identity),
-    () => inTurn.get(identity) === next && inTurn.delete(identity),
-  );
-  return next;
+  return oneStationAtATime(identity, () => sendNow(deps, identity, updateType, entries, options));
 }
 
 async function sendNow(

@@ -5,6 +5,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Deps } from '../system/deps.js';
 import { closeServer, listen } from '../system/http.js';
+import { inTurn } from '../system/in-turn.js';
 import { children } from '../system/metrics.js';
 import { serveProbe } from '../system/probes.js';
 import { type OcppDeps, VendorRoutes } from './handlers/define.js';
@@ -89,18 +90,12 @@ export async function startGateway(deps: Deps, options: { port?: number } = {}):
 
   // One station's presence changes are applied in the order they happened, so that a quick reconnect's
   // "online" (and its Redis claim) is not overtaken by the previous socket's "offline" (and release).
-  const presence = new Map<string, Promise<void>>();
-  function inOrder(identity: string, change: () => Promise<unknown>): Promise<void> {
-    const next = (presence.get(identity) ?? Promise.resolve()).then(change).then(
+  const presence = inTurn();
+  const inOrder = (identity: string, change: () => Promise<unknown>): Promise<void> =>
+    presence(identity, change).then(
       () => {},
       (error: unknown) => log.error({ err: error, identity }, 'ocpp: could not record the station presence'),
     );
-    presence.set(identity, next);
-    void next.then(() => {
-      if (presence.get(identity) === next) presence.delete(identity);
-    });
-    return next;
-  }
 
   const link = (identity: string) => byIdentity.get(identity)?.find((c) => !c.rpc.closed);
   await deps.commands.attach({ link });
@@ -248,7 +243,7 @@ export async function startGateway(deps: Deps, options: { port?: number } = {}):
       for (const c of all) c.socket.terminate();
       await Promise.all(all.map((c) => closed(c).catch(() => {})));
       // The last presence writes finish before the connections they need are closed.
-      await Promise.all(presence.values());
+      await Promise.all(presence.pending());
       await deps.commands.detach().catch((error: unknown) => log.warn({ err: error }, 'ocpp: could not leave the node list'));
       wss.close();
       await closeServer(server);
