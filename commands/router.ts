@@ -26,6 +26,18 @@ function parse<T>(message: string): T | null {
   }
 }
 
+/**
+ * `promise`, or `failure()` once `ms` passed: Redis connections queue commands while Redis is away (no
+ * retry limit, for BullMQ), so a command waits at most its own timeout for its routing, not for Redis.
+ */
+function withinMs<T>(promise: Promise<T>, ms: number, failure: () => Error): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(failure()), ms);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
+
 /** Deletes KEYS[1] only while it holds ARGV[1]. */
 const RELEASE_IF_OWNER = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0`;
 
@@ -128,7 +140,11 @@ export class CommandRouter {
 
   async send(identity: string, action: string, payload: unknown, timeoutMs = this.deps.defaultTimeoutMs): Promise<Record<string, unknown>> {
     const link = this.local?.link(identity);
-    const node = await this.deps.redis.get(this.nodeKey(identity));
+    const node = await withinMs(
+      this.deps.redis.get(this.nodeKey(identity)),
+      timeoutMs,
+      () => new OcppTimeoutError(`${action}: Redis did not answer within ${timeoutMs} ms, so the station's gateway is unknown`),
+    );
     // A socket here is used unless another node has claimed the station since: it reconnected there, and
     // the socket here is an older one, left open until it closes or fails its ping (often half-open).
     if (link && (!node || node === this.deps.nodeId)) return link.call(action, payload, timeoutMs);
