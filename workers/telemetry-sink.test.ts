@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SampleBatch, TelemetryBuffer } from '../telemetry/buffer.js';
 import { WriteWindow } from '../system/write-window.js';
 import { eventually, startTestSystem, type TestSystem } from '../test/system.js';
+import { replayDeadLetters } from '../telemetry/dead-letters.js';
 import { isDataError, startTelemetrySink } from './telemetry-sink.js';
 
 const aBatch = (overrides: Partial<SampleBatch> = {}): SampleBatch => ({
@@ -93,6 +94,30 @@ describe('telemetry sink', () => {
     expect(dead).toHaveLength(1);
     expect(dead[0]?.[1]).toContain('error');
     expect(dead[0]?.[1].join(' ')).toContain('bad-1');
+  });
+
+  it('puts set-aside entries back into the stream on request: written once readable, set aside again if not', async () => {
+    const { redis, telemetry } = system.deps;
+    const stream = telemetry.stream;
+    const dead = `${stream}:dead`;
+    const readable = {
+      k: 'replayed-1',
+      s: 'SINK-R',
+      c: 1,
+      t: null,
+      r: Date.now(),
+      o: 'MeterValues',
+      v: [[Date.now(), 'Voltage', 'L1', 'Outlet', 'Sample.Periodic', 'V', 230]],
+    };
+    await redis.xadd(dead, '*', 'id', '1-0', 'error', 'set aside in an outage', 'n', '1', 'frames', JSON.stringify(readable));
+    const waiting = await redis.xlen(dead);
+    expect(await replayDeadLetters(redis, stream)).toBe(waiting);
+    expect(await system.workers!.sink.drain(15_000)).toBe(true);
+    expect(await count('SINK-R')).toBe(1);
+    // What still cannot be read (the earlier test's frame) is set aside again, and only that.
+    const again = await redis.xrange(dead, '-', '+');
+    expect(again.map(([, fields]) => fields.join(' ')).filter((f) => f.includes('replayed-1'))).toEqual([]);
+    expect(again.length).toBe(waiting - 1);
   });
 
   it('commits the frames pushed in one turn of the event loop as one stream entry, each push resolving after it', async () => {
