@@ -22,32 +22,24 @@ export function sendLocalList(
   entries: LocalListEntry[],
   options?: SendOptions,
 ): Promise<Response<'SendLocalList'> & { listVersion: number }> {
-  return oneStationAtATime(identity, () => sendNow(deps, identity, updateType, entries, options));
-}
-
-async function sendNow(
-  deps: Deps,
-  identity: string,
-  updateType: 'Full' | 'Differential',
-  entries: LocalListEntry[],
-  options?: SendOptions,
-): Promise<Response<'SendLocalList'> & { listVersion: number }> {
-  const em = deps.orm.em.fork();
-  const station = await em.findOneOrFail(Station, { identity });
-  const listVersion = station.localListVersion + 1;
-  const response = await deps.commands.send(
-    identity,
-    'SendLocalList',
-    { listVersion, updateType, localAuthorizationList: entries },
-    options,
-  );
-  if (response.status === 'Accepted') {
-    // Never backwards: a GetLocalListVersion may have read a higher one meanwhile.
-    await em
-      .getConnection()
-      .execute('update station set local_list_version = greatest(local_list_version, ?) where id = ?', [listVersion, station.id]);
-  }
-  return { ...response, listVersion };
+  return oneStationAtATime(identity, async () => {
+    const em = deps.orm.em.fork();
+    const station = await em.findOneOrFail(Station, { identity });
+    const listVersion = station.localListVersion + 1;
+    const response = await deps.commands.send(
+      identity,
+      'SendLocalList',
+      { listVersion, updateType, localAuthorizationList: entries },
+      options,
+    );
+    if (response.status === 'Accepted') {
+      // Never backwards: a GetLocalListVersion may have read a higher one meanwhile.
+      await em
+        .getConnection()
+        .execute('update station set local_list_version = greatest(local_list_version, ?) where id = ?', [listVersion, station.id]);
+    }
+    return { ...response, listVersion };
+  });
 }
 
 /** GetLocalListVersion; the answer is kept as the station's version. */

@@ -39,6 +39,11 @@ export interface BufferedEntry {
   samples: number;
 }
 
+/** One record of an XINFO reply (name, value, name, value, ...) as an object. */
+export function xinfoFields(record: unknown[]): Record<string, unknown> {
+  return Object.fromEntries(Array.from({ length: record.length / 2 }, (_, i) => [String(record[i * 2]), record[i * 2 + 1]]));
+}
+
 /** Reads a stream entry's fields (`frames`, or `frame` as first written); null when it holds no frames. */
 export function readEntry(fields: string[]): BufferedEntry | null {
   let frames: string | undefined;
@@ -151,7 +156,7 @@ export class TelemetryBuffer {
     try {
       const info = (await this.redis.xinfo('GROUPS', this.stream)) as unknown[][];
       for (const entry of info) {
-        const fields = Object.fromEntries(Array.from({ length: entry.length / 2 }, (_, i) => [String(entry[i * 2]), entry[i * 2 + 1]]));
+        const fields = xinfoFields(entry);
         if (fields.name === group) return Number(fields.lag ?? 0) + Number(fields.pending ?? 0);
       }
       return await this.redis.xlen(this.stream);

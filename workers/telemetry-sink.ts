@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Deps } from '../system/deps.js';
-import { readEntry } from '../telemetry/buffer.js';
+import { readEntry, xinfoFields } from '../telemetry/buffer.js';
 
 export interface TelemetrySink {
   /** Resolves when everything buffered so far is in the warehouse (or `timeoutMs` passed). */
@@ -100,7 +100,7 @@ export async function startTelemetrySink(
     } while (cursor !== '0-0' && running);
     const consumers = (await reader.xinfo('CONSUMERS', stream, group)) as unknown[][];
     for (const info of consumers) {
-      const fields = Object.fromEntries(Array.from({ length: info.length / 2 }, (_, i) => [String(info[i * 2]), info[i * 2 + 1]]));
+      const fields = xinfoFields(info);
       if (fields.name !== consumer && Number(fields.pending) === 0 && Number(fields.idle) > claimIdleMs) {
         await reader.xgroup('DELCONSUMER', stream, group, String(fields.name));
       }
