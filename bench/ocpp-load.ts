@@ -194,17 +194,14 @@ async function openLoop(request: Extract<LoadRequest, { type: 'open' }>): Promis
   const total = Math.max(1, Math.floor(request.rate * request.seconds));
   const gapMs = 1000 / request.rate;
   const started = performance.now() + 20;
-  // BENCH_DEBUG: when each call was due and how long it took, to tell periodic stalls from noise.
-  const timeline = process.env.BENCH_DEBUG ? { due: new Float64Array(total), took: new Float64Array(total) } : null;
+  // BENCH_DEBUG: how long each call took (call i was due at i * gapMs), to tell periodic stalls from noise.
+  const took = process.env.BENCH_DEBUG ? new Float64Array(total) : null;
   let sent = 0;
   let settled = 0;
-  let allSettled: (() => void) | null = null;
+  const finished = Promise.withResolvers<void>();
   const settle = () => {
-    if (++settled === total) allSettled?.();
+    if (++settled === total) finished.resolve();
   };
-  const finished = new Promise<void>((resolve) => {
-    allSettled = resolve;
-  });
   await new Promise<void>((resolve) => {
     const timer = setInterval(() => {
       const due = Math.min(total, Math.floor((performance.now() - started) / gapMs) + 1);
@@ -214,13 +211,10 @@ async function openLoop(request: Extract<LoadRequest, { type: 'open' }>): Promis
         const c = connections[index % connections.length] as Connection;
         send(c, request.action).then(
           () => {
-            const took = performance.now() - scheduled;
+            const ms = performance.now() - scheduled;
             tally.ok++;
-            tally.latencies.push(took);
-            if (timeline) {
-              timeline.due[index] = scheduled - started;
-              timeline.took[index] = took;
-            }
+            tally.latencies.push(ms);
+            if (took) took[index] = ms;
             settle();
           },
           (error: unknown) => {
@@ -236,17 +230,17 @@ async function openLoop(request: Extract<LoadRequest, { type: 'open' }>): Promis
     }, 1);
   });
   const seconds = (performance.now() - started) / 1000;
-  await Promise.race([finished, sleep(GRACE_MS)]);
+  await Promise.race([finished.promise, sleep(GRACE_MS)]);
   const result = tally.result(seconds, { rps: total / seconds });
   result.failed += total - tally.ok - tally.failed; // still unanswered after the grace period
-  if (timeline) {
-    const worst: number[] = [];
-    for (let i = 0; i < total; i++) {
-      const slot = Math.floor((timeline.due[i] as number) / 100);
-      worst[slot] = Math.max(worst[slot] ?? 0, timeline.took[i] as number);
-    }
+  if (took) {
+    const worst = new Array<number>(Math.floor(((total - 1) * gapMs) / 100) + 1).fill(0);
+    took.forEach((ms, i) => {
+      const slot = Math.floor((i * gapMs) / 100);
+      worst[slot] = Math.max(worst[slot] ?? 0, ms);
+    });
     process.stderr.write(
-      `  open loop ${request.action} from ${((Date.now() - (performance.now() - started)) / 1000).toFixed(1)} (epoch s), worst ms per 100 ms: ${worst.map((l) => Math.round(l ?? 0)).join(' ')}\n`,
+      `  open loop ${request.action} from ${((Date.now() - (performance.now() - started)) / 1000).toFixed(1)} (epoch s), worst ms per 100 ms: ${worst.map(Math.round).join(' ')}\n`,
     );
   }
   return result;
