@@ -12,7 +12,6 @@ const triggeredForMs = 60_000;
 export class StationConnection implements StationLink {
   /** Open sessions by transactionId, so MeterValues need no database round trip. */
   readonly openSessions = new Map<number, OpenSession>();
-  readonly connectedAt = new Date();
   alive = true;
   /** Set once the gateway has let go of this socket. */
   released = false;
@@ -32,8 +31,12 @@ export class StationConnection implements StationLink {
     return this.rpc.version;
   }
 
-  /** Messages we asked for with an accepted TriggerMessage, until when a station that is not accepted may send them. */
-  readonly triggered = new Map<string, number>();
+  /**
+   * Messages we asked for with an accepted TriggerMessage, until when a station that is not accepted may send
+   * them. Made on the first such trigger: most stations never get one, and at 10,000 stations every
+   * per-connection object is heap that each mark-compact walks.
+   */
+  private triggered: Map<string, number> | null = null;
 
   async call(action: string, payload: unknown, timeoutMs?: number): Promise<Record<string, unknown>> {
     const status = this.station.registrationStatus;
@@ -42,6 +45,7 @@ export class StationConnection implements StationLink {
     }
     const response = await this.rpc.call(action, payload, timeoutMs);
     if (action === 'TriggerMessage' && response.status === 'Accepted') {
+      this.triggered ??= new Map();
       this.triggered.set((payload as { requestedMessage: string }).requestedMessage, Date.now() + triggeredForMs);
     }
     return response;
@@ -49,10 +53,10 @@ export class StationConnection implements StationLink {
 
   /** Whether the station may send `action` now because we triggered it (OCPP 1.6: a Pending station may, on request). */
   wasTriggered(action: string): boolean {
-    const until = this.triggered.get(action);
+    const until = this.triggered?.get(action);
     if (until === undefined) return false;
     if (until >= Date.now()) return true;
-    this.triggered.delete(action);
+    this.triggered?.delete(action);
     return false;
   }
 }

@@ -167,9 +167,15 @@ export class RpcConnection {
       }
       this.unansweredIds.push(frame.id);
       // Answered in arrival order: at once when nothing is waiting (the usual case, one CALL at a time),
-      // else after the CALLs before it, however their answering ended.
-      const answer = () => this.answer(frame.id, frame.action, frame.payload);
-      this.incoming = this.unanswered++ === 0 ? answer() : this.incoming.then(answer, answer);
+      // else after the CALLs before it, however their answering ended. The usual case makes no named closure:
+      // tsx (esbuild's keepNames) gives each one a name property of its own, an allocation per frame.
+      const { id, action, payload } = frame;
+      if (this.unanswered++ === 0) {
+        this.incoming = this.answer(id, action, payload);
+      } else {
+        const answer = () => this.answer(id, action, payload);
+        this.incoming = this.incoming.then(answer, answer);
+      }
       return;
     }
     const inflight = this.inflight;
