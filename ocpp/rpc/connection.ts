@@ -4,6 +4,7 @@ import type { WebSocket } from 'ws';
 import type { Logger } from '../../system/logger.js';
 import { OcppCallError, OcppError, OcppTimeoutError, type OcppVersion, StationOfflineError, ocppError } from './errors.js';
 import { CALL, CALLERROR, CALLRESULT, errorFrame, parseFrame, resultFrame, callFrame } from './frames.js';
+import { reuseFragmentsArray } from './fragments.js';
 import type { Validator } from './validator.js';
 
 /** Answers one CALL from the station: returns the response payload (or a promise of it), or throws an OcppError. */
@@ -61,7 +62,11 @@ export class RpcConnection {
       observer: RpcObserver;
     },
   ) {
-    socket.on('message', (data, isBinary) => this.receive(isBinary ? data : data, isBinary));
+    const reuse = reuseFragmentsArray(socket);
+    socket.on('message', (data, isBinary) => {
+      reuse(data);
+      this.receive(data, isBinary);
+    });
   }
 
   get closed(): boolean {
