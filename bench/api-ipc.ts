@@ -1,9 +1,19 @@
 // Requests and answers between bench/api.ts and the processes it forks (the evcms processes and the
 // load generator): `{ id, type, args }` one way, `{ id, result | error }` back; `ready` once started.
-import { type ChildProcess, fork } from 'node:child_process';
+import { type ChildProcess, fork, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
 const here = new URL('.', import.meta.url).pathname;
+
+/**
+ * The Node flags `npm start` runs evcms with (scripts/node-flags.sh), so that a bench measures the servers as
+ * deployed: both the evcms processes and, for a fair baseline, the bare servers get them.
+ */
+export function evcmsNodeFlags(): string[] {
+  const result = spawnSync('bash', [join(here, '../scripts/node-flags.sh')], { encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`scripts/node-flags.sh failed: ${result.stderr.trim()}`);
+  return result.stdout.split('\n').filter(Boolean);
+}
 
 /** Forks a bench script under tsx, with its own environment on top of ours, stdout and stderr shared. */
 export function forkScript(script: string, env: Record<string, string> = {}, execArgv: string[] = []): ChildProcess {

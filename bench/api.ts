@@ -11,7 +11,7 @@ import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ask, forkScript, nextMessage, stopChild } from './api-ipc.js';
+import { ask, evcmsNodeFlags, forkScript, nextMessage, stopChild } from './api-ipc.js';
 import type { DeliveryResult, DeliveryRun, HttpResult, HttpRun } from './api-load.js';
 import { summariseProfile } from './cpu-profile.js';
 import { type HttpFigures, printReport } from './api-report.js';
@@ -109,7 +109,7 @@ async function startEvcms(roles: string, name: string, execArgv: string[] = []) 
       LOG_LEVEL: 'warn',
       DEMO: '0',
     },
-    execArgv,
+    [...evcmsNodeFlags(), ...execArgv],
   );
   children.push(child);
   const ready = await nextMessage<{ apiPort: number; baselinePort: number; ocppPort: number }>(child, (m) => m.type === 'ready', 120_000);

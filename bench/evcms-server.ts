@@ -80,6 +80,8 @@ async function stop(): Promise<void> {
 
 if (process.env.BENCH_DEBUG && gateway) {
   reportLoopStalls();
+  // Lines up the times of Node's GC traces (ms since the process started) with the load generator's (epoch).
+  process.stderr.write(`  gateway process ${process.pid} started at ${(performance.timeOrigin / 1000).toFixed(3)} (epoch s)\n`);
   // How long the gateway took from reading a CALL to sending its answer (Redis hand-off included), per phase.
   process.on('message', (message: { type?: string }) => {
     if (message.type !== 'loop-read') return;

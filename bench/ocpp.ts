@@ -13,7 +13,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type BenchState, resetBenchState, seedStations, telemetryBacklog } from './bench-state.js';
-import { nextMessage } from './api-ipc.js';
+import { evcmsNodeFlags, nextMessage } from './api-ipc.js';
 import { summariseProfile } from './cpu-profile.js';
 import { summariseHeapProfile } from './heap-profile.js';
 import { cpuSnapshot, cpuSpent, cpuUsed } from './cpu-usage.js';
@@ -86,6 +86,7 @@ function spawn(script: string, env: Record<string, string> = {}, execArgv: strin
 }
 
 const message = nextMessage;
+const nodeFlags = evcmsNodeFlags();
 
 let nextId = 1;
 async function ask(load: ChildProcess, request: LoadRequest): Promise<PhaseResult> {
@@ -145,7 +146,7 @@ if (!processes.some((p) => p.split(',').includes('ocpp'))) {
  */
 async function startServer(kind: 'evcms' | 'bare'): Promise<{ gateways: ChildProcess[]; helpers: ChildProcess[]; port: number }> {
   if (kind === 'bare') {
-    const child = spawn('bare-ws-server.ts', {}, ['--expose-gc']);
+    const child = spawn('bare-ws-server.ts', {}, ['--expose-gc', ...nodeFlags]);
     const { port } = await message<{ port: number }>(child, (m) => m.type === 'ready', 60_000);
     return { gateways: [child], helpers: [], port };
   }
@@ -192,6 +193,7 @@ async function startEvcms(roles: string, ocppPort: number, gatewayCount: number)
     },
     [
       '--expose-gc',
+      ...nodeFlags,
       ...(process.env.BENCH_SERVER_FLAGS ?? '').split(' ').filter(Boolean),
       ...(profiling && gateway ? ['--enable-source-maps'] : []),
     ],
@@ -298,7 +300,7 @@ async function main(): Promise<void> {
   const profilesBefore = new Set(readdirSync(profileDir));
   const git = (...a: string[]) => spawnSync('git', a, { encoding: 'utf8' }).stdout?.trim() ?? '';
   const dirty = git('status', '--porcelain').split('\n').filter(Boolean).length;
-  const machine = `${availableParallelism()} cores, Node ${process.version}, code at ${git('rev-parse', '--short', 'HEAD') || '?'}${dirty ? ` + ${dirty} uncommitted files` : ''}`;
+  const machine = `${availableParallelism()} cores, Node ${process.version} ${nodeFlags.join(' ')}, code at ${git('rev-parse', '--short', 'HEAD') || '?'}${dirty ? ` + ${dirty} uncommitted files` : ''}`;
   try {
     for (const stations of sizes) {
       const bare = await measure('bare', stations);

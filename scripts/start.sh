@@ -4,4 +4,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 export DEMO="${DEMO:-1}"
-exec node_modules/.bin/node --import tsx system/main.ts "$@"
+# Word splitting is wanted: one flag per line.
+# shellcheck disable=SC2046
+exec node_modules/.bin/node $(bash scripts/node-flags.sh) --import tsx system/main.ts "$@"
