@@ -127,6 +127,24 @@ async function settledMemory(gateways: ChildProcess[]): Promise<{ rss: number; h
   return { rss: gateways.reduce((kb, server) => kb + rssKb(server.pid as number), 0), heap };
 }
 
+/**
+ * Waits, before a measured phase, until the machine is quiet: less than 0.15 of a core busy over 300 ms, or
+ * 15 s at most. What the previous phase left running (the sink's chDB merges after the closed-loop
+ * MeterValues, PostgreSQL writing back) then lands in neither server's figures. Both servers get it.
+ */
+async function settle(kind: string): Promise<void> {
+  const started = Date.now();
+  let from = cpuSnapshot([]);
+  while (Date.now() - started < 15_000) {
+    await sleep(300);
+    const to = cpuSnapshot([]);
+    const cores = (to.busy - from.busy) / 100 / ((to.at - from.at) / 1000 || 1);
+    if (cores < 0.15) break;
+    from = to;
+  }
+  if (process.env.BENCH_DEBUG) say(`${kind}: machine quiet after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
 /** Lets the telemetry sink catch up, so one phase's writes do not land in the next phase's figures. */
 async function drainTelemetry(kind: string): Promise<void> {
   if (kind !== 'evcms' || !args.roles.includes('workers')) return;
@@ -221,7 +239,10 @@ async function measure(kind: 'evcms' | 'bare', stations: number): Promise<Measur
     const gatewayPids = server.gateways.map((g) => g.pid as number);
     const pids = [load.pid as number, ...gatewayPids, ...server.helpers.map((h) => h.pid as number)];
     const run = async (label: string, request: LoadRequest) => {
-      if (request.type !== 'connect') await drainTelemetry(kind);
+      if (request.type !== 'connect') {
+        await drainTelemetry(kind);
+        await settle(kind);
+      }
       say(`${kind}: ${label}`);
       await Promise.all(
         server.gateways.map((g) => {
