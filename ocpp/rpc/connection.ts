@@ -5,7 +5,6 @@ import type { Logger } from '../../system/logger.js';
 import { OcppCallError, OcppError, OcppTimeoutError, type OcppVersion, StationOfflineError, ocppError } from './errors.js';
 import { CALL, CALLERROR, CALLRESULT, errorFrame, parseFrame, resultFrame, callFrame } from './frames.js';
 import { reuseFragmentsArray } from './fragments.js';
-import { sendText } from './text-frame.js';
 import type { Validator } from './validator.js';
 
 /** Answers one CALL from the station: returns the response payload (or a promise of it), or throws an OcppError. */
@@ -273,6 +272,6 @@ export class RpcConnection {
   }
 
   private send(text: string): void {
-    if (this.socket.readyState === this.socket.OPEN) sendText(this.socket, text);
+    if (this.socket.readyState === this.socket.OPEN) this.socket.send(text);
   }
 }
