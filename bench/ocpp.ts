@@ -226,7 +226,7 @@ async function measure(kind: 'evcms' | 'bare', stations: number): Promise<Measur
   const identities = Array.from({ length: stations }, (_, i) => `BENCH-${String(i + 1).padStart(5, '0')}`);
   const warmup = Array.from({ length: WARMUP_STATIONS }, (_, i) => `BENCH-WARM-${String(i + 1).padStart(3, '0')}`);
   const server = await startServer(kind);
-  const load = spawn('ocpp-load.ts', {}, [...nodeFlags, ...(process.env.BENCH_LOAD_FLAGS ?? '').split(' ').filter(Boolean)]);
+  const load = spawn('ocpp-load.ts', {}, (process.env.BENCH_LOAD_FLAGS ?? '').split(' ').filter(Boolean));
   try {
     await message(load, (m) => m.type === 'ready', 60_000);
     if (kind === 'evcms') await seedStations(state, [...identities, ...warmup], passwordPrefix, idTag);
