@@ -54,6 +54,11 @@ export function cpuSpent(from: CpuSnapshot, to: CpuSnapshot, pid: number): { pro
   return { process: us((to.byPid.get(pid) ?? 0) - (from.byPid.get(pid) ?? 0)), store: us(store) };
 }
 
+/** Cores the whole machine kept busy on average between two snapshots. */
+export function busyCores(from: CpuSnapshot, to: CpuSnapshot): number {
+  return Math.max(0, to.busy - from.busy) / TICKS_PER_SECOND / ((to.at - from.at) / 1000 || 1);
+}
+
 /** Cores used on average between two snapshots, per role; `other` is everything not named. */
 export function cpuUsed(from: CpuSnapshot, to: CpuSnapshot, names: Record<number, string>): Record<string, number> {
   const seconds = (to.at - from.at) / 1000 || 1;

@@ -16,7 +16,7 @@ import { type BenchState, resetBenchState, seedStations, telemetryBacklog } from
 import { evcmsNodeFlags, nextMessage } from './api-ipc.js';
 import { summariseProfile } from './cpu-profile.js';
 import { summariseHeapProfile } from './heap-profile.js';
-import { cpuSnapshot, cpuSpent, cpuUsed } from './cpu-usage.js';
+import { busyCores, cpuSnapshot, cpuSpent, cpuUsed } from './cpu-usage.js';
 import type { LoadRequest, PhaseResult } from './ocpp-load.js';
 import { printTable, type Measured } from './ocpp-report.js';
 
@@ -138,8 +138,7 @@ async function settle(kind: string): Promise<void> {
   while (Date.now() - started < 15_000) {
     await sleep(300);
     const to = cpuSnapshot([]);
-    const cores = (to.busy - from.busy) / 100 / ((to.at - from.at) / 1000 || 1);
-    if (cores < 0.15) break;
+    if (busyCores(from, to) < 0.15) break;
     from = to;
   }
   if (process.env.BENCH_DEBUG) say(`${kind}: machine quiet after ${((Date.now() - started) / 1000).toFixed(1)} s`);
