@@ -36,7 +36,7 @@ export function reuseFragmentsArray(socket: WebSocket): (data: unknown) => void 
   };
 }
 
-/** Whether the socket's Receiver holds the array reuseFragmentsArray keeps (for tests). */
+/** The array the socket's Receiver holds for fragments now (tests compare it with the one kept). */
 export function fragmentsArrayOf(socket: WebSocket): unknown {
   return (socket as unknown as { _receiver?: ReceiverFields })._receiver?._fragments;
 }
