@@ -1,5 +1,5 @@
+import type { Transporter } from 'nodemailer';
 import type { Logger } from '../system/logger.js';
-import nodemailer from 'nodemailer';
 
 /**
  * Where mail leaves the system. The mail worker hands each outbox row to one of these; a transport
@@ -49,13 +49,17 @@ export function outboxOnlyTransport(): MailTransport {
   };
 }
 
-/** SMTP through nodemailer, for MAIL_SMTP_URL (`smtp://user:pass@host:587`, `smtps://host:465`). */
+/**
+ * SMTP through nodemailer, for MAIL_SMTP_URL (`smtp://user:pass@host:587`, `smtps://host:465`). nodemailer
+ * is loaded with the first mail: every role builds the mail service, only the mail worker sends.
+ */
 export function smtpTransport(url: string, from: string): MailTransport {
-  const transporter = nodemailer.createTransport(url);
+  let transporter: Promise<Transporter> | null = null;
   return {
     name: 'smtp',
     async send(to, subject, text) {
-      await transporter.sendMail({ from, to, subject, text });
+      transporter ??= import('nodemailer').then(({ default: nodemailer }) => nodemailer.createTransport(url));
+      await (await transporter).sendMail({ from, to, subject, text });
     },
   };
 }

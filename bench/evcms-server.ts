@@ -6,11 +6,9 @@ import { readdirSync, writeFileSync } from 'node:fs';
 import { findSourceMap } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { startGateway } from '../ocpp/gateway.js';
 import { loadConfig } from '../system/config.js';
 import { closeDeps, createDeps } from '../system/deps.js';
 import { createLogger } from '../system/logger.js';
-import { startWorkers } from '../workers/index.js';
 import { startCpuProfile } from './cpu-profile.js';
 import { startHeapSampling } from './heap-profile.js';
 import { reportLoopStalls } from './loop-stalls.js';
@@ -19,8 +17,9 @@ import { serveBenchControl } from './server-control.js';
 const config = loadConfig(process.env);
 const log = createLogger(config.LOG_LEVEL, { pretty: false });
 const deps = await createDeps(config, log);
-const workers = config.ROLES.includes('workers') ? await startWorkers(deps) : null;
-const gateway = config.ROLES.includes('ocpp') ? await startGateway(deps) : null;
+// Each role's code loaded only when it runs, as system/main.ts does.
+const workers = config.ROLES.includes('workers') ? await (await import('../workers/index.js')).startWorkers(deps) : null;
+const gateway = config.ROLES.includes('ocpp') ? await (await import('../ocpp/gateway.js')).startGateway(deps) : null;
 const heapFile = gateway ? process.env.BENCH_HEAP_PROFILE : undefined;
 let stopHeapSampling = heapFile ? await startHeapSampling(heapFile) : null;
 /** BENCH_CPU_PROFILES=PREFIX: one CPU profile per measured phase, PREFIX-{nn}-{phase}.cpuprofile. */

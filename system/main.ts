@@ -1,9 +1,5 @@
 import 'reflect-metadata';
 import { readFileSync } from 'node:fs';
-import { startApi } from '../api/server.js';
-import { startGateway } from '../ocpp/gateway.js';
-import { Fleet } from '../simulator/fleet.js';
-import { startWorkers } from '../workers/index.js';
 import { ensureAdmin } from './admin.js';
 import { ConfigError, loadConfig } from './config.js';
 import { closeDeps, createDeps } from './deps.js';
@@ -53,16 +49,21 @@ async function main(): Promise<void> {
     const seeded = config.DEMO && (await seedDemo(deps.orm, deps.stations, config.ADMIN_EMAIL, config.ADMIN_PASSWORD));
 
     const urls: string[] = [];
+    // Each role's code is loaded only when the role runs: a gateway alone keeps out the API's schema, BullMQ
+    // and the workers (see "Running the roles on several machines" in the README).
     if (config.ROLES.includes('workers')) {
+      const { startWorkers } = await import('../workers/index.js');
       const workers = await startWorkers(deps);
       stops.push(() => workers.close());
     }
     if (config.ROLES.includes('ocpp')) {
+      const { startGateway } = await import('../ocpp/gateway.js');
       const gateway = await startGateway(deps);
       stops.push(() => gateway.close());
       urls.push(`OCPP 1.6-J gateway: ws://${config.PUBLIC_HOST}:${gateway.port}/ocpp/{stationIdentity}`);
       if (config.DEMO && config.DEMO_CHARGERS) {
         // The demo's stations come alive: simulated chargers that boot, report and charge now and then.
+        const { Fleet } = await import('../simulator/fleet.js');
         const fleet = new Fleet({
           url: `ws://127.0.0.1:${gateway.port}/ocpp`,
           stations: demo.stations.length,
@@ -84,6 +85,7 @@ async function main(): Promise<void> {
       }
     }
     if (config.ROLES.includes('api')) {
+      const { startApi } = await import('../api/server.js');
       const api = await startApi({ ...deps, version });
       stops.push(() => api.close());
       urls.push(`GraphQL API:        http://${config.PUBLIC_HOST}:${api.port}/graphql (subscriptions: ws on the same path)`);

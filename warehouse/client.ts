@@ -1,8 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Readable } from 'node:stream';
-import { type ClickHouseClient, createClient } from '@clickhouse/client';
-import { createChdbConnection } from 'chdb/connection';
+import type { ClickHouseClient } from '@clickhouse/client';
 
 /** The analytics warehouse: ClickHouse over HTTP, or chDB in this process, behind one client API. */
 export interface Warehouse {
@@ -39,6 +38,9 @@ export interface WarehouseOptions {
 export async function openWarehouse(options: WarehouseOptions): Promise<Warehouse> {
   const { database } = options;
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(database)) throw new Error(`invalid ClickHouse database name "${database}"`);
+  // Loaded here, not at the top: a process that never opens the warehouse (a gateway alone) does not map
+  // chDB's engine (about 160 MB of RSS once loaded) nor build the client.
+  const { createClient } = await import('@clickhouse/client');
   let client: ClickHouseClient;
   let kind: Warehouse['kind'];
   let rawInsert: ChdbRawInsert | null = null;
@@ -50,6 +52,7 @@ export async function openWarehouse(options: WarehouseOptions): Promise<Warehous
     const path = resolve(options.dataDir, 'warehouse');
     mkdirSync(path, { recursive: true });
     try {
+      const { createChdbConnection } = await import('chdb/connection');
       const connection = createChdbConnection({ path });
       rawInsert = (params) => connection.chdb.rawInsert(params).then(() => undefined);
       // chdb is built against its own copy of @clickhouse/client-common: same contract, distinct types.
