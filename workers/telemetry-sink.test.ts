@@ -230,6 +230,42 @@ describe('telemetry sink', () => {
       await sink.close();
     }
   });
+
+  // After the one above: the test system's sink is stopped, so this sink is the only reader.
+  it('gathers a batch from several small reads, and replays pending entries once each after an outage', async () => {
+    const { redis, telemetry, warehouse, metrics } = system.deps;
+    const station = `SINK-R-${Date.now()}`;
+    // What the sink inserted: a frame read twice into one batch counts twice here (ReplacingMergeTree would
+    // merge the rows away, so the table alone cannot show it).
+    const written = async () => (await metrics.telemetrySamples.get()).values.find((v) => v.labels.stage === 'written')?.value ?? 0;
+    const writtenBefore = await written();
+    const rows = async () => {
+      const result = await warehouse.client.query({
+        query: `SELECT count() AS n FROM ${warehouse.table('meter_values')} WHERE station = {station:String}`,
+        query_params: { station },
+        format: 'JSONEachRow',
+      });
+      return Number((await result.json<{ n: string }>())[0]?.n);
+    };
+    const table = warehouse.table('meter_values');
+    await warehouse.client.command({ query: `DETACH TABLE ${table}` });
+    for (let i = 0; i < 7; i++) await telemetry.push(aBatch({ station, frameKey: `${station}-${i}` }));
+    const sink = await startTelemetrySink(system.deps, { batchSize: 5, readCount: 2, gapMs: 20 });
+    try {
+      // The first batch (5 entries, read 2 + 2 + 1) fails and stays pending; the other 2 wait behind it.
+      await eventually(async () => (await redis.xpending(telemetry.stream, 'warehouse'))[0] === 5);
+    } finally {
+      await warehouse.client.command({ query: `ATTACH TABLE ${table}` });
+    }
+    try {
+      expect(await sink.drain(15_000)).toBe(true);
+      expect(await rows()).toBe(70);
+      expect((await written()) - writtenBefore).toBe(70);
+      expect((await redis.xpending(telemetry.stream, 'warehouse'))[0]).toBe(0);
+    } finally {
+      await sink.close();
+    }
+  });
 });
 
 describe('telling bad data from a warehouse that cannot take it now', () => {
