@@ -112,6 +112,27 @@ describe('normaliseMeterValues', () => {
     expect(one({ value: '.5', measurand: 'Current.Import' }).value).toBe(0.5);
   });
 
+  it('reads plain decimals (read without a regex) exactly as the general form: signs, bare points, zeros', () => {
+    expect(one({ value: '5.' }).value).toBe(5);
+    expect(one({ value: '-.25', measurand: 'Current.Import' }).value).toBe(-0.25);
+    expect(Object.is(one({ value: '-0' }).value, 0)).toBe(true);
+    expect(Object.is(one({ value: '-0.000', unit: 'kWh' }).value, 0)).toBe(true);
+    expect(one({ value: '-1.5', measurand: 'Power.Active.Import', unit: 'kW' }).value).toBe(-1500);
+    expect(one({ value: '000123.4500' }).value).toBe(123.45);
+    expect(one({ value: '7', unit: 'KWH' })).toMatchObject({ unit: 'Wh', value: 7000 });
+    const { problems } = normaliseMeterValues([frame(['.', '+', '-', '1.2.3', '5-', '١٢'].map((value) => ({ value })))]);
+    expect(problems.map((p) => p.kind)).toEqual([
+      'not-a-number',
+      'not-a-number',
+      'not-a-number',
+      'not-a-number',
+      'not-a-number',
+      'not-a-number',
+    ]);
+    const long = normaliseMeterValues([frame([{ value: '9'.repeat(400) }])]);
+    expect(long.problems.map((p) => p.kind)).toEqual(['non-finite']);
+  });
+
   it('skips SignedData values and says so', () => {
     const { samples, problems } = normaliseMeterValues([
       frame([

@@ -121,26 +121,70 @@ export function parseTimestamp(raw: unknown): Date | null {
   return Number.isFinite(ts) ? new Date(ts) : null;
 }
 
-type Parsed = { ok: true; value: number } | { ok: false; kind: 'not-a-number' | 'non-finite' };
+/** Why a value could not be read. */
+type Unreadable = 'not-a-number' | 'non-finite';
+
+/**
+ * `[+-]digits[.digits]` (or `.digits`), the form nearly every charger sends: checked without a regex, so
+ * reading it allocates no match array and no captured strings (10 values per MeterValues, thousands a second).
+ */
+function isPlainDecimal(s: string): boolean {
+  const n = s.length;
+  let i = 0;
+  let digits = 0;
+  let c = s.charCodeAt(0);
+  if (c === 43 || c === 45) i++; // + -
+  for (; i < n; i++, digits++) {
+    c = s.charCodeAt(i);
+    if (c < 48 || c > 57) break;
+  }
+  if (i < n && s.charCodeAt(i) === 46) {
+    for (i++; i < n; i++, digits++) {
+      c = s.charCodeAt(i);
+      if (c < 48 || c > 57) break;
+    }
+  }
+  return i === n && digits > 0;
+}
 
 /** Decimal string times 10^shift, done by moving the exponent so "12.345" kWh is exactly 12345 Wh. */
-function parseScaled(raw: unknown, shift: number): Parsed {
+function parseScaled(raw: unknown, shift: number): number | Unreadable {
   const str = typeof raw === 'number' ? String(raw) : raw;
-  if (typeof str !== 'string') return { ok: false, kind: 'not-a-number' };
-  const m = DECIMAL.exec(str.trim());
-  if (!m) return { ok: false, kind: 'not-a-number' };
-  const [, sign = '', mantissa = '', exp = '0'] = m;
-  const exponent = Number(exp) + shift;
-  const value = Number.isSafeInteger(exponent) ? Number(`${sign}${mantissa}e${exponent}`) : NaN;
-  if (!Number.isFinite(value)) return { ok: false, kind: 'non-finite' };
-  return { ok: true, value: value === 0 ? 0 : value }; // no -0
+  if (typeof str !== 'string') return 'not-a-number';
+  let value: number;
+  if (isPlainDecimal(str)) {
+    value = Number(shift === 0 ? str : `${str}e${shift}`);
+  } else {
+    const m = DECIMAL.exec(str.trim());
+    if (!m) return 'not-a-number';
+    const [, sign = '', mantissa = '', exp = '0'] = m;
+    const exponent = Number(exp) + shift;
+    value = Number.isSafeInteger(exponent) ? Number(`${sign}${mantissa}e${exponent}`) : Number.NaN;
+  }
+  if (!Number.isFinite(value)) return 'non-finite';
+  return value === 0 ? 0 : value; // no -0
+}
+
+/**
+ * The rule for a unit as sent, by its exact spelling once seen: "Wh" or "kWh" costs no lower-cased copy per
+ * value. Only known units are remembered, so a charger sending made-up units cannot grow the map.
+ */
+const unitsAsSent = new Map<string, UnitRule>();
+function unitRule(unit: string): UnitRule | undefined {
+  const known = unitsAsSent.get(unit);
+  if (known) return known;
+  const rule = UNITS[unit.toLowerCase()];
+  if (rule) unitsAsSent.set(unit, rule);
+  return rule;
 }
 
 export function normaliseMeterValues(values: MeterValue[]): { samples: Sample[]; problems: SampleProblem[] } {
   const samples: Sample[] = [];
   const problems: SampleProblem[] = [];
   if (!Array.isArray(values)) return { samples, problems };
-  values.forEach((frame: MeterValue | null | undefined, index) => {
+  // Loops, not forEach: no closure (and its context) per MeterValue; the problems' texts are made only when needed.
+  for (let index = 0; index < values.length; index++) {
+    const frame = values[index] as MeterValue | null | undefined;
     const ts = parseTimestamp(frame?.timestamp);
     if (!ts) {
       problems.push({
@@ -148,30 +192,29 @@ export function normaliseMeterValues(values: MeterValue[]): { samples: Sample[];
         detail: `timestamp ${JSON.stringify(frame?.timestamp ?? null)} is not an ISO 8601 date-time`,
         index,
       });
-      return;
+      continue;
     }
     const sampled: unknown = frame?.sampledValue;
-    if (!Array.isArray(sampled)) return;
-    sampled.forEach((sv: SampledValue | null | undefined, i) => {
-      const where = `sampledValue[${i}]`;
+    if (!Array.isArray(sampled)) continue;
+    for (let i = 0; i < sampled.length; i++) {
+      const sv = sampled[i] as SampledValue | null | undefined;
       if (!sv || typeof sv !== 'object') {
-        problems.push({ kind: 'not-a-number', detail: `${where} is not an object`, index });
-        return;
+        problems.push({ kind: 'not-a-number', detail: `sampledValue[${i}] is not an object`, index });
+        continue;
       }
       if (sv.format === 'SignedData') {
-        problems.push({ kind: 'signed-data', detail: `${where} is SignedData and was not decoded`, index });
-        return;
+        problems.push({ kind: 'signed-data', detail: `sampledValue[${i}] is SignedData and was not decoded`, index });
+        continue;
       }
       const measurand = text(sv.measurand) || DEFAULT_MEASURAND;
       const givenUnit = text(sv.unit) || defaultUnit(measurand);
-      const rule = UNITS[givenUnit.toLowerCase()];
-      const parsed = parseScaled(sv.value, rule?.shift ?? 0);
-      if (!parsed.ok) {
-        const what = parsed.kind === 'non-finite' ? 'is not a finite number' : 'is not a decimal number';
-        problems.push({ kind: parsed.kind, detail: `${where} value ${JSON.stringify(sv.value ?? null)} ${what}`, index });
-        return;
+      const rule = unitRule(givenUnit);
+      let value = parseScaled(sv.value, rule?.shift ?? 0);
+      if (typeof value !== 'number') {
+        const what = value === 'non-finite' ? 'is not a finite number' : 'is not a decimal number';
+        problems.push({ kind: value, detail: `sampledValue[${i}] value ${JSON.stringify(sv.value ?? null)} ${what}`, index });
+        continue;
       }
-      let value = parsed.value;
       if (rule?.convert === 'kelvin') value = round6(value - 273.15);
       if (rule?.convert === 'fahrenheit') value = round6(((value - 32) * 5) / 9);
       const sample: Sample = {
@@ -184,11 +227,11 @@ export function normaliseMeterValues(values: MeterValue[]): { samples: Sample[];
         value,
       };
       if (value < 0 && measurand.startsWith('Energy.') && measurand.endsWith('.Register')) {
-        problems.push({ kind: 'negative-energy', detail: `${where} ${measurand} is negative (${value} ${sample.unit})`, index });
+        problems.push({ kind: 'negative-energy', detail: `sampledValue[${i}] ${measurand} is negative (${value} ${sample.unit})`, index });
       }
       samples.push(sample);
-    });
-  });
+    }
+  }
   return { samples, problems };
 }
 
