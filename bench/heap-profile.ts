@@ -3,6 +3,8 @@
 // that outlived a young-generation GC (promoted, or alive at the end), then writes the profile to FILE.
 // That is what fills the old generation and makes the mark-compacts that stall the loop.
 // `tsx bench/heap-profile.ts FILE.heapprofile [TOP] [SOURCEMAPS.json]` lists where those bytes were allocated.
+// BENCH_HEAP_ALL=1 keeps every sampled allocation instead, those a young-generation GC collected included:
+// where the allocation rate (and so the number of young-generation GCs) comes from.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { type CallFrame, frameLabeller } from './cpu-profile.js';
@@ -13,7 +15,7 @@ export async function startHeapSampling(file: string): Promise<() => Promise<voi
   await session.post('HeapProfiler.startSampling', {
     samplingInterval: 16_384,
     includeObjectsCollectedByMajorGC: true,
-    includeObjectsCollectedByMinorGC: false,
+    includeObjectsCollectedByMinorGC: Boolean(process.env.BENCH_HEAP_ALL),
   });
   return async () => {
     const { profile } = await session.post('HeapProfiler.stopSampling');
@@ -57,7 +59,7 @@ export function summariseHeapProfile(file: string, top = 30, sourceMapsFile?: st
           `  ${((100 * bytes) / (total || 1)).toFixed(1).padStart(5)}%  ${(bytes / 1e6).toFixed(1).padStart(7)} MB  ${label}`,
       );
   return [
-    `allocations that outlived a young-generation GC: ${(total / 1e6).toFixed(1)} MB sampled`,
+    `${process.env.BENCH_HEAP_ALL ? 'allocations' : 'allocations that outlived a young-generation GC'}: ${(total / 1e6).toFixed(1)} MB sampled`,
     'by allocating function:',
     ...list(self),
     'by innermost function of ours:',
