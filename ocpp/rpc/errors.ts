@@ -91,3 +91,10 @@ export class StationNotAcceptedError extends Error {
 
 export const ocppError = (code: OcppErrorCode, message = '', details: Record<string, unknown> = {}) =>
   new OcppError(code, message.slice(0, 255), details);
+
+/**
+ * A valid CALL that evcms cannot decide now because a service it needs (PostgreSQL, Redis) is away: a
+ * CALLERROR (GenericError, never InternalError) that the charger's own retry rules handle.
+ */
+export const unavailable = (service: string) =>
+  ocppError('GenericError', `${service} is unavailable at the moment: retry later`, { retry: true });
