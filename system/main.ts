@@ -22,6 +22,14 @@ async function main(): Promise<void> {
     throw error;
   }
   const log = createLogger(config.LOG_LEVEL);
+  // A fault no handler caught: logged as such, then the process ends (status 1) and its supervisor starts it
+  // again (npm start, systemd, a container restart policy: docs/operations.md). Nothing is left half-running.
+  for (const event of ['uncaughtException', 'unhandledRejection'] as const) {
+    process.on(event, (error: unknown) => {
+      log.fatal({ err: error }, `${event}: exiting so that the supervisor restarts evcms`);
+      process.exit(1);
+    });
+  }
   const deps = await createDeps(config, log);
   const stops: Array<() => Promise<void>> = [];
   let firstSignalAt = 0;
