@@ -14,6 +14,7 @@ import { basicCredentials, identityFromPath, pickSubprotocol } from './handshake
 import { makeDispatcher } from './dispatch.js';
 import { RpcConnection, type RpcObserver } from './rpc/connection.js';
 import { StationOfflineError, type OcppVersion } from './rpc/errors.js';
+import { WS_MAX_PAYLOAD } from './rpc/frames.js';
 import { validatorFor } from './rpc/validator.js';
 import { StationConnection } from './station-connection.js';
 
@@ -112,7 +113,8 @@ export async function startGateway(deps: Deps, options: { port?: number } = {}):
 
   const wss = new WebSocketServer({
     noServer: true,
-    maxPayload: 1024 * 1024,
+    // Frames up to the hard cap reach the RPC layer, which answers those over MAX_FRAME_BYTES with a CALLERROR.
+    maxPayload: WS_MAX_PAYLOAD,
     perMessageDeflate: false,
     // A text frame that is not UTF-8 gets a CALLERROR from the RPC layer; ws would close the connection (1007).
     skipUTF8Validation: true,
