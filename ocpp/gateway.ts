@@ -15,7 +15,7 @@ import { makeDispatcher } from './dispatch.js';
 import { RpcConnection, type RpcObserver } from './rpc/connection.js';
 import { StationOfflineError, type OcppVersion } from './rpc/errors.js';
 import { WS_MAX_PAYLOAD } from './rpc/frames.js';
-import { validatorFor } from './rpc/validator.js';
+import { type Validator, validatorFor } from './rpc/validator.js';
 import { LoginThrottle } from '../stations/login-throttle.js';
 import { StationConnection } from './station-connection.js';
 
@@ -63,11 +63,14 @@ class StationObserver implements RpcObserver {
   constructor(
     private readonly meters: MessageMeters,
     private readonly stationId: string,
+    private readonly validator: Validator,
   ) {}
 
   answered(action: string, outcome: string, seconds: number): void {
-    this.meters.messageCount('in', action, outcome).inc();
-    this.meters.handlerSeconds(action).observe(seconds);
+    // An action name is the station's to choose: one outside the schemas is one label, not a label each.
+    const label = this.validator.hasAction(action) ? action : 'unknown';
+    this.meters.messageCount('in', label, outcome).inc();
+    this.meters.handlerSeconds(label).observe(seconds);
     this.meters.presence.touch(this.stationId);
   }
 
@@ -189,13 +192,14 @@ export async function startGateway(deps: Deps, options: { port?: number } = {}):
   function accept(ws: WebSocket, station: StationConnection['station'], version: OcppVersion, req: IncomingMessage): void {
     const connection = new StationConnection(station, ws, req.socket.remoteAddress ?? '');
     const connLog = log.child({ identity: station.identity });
+    const validator = validatorFor(version);
     connection.rpc = new RpcConnection(ws, version, {
-      validator: validatorFor(version),
+      validator,
       dispatch: makeDispatcher(connection, handlers.get(version) ?? new Map(), ocppDeps, connLog),
       handles: handles.get(version) ?? (() => false),
       callTimeoutMs: config.OCPP_CALL_TIMEOUT * 1000,
       log: connLog,
-      observer: new StationObserver(meters, station.id),
+      observer: new StationObserver(meters, station.id, validator),
     });
     const list = byIdentity.get(station.identity) ?? [];
     const firstSocket = list.length === 0;
