@@ -111,14 +111,33 @@ function openingsOver(text: string, limit: number): boolean {
   return false;
 }
 
+/** The walk's stacks, kept between frames so a walk allocates nothing (the gateway is one thread). */
+const nodes: object[] = [];
+const depths: number[] = [];
+
 /** Whether objects and arrays nest in `value` more than `limit` levels deep; walks without recursion. */
 export function deeperThan(value: unknown, limit: number): boolean {
-  const stack: Array<[unknown, number]> = [[value, 1]];
-  for (let next = stack.pop(); next; next = stack.pop()) {
-    const [node, depth] = next;
-    if (typeof node !== 'object' || node === null) continue;
-    if (depth > limit) return true;
-    for (const child of Object.values(node)) if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
+  if (typeof value !== 'object' || value === null) return false;
+  nodes.length = 0;
+  depths.length = 0;
+  nodes.push(value);
+  depths.push(1);
+  while (nodes.length > 0) {
+    const node = nodes.pop() as Record<string, unknown>;
+    const depth = depths.pop() as number;
+    if (depth > limit) {
+      nodes.length = 0;
+      depths.length = 0;
+      return true;
+    }
+    const children = Array.isArray(node) ? node : Object.values(node);
+    for (let i = 0; i < children.length; i++) {
+      const child = children[i];
+      if (typeof child === 'object' && child !== null) {
+        nodes.push(child);
+        depths.push(depth + 1);
+      }
+    }
   }
   return false;
 }
