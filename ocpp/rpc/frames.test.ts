@@ -50,6 +50,17 @@ describe('parseFrame', () => {
     });
   });
 
+  it('makes the strings of a CALLRESULT and a CALLERROR storable too (a command answer is audited)', () => {
+    expect(parseFrame('[3,"m1",{"status":"A\\u0000\\ud800"}]', 'ocpp1.6')).toEqual({
+      ok: true,
+      frame: { type: CALLRESULT, id: 'm1', payload: { status: 'A\uFFFD' } },
+    });
+    expect(parseFrame('[4,"m1","GenericError","x\\u0000",{"d":"\\udc00"}]', 'ocpp1.6')).toEqual({
+      ok: true,
+      frame: { type: CALLERROR, id: 'm1', code: 'GenericError', description: 'x', details: { d: '\uFFFD' } },
+    });
+  });
+
   it('keeps "__proto__" a plain key when it renames keys', () => {
     const outcome = parseFrame('[2,"m1","DataTransfer",{"__proto__":{"polluted":1},"k\\u0000":1}]', 'ocpp1.6');
     if (!outcome.ok || outcome.frame.type !== CALL) throw new Error('expected a CALL');

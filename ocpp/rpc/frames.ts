@@ -69,18 +69,13 @@ export function parseFrame(text: string, version: OcppVersion): ParseOutcome {
         return { ok: false, id, error: ocppError('RpcFrameworkError', 'action is not a string') };
       }
       if (!isObject(payload)) return { ok: false, id, error: ocppError('FormationViolation', 'payload is not a JSON object') };
-      // U+0000 (C strings padded with NULs: serial numbers, idTags) and lone surrogates are valid JSON, but
-      // PostgreSQL text and jsonb cannot hold them: a station would be answered InternalError on every retry.
-      // NULs are dropped and lone surrogates become U+FFFD; the rest of the string is kept.
-      const nul = text.includes('\\u0000');
-      const surrogate = surrogateEscape.test(text);
-      const clean = nul || surrogate ? (storable(payload, nul, surrogate) as Record<string, unknown>) : payload;
-      return { ok: true, frame: { type, id, action, payload: clean } };
+      return { ok: true, frame: { type, id, action, payload: storableIn(text, payload) } };
     }
     case CALLRESULT: {
       const payload = data[2];
       if (!isObject(payload)) return { ok: false, ignore: 'CALLRESULT payload is not an object' };
-      return { ok: true, frame: { type, id, payload } };
+      // What a station answers to our commands is audited in PostgreSQL too.
+      return { ok: true, frame: { type, id, payload: storableIn(text, payload) } };
     }
     case CALLERROR: {
       const [, , code, description, details] = data;
@@ -91,8 +86,8 @@ export function parseFrame(text: string, version: OcppVersion): ParseOutcome {
           type,
           id,
           code,
-          description: typeof description === 'string' ? description : '',
-          details: isObject(details) ? details : {},
+          description: typeof description === 'string' ? storableIn(text, description) : '',
+          details: isObject(details) ? storableIn(text, details) : {},
         },
       };
     }
@@ -100,6 +95,17 @@ export function parseFrame(text: string, version: OcppVersion): ParseOutcome {
       if (version === 'ocpp1.6') return { ok: false, ignore: `unknown message type ${JSON.stringify(type)}` };
       return { ok: false, id, error: ocppError('MessageTypeNotSupported', `message type ${JSON.stringify(type)} is not supported`) };
   }
+}
+
+/**
+ * U+0000 (C strings padded with NULs: serial numbers, idTags) and lone surrogates are valid JSON, but PostgreSQL
+ * text and jsonb cannot hold them: a station would be answered InternalError on every retry. When `text` (the
+ * frame) holds their escapes, NULs are dropped from `value` and lone surrogates become U+FFFD; the rest is kept.
+ */
+function storableIn<T>(text: string, value: T): T {
+  const nul = text.includes('\\u0000');
+  const surrogate = surrogateEscape.test(text);
+  return nul || surrogate ? (storable(value, nul, surrogate) as T) : value;
 }
 
 /** Whether `text` has more than `limit` '{' and '[' (an upper bound of its depth); stops counting past the limit. */
