@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { OcppVersion } from './rpc/errors.js';
 
 /** C0 and C1 control characters (NUL among them, which PostgreSQL text cannot hold): never part of an identity. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
 const controlCharacter = /[\u0000-\u001f\u007f-\u009f]/;
 
 /**
