@@ -169,10 +169,13 @@ describe('the gateway under a fuzzing charger', () => {
     const hostile = await connectRaw(system, await aStation(system));
     const healthy = await connectRaw(system, await aStation(system));
     const answers = new Map<string, number>();
+    const outcomes = new Map<string, number>();
     hostile.ws.on('message', (data) => {
       const frame = JSON.parse(String(data)) as unknown[];
       expect([3, 4]).toContain(frame[0]);
       answers.set(String(frame[1]), (answers.get(String(frame[1])) ?? 0) + 1);
+      const outcome = frame[0] === 3 ? 'CALLRESULT' : String(frame[2]);
+      outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
     });
     const latencies = heartbeats(healthy);
 
@@ -191,6 +194,8 @@ describe('the gateway under a fuzzing charger', () => {
 
     for (const [id, count] of expected) expect({ id, answers: answers.get(id) ?? 0 }).toEqual({ id, answers: count });
     expect([...answers.keys()].filter((id) => !expected.has(id))).toEqual([]);
+    // Hostile input is answered for what it is: never with InternalError, which a charger retries forever.
+    expect(outcomes.get('InternalError') ?? 0).toBe(0);
     expect(hostile.ws.readyState).toBe(hostile.ws.OPEN);
     hostile.send([2, 'after-fuzz', 'Heartbeat', {}]);
     await expect.poll(() => answers.get('after-fuzz')).toBe(1);
@@ -201,6 +206,7 @@ describe('the gateway under a fuzzing charger', () => {
     const sorted = [...healthyLatencies].sort((a, b) => a - b);
     const p99 = sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))] ?? 0;
     console.log(`fuzz seed ${seed}: ${frames.length} hostile frames; healthy Heartbeats ${sorted.length}, p99 ${p99.toFixed(1)} ms`);
+    console.log(`fuzz answers: ${JSON.stringify(Object.fromEntries(outcomes))}`);
 
     // Action names are the station's to choose: the message counter holds one label for all unknown ones.
     const counted = await system.deps.metrics.registry.getSingleMetricAsString('evcms_ocpp_messages_total');
