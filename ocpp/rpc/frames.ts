@@ -103,6 +103,8 @@ export function parseFrame(text: string, version: OcppVersion): ParseOutcome {
  * frame) holds their escapes, NULs are dropped from `value` and lone surrogates become U+FFFD; the rest is kept.
  */
 function storableIn<T>(text: string, value: T): T {
+  // One quick search, as a MeterValues frame has no escape at all; only then the two exact ones.
+  if (!text.includes('\\u')) return value;
   const nul = text.includes('\\u0000');
   const surrogate = surrogateEscape.test(text);
   return nul || surrogate ? (storable(value, nul, surrogate) as T) : value;
