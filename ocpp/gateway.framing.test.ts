@@ -2,7 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { aStation } from '../test/chargers.js';
 import { startTestSystem, type TestSystem } from '../test/system.js';
+import { aStartTransaction, anomalyKinds, sessionRow } from '../test/builders.js';
+import { deepCall } from '../test/hostile-frames.js';
 import { connectRaw, type RawCharger } from '../test/raw-charger.js';
+import { MAX_FRAME_BYTES } from './rpc/frames.js';
 
 const aStatus = (overrides: Record<string, unknown> = {}) => ({ connectorId: 1, errorCode: 'NoError', status: 'Available', ...overrides });
 
@@ -162,7 +165,7 @@ describe('OCPP-J framing over a live socket', () => {
 
   it('answers a payload that is not an object with FormationViolation under the CALL id', async () => {
     await connect();
-    charger.send([2, 'm-null', 'Heartbeat', null]);
+    charger.send([2, 'm-null', 'Heartbeat', []]);
     expect((await charger.next()).slice(0, 3)).toEqual([4, 'm-null', 'FormationViolation']);
     await expectServed();
   });
@@ -216,5 +219,45 @@ describe('OCPP-J framing over a live socket', () => {
     const answers = await Promise.all(ids.map(() => charger.next()));
     expect(answers.map((frame) => frame[1])).toEqual(ids);
     expect(answers.map((frame) => frame[0])).toEqual([4, 3, 4, 3, 4]);
+  });
+
+  it('answers a payload nested 2,100 levels deep with a FormationViolation under its id and stays up', async () => {
+    await connect();
+    charger.send(deepCall('m-deep', 2100));
+    expect((await charger.next()).slice(0, 3)).toEqual([4, 'm-deep', 'FormationViolation']);
+    await expectServed();
+  });
+
+  it('answers a Heartbeat with a null payload as one with {}', async () => {
+    await connect();
+    const answer = await charger.call('Heartbeat', null);
+    expect(answer[0]).toBe(3);
+    expect(answer[2]).toMatchObject({ currentTime: expect.any(String) });
+  });
+
+  it('answers a CALL over 1 MiB with a FormationViolation under its id and keeps the socket', async () => {
+    await connect();
+    charger.send([2, 'm-big', 'DataTransfer', { vendorId: 'v', data: 'x'.repeat(MAX_FRAME_BYTES) }]);
+    const [type, id, code, description] = await charger.next(10_000);
+    expect([type, id, code]).toEqual([4, 'm-big', 'FormationViolation']);
+    expect(description).toMatch(/^frame of \d+ bytes is over the limit of 1 MiB$/);
+    await expectServed();
+  });
+
+  it('never answers a CALLRESULT over 1 MiB', async () => {
+    await connect();
+    charger.send([3, 'm-big-result', { data: 'x'.repeat(MAX_FRAME_BYTES) }]);
+    await charger.expectSilence();
+    await expectServed();
+  });
+
+  it('takes a StartTransaction whose idTag holds a lone surrogate: session and anomaly stored', async () => {
+    const station = await aStation(system);
+    charger = await connectRaw(system, station);
+    const answer = await charger.call('StartTransaction', aStartTransaction({ idTag: 'TAG\ud800' }));
+    expect(answer[0]).toBe(3);
+    const { transactionId } = answer[2] as { transactionId: number };
+    expect((await sessionRow(system, transactionId)).idTag).toBe('TAG\ufffd');
+    expect((await anomalyKinds(system, station.id)).length).toBeGreaterThan(0);
   });
 });

@@ -44,6 +44,18 @@ describe('the gateway handshake', () => {
     expect((await upgrade(system, `site/${station.identity}`, as(station))).status).toBe(404);
   });
 
+  it('answers 404 to an identity holding a NUL or a lone surrogate, with nothing of the database in the answer', async () => {
+    expect((await upgrade(system, 'CP%00X')).status).toBe(404);
+    expect((await upgrade(system, '%ED%A0%80')).status).toBe(404);
+  });
+
+  it('answers 401 to a password holding NULs, control characters or bytes that are not UTF-8', async () => {
+    const station = await aStation(system);
+    for (const password of ['\u0000'.repeat(20), `${station.password}\u0000`, '\u0001\u007f\ud800xxxxxxxxxxxxxxxx']) {
+      expect((await upgrade(system, station.identity, as(station, password))).status).toBe(401);
+    }
+  });
+
   it('answers 401 to a wrong password', async () => {
     const station = await aStation(system);
     const answer = await upgrade(system, station.identity, as(station, 'not-the-password-at-all'));

@@ -14,7 +14,9 @@ import { basicCredentials, identityFromPath, pickSubprotocol } from './handshake
 import { makeDispatcher } from './dispatch.js';
 import { RpcConnection, type RpcObserver } from './rpc/connection.js';
 import { StationOfflineError, type OcppVersion } from './rpc/errors.js';
-import { validatorFor } from './rpc/validator.js';
+import { WS_MAX_PAYLOAD } from './rpc/frames.js';
+import { type Validator, validatorFor } from './rpc/validator.js';
+import { LoginThrottle } from '../stations/login-throttle.js';
 import { StationConnection } from './station-connection.js';
 
 export interface Gateway {
@@ -26,11 +28,18 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
-const statusText: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 404: 'Not Found', 503: 'Service Unavailable' };
+const statusText: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  404: 'Not Found',
+  429: 'Too Many Requests',
+  503: 'Service Unavailable',
+};
 
-function refuse(socket: Duplex, status: number, reason: string): void {
+function refuse(socket: Duplex, status: number, reason: string, retryAfterSeconds?: number): void {
   const body = `${reason}\n`;
-  const extra = status === 401 ? 'WWW-Authenticate: Basic realm="evcms", charset="UTF-8"\r\n' : '';
+  const challenge = status === 401 ? 'WWW-Authenticate: Basic realm="evcms", charset="UTF-8"\r\n' : '';
+  const extra = retryAfterSeconds === undefined ? challenge : `${challenge}Retry-After: ${retryAfterSeconds}\r\n`;
   // Let go once the answer is out: a client that keeps its end open must not hold the socket (and shutdown).
   socket.once('finish', () => socket.destroy());
   socket.end(
@@ -54,11 +63,14 @@ class StationObserver implements RpcObserver {
   constructor(
     private readonly meters: MessageMeters,
     private readonly stationId: string,
+    private readonly validator: Validator,
   ) {}
 
   answered(action: string, outcome: string, seconds: number): void {
-    this.meters.messageCount('in', action, outcome).inc();
-    this.meters.handlerSeconds(action).observe(seconds);
+    // An action name is the station's to choose: one outside the schemas is one label, not a label each.
+    const label = this.validator.hasAction(action) ? action : 'unknown';
+    this.meters.messageCount('in', label, outcome).inc();
+    this.meters.handlerSeconds(label).observe(seconds);
     this.meters.presence.touch(this.stationId);
   }
 
@@ -112,7 +124,8 @@ export async function startGateway(deps: Deps, options: { port?: number } = {}):
 
   const wss = new WebSocketServer({
     noServer: true,
-    maxPayload: 1024 * 1024,
+    // Frames up to the hard cap reach the RPC layer, which answers those over MAX_FRAME_BYTES with a CALLERROR.
+    maxPayload: WS_MAX_PAYLOAD,
     perMessageDeflate: false,
     // A text frame that is not UTF-8 gets a CALLERROR from the RPC layer; ws would close the connection (1007).
     skipUTF8Validation: true,
@@ -132,6 +145,7 @@ export async function startGateway(deps: Deps, options: { port?: number } = {}):
       (error: unknown) => log.error({ err: error, identity }, 'ocpp: could not record the station presence'),
     );
 
+  const logins = new LoginThrottle();
   const link = (identity: string) => byIdentity.get(identity)?.find((c) => !c.rpc.closed);
   await deps.commands.attach({ link });
 
@@ -144,33 +158,48 @@ export async function startGateway(deps: Deps, options: { port?: number } = {}):
   });
 
   async function upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
-    const reject = (status: number, reason: string, identity?: string | null) => {
+    const address = req.socket.remoteAddress ?? '';
+    const reject = (status: number, reason: string, identity?: string | null, retryAfterSeconds?: number) => {
       metrics.ocppRejectedUpgrades.inc({ status: String(status) });
-      log.info({ identity, status, reason, remote: req.socket.remoteAddress }, 'ocpp: upgrade refused');
-      refuse(socket, status, reason);
+      log.info({ identity, status, reason, remote: address }, 'ocpp: upgrade refused');
+      refuse(socket, status, reason, retryAfterSeconds);
     };
     if (deps.stopping) return reject(503, 'shutting down');
     const identity = identityFromPath(req.url);
     if (!identity) return reject(404, 'expected /ocpp/{identity}');
     const version = pickSubprotocol(req.headers['sec-websocket-protocol'], versions);
     if (!version) return reject(400, `no supported subprotocol offered (supported: ${versions.join(', ')})`, identity);
+    // Refused before any password check or database read, so a guessing attack costs next to nothing.
+    const verdict = logins.check(identity, address);
+    if (!verdict.ok) {
+      metrics.ocppThrottledLogins.inc({ limit: verdict.limit });
+      return reject(429, 'too many failed logins: retry later', identity, verdict.retryAfterSeconds);
+    }
     const credentials = basicCredentials(req);
-    if (credentials && credentials.username !== identity) return reject(401, 'the Basic auth user must be the station identity', identity);
+    if (credentials && credentials.username !== identity) {
+      logins.failed(identity, address);
+      return reject(401, 'the Basic auth user must be the station identity', identity);
+    }
     const admission = await deps.stations.admit(identity, credentials?.password, tls);
-    if (!admission.ok) return reject(admission.status, admission.reason, identity);
+    if (!admission.ok) {
+      if (admission.status === 401 || admission.status === 404) logins.failed(identity, address);
+      return reject(admission.status, admission.reason, identity);
+    }
+    logins.succeeded(identity, address);
     wss.handleUpgrade(req, socket, head, (ws) => accept(ws, admission.station, version, req));
   }
 
   function accept(ws: WebSocket, station: StationConnection['station'], version: OcppVersion, req: IncomingMessage): void {
     const connection = new StationConnection(station, ws, req.socket.remoteAddress ?? '');
     const connLog = log.child({ identity: station.identity });
+    const validator = validatorFor(version);
     connection.rpc = new RpcConnection(ws, version, {
-      validator: validatorFor(version),
+      validator,
       dispatch: makeDispatcher(connection, handlers.get(version) ?? new Map(), ocppDeps, connLog),
       handles: handles.get(version) ?? (() => false),
       callTimeoutMs: config.OCPP_CALL_TIMEOUT * 1000,
       log: connLog,
-      observer: new StationObserver(meters, station.id),
+      observer: new StationObserver(meters, station.id, validator),
     });
     const list = byIdentity.get(station.identity) ?? [];
     const firstSocket = list.length === 0;

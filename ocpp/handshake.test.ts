@@ -26,6 +26,14 @@ describe('identityFromPath', () => {
     expect(identityFromPath('/ocpp/?x=1')).toBeNull();
   });
 
+  it('refuses an identity holding a control character, NUL included', () => {
+    expect(identityFromPath('/ocpp/CP%00X')).toBeNull();
+    expect(identityFromPath('/ocpp/CP%0A001')).toBeNull();
+    expect(identityFromPath('/ocpp/CP%7F')).toBeNull();
+    expect(identityFromPath('/ocpp/CP%C2%85')).toBeNull();
+    expect(identityFromPath('/ocpp/%ED%A0%80')).toBeNull();
+  });
+
   it('refuses a path outside the endpoint', () => {
     expect(identityFromPath('/other/CP001')).toBeNull();
     expect(identityFromPath('/CP001')).toBeNull();

@@ -1,7 +1,14 @@
 import type { IncomingMessage } from 'node:http';
 import type { OcppVersion } from './rpc/errors.js';
 
-/** Reads the identity from `/ocpp/{identity}` (percent-decoded); null when the path is not one. */
+/** C0 and C1 control characters (NUL among them, which PostgreSQL text cannot hold): never part of an identity. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+const controlCharacter = /[\u0000-\u001f\u007f-\u009f]/;
+
+/**
+ * Reads the identity from `/ocpp/{identity}` (percent-decoded); null when the path is not one, or the identity
+ * holds a control character. decodeURIComponent refuses bytes that are not UTF-8, lone surrogates included.
+ */
 export function identityFromPath(url: string | undefined, base = '/ocpp/'): string | null {
   const path = (url ?? '').split('?')[0] ?? '';
   if (!path.startsWith(base)) return null;
@@ -9,7 +16,7 @@ export function identityFromPath(url: string | undefined, base = '/ocpp/'): stri
   if (!raw || raw.includes('/')) return null;
   try {
     const identity = decodeURIComponent(raw);
-    return identity.length > 0 && identity.length <= 48 ? identity : null;
+    return identity.length > 0 && identity.length <= 48 && !controlCharacter.test(identity) ? identity : null;
   } catch {
     return null;
   }

@@ -33,6 +33,12 @@ export function createMetrics() {
       labelNames: ['status'] as const,
       registers,
     }),
+    ocppThrottledLogins: new Counter({
+      name: 'evcms_ocpp_throttled_logins_total',
+      help: 'Station logins refused with HTTP 429 after too many failures, by the limit reached (pair, address, identity)',
+      labelNames: ['limit'] as const,
+      registers,
+    }),
     telemetrySamples,
     telemetryLostEntries: new Counter({
       name: 'evcms_telemetry_lost_entries_total',

@@ -3,7 +3,18 @@ import { randomUUID } from 'node:crypto';
 import type { WebSocket } from 'ws';
 import type { Logger } from '../../system/logger.js';
 import { OcppCallError, OcppError, OcppTimeoutError, type OcppVersion, StationOfflineError, ocppError } from './errors.js';
-import { CALL, CALLERROR, CALLRESULT, errorFrame, parseFrame, resultFrame, callFrame } from './frames.js';
+import {
+  CALL,
+  CALLERROR,
+  CALLRESULT,
+  MAX_FRAME_BYTES,
+  callFrame,
+  callIdAtStart,
+  errorFrame,
+  looksLikeResponse,
+  parseFrame,
+  resultFrame,
+} from './frames.js';
 import { reuseFragmentsArray } from './fragments.js';
 import type { Validator } from './validator.js';
 
@@ -31,6 +42,10 @@ interface Outgoing {
   resolve: (payload: Record<string, unknown>) => void;
   reject: (error: Error) => void;
 }
+
+/** The bytes of a ws message, whatever form ws gave it in. */
+const asBuffer = (data: unknown): Buffer =>
+  Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
 
 /** What `incoming` is while no CALL from the station waits for its answer. */
 const settled: Promise<void> = Promise.resolve();
@@ -65,7 +80,12 @@ export class RpcConnection {
     const reuse = reuseFragmentsArray(socket);
     socket.on('message', (data, isBinary) => {
       reuse(data);
-      this.receive(data, isBinary);
+      // No frame may end the connection or the process: whatever escapes its handling is answered here.
+      try {
+        this.receive(data, isBinary);
+      } catch (error) {
+        this.failedToReceive(data, error);
+      }
     });
   }
 
@@ -148,8 +168,13 @@ export class RpcConnection {
 
   private receive(data: unknown, isBinary: boolean): void {
     // OCPP-J is text frames; a charger that sends its JSON in binary frames (a known quirk) is read the same way.
-    const bytes = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+    const bytes = asBuffer(data);
     if (isBinary) this.options.log.debug('ocpp: read a binary frame as text');
+    // Over our limit (ws closes the socket only beyond WS_MAX_PAYLOAD): answered from its first bytes, never parsed.
+    if (bytes.length > MAX_FRAME_BYTES) {
+      this.refuseOversized(bytes);
+      return;
+    }
     const text = bytes.toString('utf8');
     // The server leaves UTF-8 to us (skipUTF8Validation) so that a bad byte costs a CALLERROR, not the connection.
     if (!isUtf8(bytes)) {
@@ -205,6 +230,25 @@ export class RpcConnection {
       call.reject(new OcppCallError(frame.code, frame.description, frame.details));
     }
     this.sendNext();
+  }
+
+  private refuseOversized(bytes: Buffer): void {
+    const head = bytes.toString('utf8', 0, 100);
+    this.options.log.warn({ bytes: bytes.length }, 'ocpp: refused a frame over the size limit');
+    if (looksLikeResponse(head)) return;
+    const reason = `frame of ${bytes.length} bytes is over the limit of ${MAX_FRAME_BYTES / 1024 / 1024} MiB`;
+    this.send(errorFrame(callIdAtStart(head) ?? '-1', ocppError('FormationViolation', reason), this.version));
+  }
+
+  /** A frame whose handling threw: logged, and answered InternalError under its id unless its answer is under way. */
+  private failedToReceive(data: unknown, error: unknown): void {
+    this.options.log.error({ err: error }, 'ocpp: could not handle a frame');
+    const bytes = asBuffer(data);
+    const head = bytes.toString('utf8', 0, 100);
+    if (looksLikeResponse(head)) return;
+    const id = callIdAtStart(head) ?? '-1';
+    if (this.unansweredIds.includes(id)) return;
+    this.send(errorFrame(id, ocppError('InternalError', 'the central system could not read this frame'), this.version));
   }
 
   /** Answers a frame we cannot take with a FormationViolation under its CALL id (or "-1"); a response is never answered. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { OcppError, readWireCode, wireCode } from './errors.js';
-import { CALL, CALLERROR, CALLRESULT, errorFrame, parseFrame } from './frames.js';
+import { CALL, CALLERROR, CALLRESULT, MAX_FRAME_DEPTH, callIdAtStart, errorFrame, parseFrame } from './frames.js';
+import { deepCall } from '../../test/hostile-frames.js';
 
 /** The refusal parseFrame returns, as [id, code spelled for the version]; fails the test on any other outcome. */
 function refusal(text: string, version: 'ocpp1.6' | 'ocpp2.0.1' = 'ocpp1.6') {
@@ -19,6 +20,52 @@ describe('parseFrame', () => {
       ok: true,
       frame: { type: CALL, id: 'm1', action: 'BootNotification', payload: { a: 'SN', b: ['xy', { c: '' }], n: 1 } },
     });
+  });
+
+  it('refuses a payload nested 2,100 levels with a FormationViolation under its id, without running out of stack', () => {
+    expect(refusal(deepCall('m-deep', 2100))).toEqual(['m-deep', 'FormationViolation']);
+    expect(refusal(deepCall('m-deep', 2100), 'ocpp2.0.1')).toEqual(['m-deep', 'FormatViolation']);
+  });
+
+  it('takes a payload exactly as deep as the limit and refuses one level more', () => {
+    // The frame's array is one level; deepCall's levels start with the payload object.
+    expect(parseFrame(deepCall('m1', MAX_FRAME_DEPTH - 1), 'ocpp1.6').ok).toBe(true);
+    expect(refusal(deepCall('m1', MAX_FRAME_DEPTH))).toEqual(['m1', 'FormationViolation']);
+  });
+
+  it('takes a shallow payload with many brackets in its strings', () => {
+    expect(parseFrame(`[2,"m1","DataTransfer",{"vendorId":"v","data":"${'[{'.repeat(100)}"}]`, 'ocpp1.6').ok).toBe(true);
+  });
+
+  it('never answers a response nested too deep', () => {
+    const deep = `[3,"m1",${'{"a":'.repeat(100)}1${'}'.repeat(100)}]`;
+    expect(parseFrame(deep, 'ocpp1.6')).toMatchObject({ ok: false, ignore: expect.any(String) });
+  });
+
+  it('replaces lone surrogates with U+FFFD in strings and keys and keeps surrogate pairs', () => {
+    const outcome = parseFrame('[2,"m1","Authorize",{"idTag":"A\\ud800B","x\\udfff":["\\ud83d\\ude00"]}]', 'ocpp1.6');
+    expect(outcome).toEqual({
+      ok: true,
+      frame: { type: CALL, id: 'm1', action: 'Authorize', payload: { idTag: 'A\uFFFDB', 'x\uFFFD': ['\u{1F600}'] } },
+    });
+  });
+
+  it('makes the strings of a CALLRESULT and a CALLERROR storable too (a command answer is audited)', () => {
+    expect(parseFrame('[3,"m1",{"status":"A\\u0000\\ud800"}]', 'ocpp1.6')).toEqual({
+      ok: true,
+      frame: { type: CALLRESULT, id: 'm1', payload: { status: 'A\uFFFD' } },
+    });
+    expect(parseFrame('[4,"m1","GenericError","x\\u0000",{"d":"\\udc00"}]', 'ocpp1.6')).toEqual({
+      ok: true,
+      frame: { type: CALLERROR, id: 'm1', code: 'GenericError', description: 'x', details: { d: '\uFFFD' } },
+    });
+  });
+
+  it('keeps "__proto__" a plain key when it renames keys', () => {
+    const outcome = parseFrame('[2,"m1","DataTransfer",{"__proto__":{"polluted":1},"k\\u0000":1}]', 'ocpp1.6');
+    if (!outcome.ok || outcome.frame.type !== CALL) throw new Error('expected a CALL');
+    expect(Object.getPrototypeOf(outcome.frame.payload)).toBe(Object.prototype);
+    expect(Object.keys(outcome.frame.payload)).toEqual(['__proto__', 'k']);
   });
 
   it('reads a CALL', () => {
@@ -58,8 +105,14 @@ describe('parseFrame', () => {
     expect(refusal('[2,"m1","",{}]', 'ocpp2.0.1')).toEqual(['m1', 'RpcFrameworkError']);
   });
 
-  it('refuses a CALL whose payload is not an object, null and arrays included', () => {
-    expect(refusal('[2,"m1","Heartbeat",null]')).toEqual(['m1', 'FormationViolation']);
+  it('reads a null payload as an empty one (OCPP-J 1.6 §4.2.1)', () => {
+    expect(parseFrame('[2,"m1","Heartbeat",null]', 'ocpp1.6')).toEqual({
+      ok: true,
+      frame: { type: CALL, id: 'm1', action: 'Heartbeat', payload: {} },
+    });
+  });
+
+  it('refuses a CALL whose payload is not an object, arrays included', () => {
     expect(refusal('[2,"m1","Heartbeat",[]]')).toEqual(['m1', 'FormationViolation']);
     expect(refusal('[2,"m1","Heartbeat","{}"]', 'ocpp2.0.1')).toEqual(['m1', 'FormatViolation']);
   });
@@ -109,6 +162,15 @@ describe('parseFrame', () => {
       frame: { type: CALLERROR, id: 'm1', code: 'GenericError', description: '', details: {} },
     });
     expect(parseFrame('[4,"m1",7,"",{}]', 'ocpp1.6')).toMatchObject({ ok: false, ignore: expect.any(String) });
+  });
+});
+
+describe('callIdAtStart', () => {
+  it('reads the id of a CALL from the start of its text and nothing else', () => {
+    expect(callIdAtStart(' [ 2 , "m-big" , "DataTransfer", {"data":"xxxx')).toBe('m-big');
+    expect(callIdAtStart('[2,"' + 'x'.repeat(37) + '","Heartbeat",{}]')).toBeNull();
+    expect(callIdAtStart('[3,"m1",{}]')).toBeNull();
+    expect(callIdAtStart('[2,"a\\"b","Heartbeat",{}]')).toBeNull();
   });
 });
 
