@@ -6,8 +6,15 @@ import pg from 'pg';
  */
 export type Sql = pg.Pool;
 
+/**
+ * Bounds for a PostgreSQL outage: a connection not made in 3 s fails (pg waits for ever by default, so a lost
+ * network held every caller), and a statement on a connection that went silent fails after 30 s instead of
+ * holding it until TCP gives up. keepAlive finds dead idle connections.
+ */
+export const outageBounds = { connectionTimeoutMillis: 3_000, query_timeout: 30_000, keepAlive: true } as const;
+
 export function createSql(databaseUrl: string, max = 10): Sql {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max, idleTimeoutMillis: 30_000 });
+  const pool = new pg.Pool({ connectionString: databaseUrl, max, idleTimeoutMillis: 30_000, ...outageBounds });
   pool.on('error', () => {}); // an idle client's error; the next query reports what matters
   return pool;
 }
