@@ -37,9 +37,19 @@ describe('telling a PostgreSQL outage from an SQL error', () => {
   });
 
   it('gives up on work past its deadline, and passes through work done in time', async () => {
-    const late = await withinDeadline(new Promise(() => {}), 20).catch((e: unknown) => e);
+    expect(await withinDeadline(() => Promise.resolve(7), 20)).toBe(7);
+    const late = await withinDeadline(() => new Promise(() => {}), 20).catch((e: unknown) => e);
     expect(late).toBeInstanceOf(PostgresUnavailableError);
     expect(isPostgresUnavailable(late)).toBe(true);
-    expect(await withinDeadline(Promise.resolve(7), 20)).toBe(7);
+  });
+
+  it('after an outage, answers at once for a moment without asking PostgreSQL, and asks again after', async () => {
+    await withinDeadline(() => new Promise(() => {}), 10).catch(() => {});
+    let asked = 0;
+    const ask = () => withinDeadline(async () => ++asked, 100);
+    expect(await ask().catch((e: unknown) => e)).toBeInstanceOf(PostgresUnavailableError);
+    expect(asked).toBe(0);
+    await new Promise((r) => setTimeout(r, 2_100));
+    expect(await ask()).toBe(1);
   });
 });

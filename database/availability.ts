@@ -39,10 +39,33 @@ export function isPostgresUnavailable(error: unknown): boolean {
 export const OCPP_PG_DEADLINE_MS = 3_000;
 
 /**
- * `work`, or a PostgresUnavailableError once `ms` have passed. The work is not cancelled (the pool's own
+ * After an outage is seen, how long the OCPP path takes PostgreSQL for away without asking: a blackholed
+ * server would otherwise cost every CALL the whole deadline. What does not go through withinDeadline (the
+ * stop journal's drain, the write-behind flushes) keeps asking, and finds it back.
+ */
+const OUTAGE_HOLD_MS = 2_000;
+let awayUntil = 0;
+
+/**
+ * `work()`, or a PostgresUnavailableError once `ms` have passed, or at once (`work` not called) while an
+ * outage seen in the last OUTAGE_HOLD_MS holds. Work past the deadline is not cancelled (the pool's own
  * timeouts end it): use only for work that is harmless if it completes later (idempotent, or final).
  */
-export function withinDeadline<T>(work: Promise<T>, ms = OCPP_PG_DEADLINE_MS): Promise<T> {
+export function withinDeadline<T>(work: () => Promise<T>, ms = OCPP_PG_DEADLINE_MS): Promise<T> {
+  if (Date.now() < awayUntil) return Promise.reject(new PostgresUnavailableError('PostgreSQL was away a moment ago'));
+  return deadline(work(), ms).catch((error: unknown) => {
+    if (isPostgresUnavailable(error)) awayUntil = Date.now() + OUTAGE_HOLD_MS;
+    throw error;
+  });
+}
+
+/** PostgreSQL answered something outside withinDeadline (the stop journal's drain): the hold ends now. */
+export function postgresAnswered(): void {
+  awayUntil = 0;
+}
+
+/** `work`, or a PostgresUnavailableError once `ms` have passed (the work goes on). */
+export function deadline<T>(work: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new PostgresUnavailableError(`PostgreSQL did not answer within ${ms} ms`)), ms);

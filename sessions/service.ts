@@ -205,7 +205,7 @@ export class SessionService {
    */
   async stopDurably(station: Pick<StationIdentity, 'id' | 'identity'>, input: StopInput): Promise<DurableStopOutcome> {
     try {
-      return await withinDeadline(this.stop(station, input));
+      return await withinDeadline(() => this.stop(station, input));
     } catch (error) {
       if (!isPostgresUnavailable(error)) throw error;
       this.deps.log.warn({ err: error, transactionId: input.transactionId }, 'sessions: PostgreSQL away; stop journalled');
@@ -219,7 +219,7 @@ export class SessionService {
    * buffered all the same; only the live figures of a session this gateway did not know wait).
    */
   async findOpen(station: StationIdentity, transactionId: number): Promise<OpenSession | null> {
-    const rows = await withinDeadline(
+    const rows = await withinDeadline(() =>
       this.sql().execute<{ id: number; connector_id: number; meter_start_wh: string | null; id_tag: string }[]>(
         `select id, connector_id, meter_start_wh, id_tag from charging_transaction where id = ? and station_id = ? and state = 'Active'`,
         [transactionId, station.id],

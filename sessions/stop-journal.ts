@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { isPostgresUnavailable } from '../database/availability.js';
+import { isPostgresUnavailable, postgresAnswered } from '../database/availability.js';
 import type { StationIdentity } from '../stations/service.js';
 import type { Logger } from '../system/logger.js';
 import type { Metrics } from '../system/metrics.js';
@@ -115,6 +115,8 @@ export class StopJournal {
           receivedAt: new Date(stop.receivedAt),
         },
       );
+      // PostgreSQL is back: the anomalies below (and the OCPP path) need not wait out the outage hold.
+      postgresAnswered();
       await applier.applied(stop, outcome);
       this.deps.metrics.sessionStops.inc({ stage: 'applied' });
       return 'applied';

@@ -14,15 +14,16 @@ export class AnomalyLog {
   async record(stationId: string, kind: string, detail: Record<string, unknown>, transactionId: number | null = null): Promise<void> {
     this.deps.metrics.anomalies.inc({ kind });
     this.deps.log.warn({ stationId, kind, transactionId, ...detail }, `anomaly: ${kind}`);
-    const insert = this.deps.orm.em
-      .fork()
-      .getConnection()
-      .execute('insert into anomaly (station_id, transaction_id, kind, detail, received_at) values (?, ?, ?, ?::jsonb, now())', [
-        stationId,
-        transactionId,
-        kind,
-        JSON.stringify(detail),
-      ]);
+    const insert = () =>
+      this.deps.orm.em
+        .fork()
+        .getConnection()
+        .execute('insert into anomaly (station_id, transaction_id, kind, detail, received_at) values (?, ?, ?, ?::jsonb, now())', [
+          stationId,
+          transactionId,
+          kind,
+          JSON.stringify(detail),
+        ]);
     await withinDeadline(insert).catch((error: unknown) => {
       if (!isPostgresUnavailable(error)) throw error;
       this.deps.log.warn({ err: error, stationId, kind }, 'anomaly not stored: PostgreSQL away');

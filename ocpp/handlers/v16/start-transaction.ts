@@ -19,13 +19,13 @@ export default defineHandler({
     checkConnectorId(request.connectorId, 1);
     const startedAt = parseTimestamp(request.timestamp) ?? receivedAt;
     const { decision, started } = await (async () => {
-      const decision = await withinDeadline(
+      const decision = await withinDeadline(() =>
         deps.authorization.check(request.idTag, {
           purpose: 'StartTransaction',
           startingOn: { stationId: station.station.id, connectorId: request.connectorId },
         }),
       );
-      const started = await withinDeadline(
+      const started = await withinDeadline(() =>
         deps.sessions.start(station.station, {
           connectorId: request.connectorId,
           idTag: request.idTag,

@@ -1,4 +1,4 @@
-import { withinDeadline } from '../../../database/availability.js';
+import { deadline } from '../../../database/availability.js';
 import { isTransactionId } from '../../../sessions/service.js';
 import { normaliseMeterValues, parseTimestamp } from '../../../telemetry/normalise.js';
 import { defineHandler } from '../define.js';
@@ -65,7 +65,7 @@ export default defineHandler({
     });
     if (outcome.kind !== 'journalled') return { idTagInfo: (await decision).idTagInfo };
     // idTagInfo is optional here: from the Redis cache if it has the idTag, else left out rather than waited for.
-    const cached = await withinDeadline(decision, 1_000).catch(() => null);
+    const cached = await deadline(decision, 1_000).catch(() => null);
     return cached ? { idTagInfo: cached.idTagInfo } : {};
   },
 });

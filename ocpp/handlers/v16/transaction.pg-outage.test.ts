@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { aConnectedCharger, anIdToken, aStopTransaction, listenTo, sessionRow, startSession } from '../../../test/builders.js';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { aConnectedCharger, aMeterValue, anIdToken, aStopTransaction, listenTo, sessionRow, startSession } from '../../../test/builders.js';
 import type { TestCharger } from '../../../test/chargers.js';
 import { startTcpProxy, type TcpProxy } from '../../../test/faults/tcp-proxy.js';
 import { eventually, startTestSystem, type TestSystem, uniqueName } from '../../../test/system.js';
@@ -23,6 +23,8 @@ describe('StartTransaction and StopTransaction while PostgreSQL is away', () => 
     const url = proxy.via(`postgres://postgres@127.0.0.1:5432/${uniqueName('evcms_test')}`);
     system = await startTestSystem({ roles: ['ocpp'], env: { DATABASE_URL: url } });
   });
+  // A test that fails mid-outage leaves PostgreSQL reachable for the next one.
+  afterEach(() => proxy.restore());
   afterAll(async () => {
     proxy?.restore();
     await system?.close();
@@ -52,6 +54,13 @@ describe('StartTransaction and StopTransaction while PostgreSQL is away', () => 
       const stops = sessions.map((s, i) =>
         aStopTransaction({ transactionId: s.transactionId, idTag: s.idTag, meterStop: s.meterStart + 5_000 + i, reason: 'EVDisconnected' }),
       );
+      // MeterValues for a session the gateway knows, and for one it would have to look up: both answered.
+      const meterValue = [aMeterValue([{ value: '2500', measurand: 'Energy.Active.Import.Register', unit: 'Wh' }])];
+      for (const transactionId of [sessions[0]!.transactionId, 999_999]) {
+        const heard = await timed(sessions[0]!.charger.call('MeterValues', { connectorId: 1, transactionId, meterValue }));
+        expect(heard.answer).toEqual({});
+        expect(heard.ms).toBeLessThan(10_000);
+      }
       const answers = await Promise.all(sessions.map((s, i) => timed(s.charger.call('StopTransaction', stops[i]))));
       for (const heard of answers) {
         expect(heard.error).toBeUndefined();
