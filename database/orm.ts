@@ -3,6 +3,7 @@ import { MikroORM, defineConfig } from '@mikro-orm/postgresql';
 import pg from 'pg';
 import { migrations } from '../migrations/postgres/index.js';
 import { entities } from '../schema/entities/index.js';
+import { connectBounds } from './sql.js';
 
 export type Orm = MikroORM;
 
@@ -13,6 +14,7 @@ export function ormConfig(databaseUrl: string) {
     extensions: [Migrator],
     migrations: { migrationsList: migrations, tableName: 'mikro_orm_migrations', snapshot: false, silent: true },
     pool: { min: 0, max: 10 },
+    driverOptions: connectBounds,
     debug: false,
     allowGlobalContext: false,
   });

@@ -6,8 +6,20 @@ import pg from 'pg';
  */
 export type Sql = pg.Pool;
 
+/**
+ * Bounds for a PostgreSQL outage: a connection not made in 3 s fails (pg waits for ever by default, so a lost
+ * network held every caller), and keepAlive finds dead idle connections. For both pools (MikroORM's too).
+ */
+export const connectBounds = { connectionTimeoutMillis: 3_000, keepAlive: true } as const;
+
+/**
+ * The hot-path pool also ends a statement after 30 s on a connection gone silent, instead of holding the
+ * connection until TCP gives up. Not the ORM's: a migration may rightly run longer.
+ */
+const hotPathBounds = { ...connectBounds, query_timeout: 30_000 } as const;
+
 export function createSql(databaseUrl: string, max = 10): Sql {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max, idleTimeoutMillis: 30_000 });
+  const pool = new pg.Pool({ connectionString: databaseUrl, max, idleTimeoutMillis: 30_000, ...hotPathBounds });
   pool.on('error', () => {}); // an idle client's error; the next query reports what matters
   return pool;
 }

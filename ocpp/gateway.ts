@@ -3,6 +3,7 @@ import { type IncomingMessage, type Server, createServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { startStopJournalDrain } from '../sessions/journal-drain.js';
 import type { Deps } from '../system/deps.js';
 import { closeServer, listen } from '../system/http.js';
 import { inTurn } from '../system/in-turn.js';
@@ -280,6 +281,8 @@ export async function startGateway(deps: Deps, options: { port?: number } = {}):
     void deps.commands.detach().catch(() => {});
     throw error;
   });
+  // StopTransactions journalled while PostgreSQL was away are applied once it is back, by whichever gateway gets the lock.
+  const stopJournal = startStopJournalDrain(deps);
 
   return {
     port,
@@ -289,6 +292,7 @@ export async function startGateway(deps: Deps, options: { port?: number } = {}):
     async close() {
       clearInterval(pinger);
       clearInterval(flusher);
+      await stopJournal.close();
       const all = [...byIdentity.values()].flat();
       // Answer what is in flight, then say goodbye (1001 going away) so chargers reconnect elsewhere.
       await Promise.race([Promise.all(all.map((c) => c.rpc.drained())), new Promise((r) => setTimeout(r, 3000))]);

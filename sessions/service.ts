@@ -1,10 +1,14 @@
 import { createHash } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { isPostgresUnavailable, withinDeadline } from '../database/availability.js';
 import type { Orm } from '../database/orm.js';
 import { type Sql, WriteBehind } from '../database/sql.js';
 import type { EventBus } from '../events/bus.js';
 import type { StationIdentity } from '../stations/service.js';
 import type { Logger } from '../system/logger.js';
+import type { Metrics } from '../system/metrics.js';
 import { sessionEnergy } from '../telemetry/normalise.js';
+import { StopJournal } from './stop-journal.js';
 
 export interface StartInput {
   connectorId: number;
@@ -31,6 +35,9 @@ export type StopOutcome =
   | { kind: 'stopped'; energyWh: number | null; flags: string[]; connectorId: number; idTag: string }
   | { kind: 'already-stopped'; connectorId: number }
   | { kind: 'unknown' };
+
+/** A stop PostgreSQL could not take now: kept in the journal, applied (and its anomalies recorded) when it is back. */
+export type DurableStopOutcome = StopOutcome | { kind: 'journalled' };
 
 /** A meter reading in Wh as stored: any whole number of at most 2^53 (15 digits); null for one beyond. */
 export const storableWh = (wh: number): number | null => (Number.isSafeInteger(wh) ? wh : null);
@@ -73,7 +80,14 @@ export class SessionService {
       ),
   );
 
-  constructor(private readonly deps: { orm: Orm; sql: Sql; events: EventBus; log: Logger }) {}
+  /** Stops taken while PostgreSQL was away. */
+  readonly journal: StopJournal;
+
+  constructor(
+    private readonly deps: { orm: Orm; sql: Sql; events: EventBus; log: Logger; redis: Redis; prefix: string; metrics: Metrics },
+  ) {
+    this.journal = new StopJournal(deps);
+  }
 
   private sql() {
     return this.deps.orm.em.fork().getConnection();
@@ -143,7 +157,7 @@ export class SessionService {
   }
 
   /** Ends a session once; the energy is meterStop - meterStart, or null and flagged when that is not sane. */
-  async stop(station: StationIdentity, input: StopInput): Promise<StopOutcome> {
+  async stop(station: Pick<StationIdentity, 'id' | 'identity'>, input: StopInput): Promise<StopOutcome> {
     const sql = this.sql();
     const rows = await sql.execute<{ meter_start_wh: string | null; state: string; connector_id: number; id_tag: string }[]>(
       'select meter_start_wh, state, connector_id, id_tag from charging_transaction where id = ? and station_id = ?',
@@ -185,12 +199,35 @@ export class SessionService {
     return { kind: 'stopped', energyWh: check.energyWh, flags: check.flags, connectorId: row.connector_id, idTag: row.id_tag };
   }
 
-  /** The open session with this id at this station, if any. */
+  /**
+   * stop(), or, when PostgreSQL is away or does not answer within the OCPP deadline, the stop journalled
+   * in Redis for the drain to apply. A stop that reached PostgreSQL late is harmless: the drain finds it final.
+   */
+  async stopDurably(station: Pick<StationIdentity, 'id' | 'identity'>, input: StopInput): Promise<DurableStopOutcome> {
+    try {
+      return await withinDeadline(() => this.stop(station, input));
+    } catch (error) {
+      if (!isPostgresUnavailable(error)) throw error;
+      this.deps.log.warn({ err: error, transactionId: input.transactionId }, 'sessions: PostgreSQL away; stop journalled');
+      await this.journal.append(station, input);
+      return { kind: 'journalled' };
+    }
+  }
+
+  /**
+   * The open session with this id at this station, if any. While PostgreSQL is away, none (the samples are
+   * buffered all the same; only the live figures of a session this gateway did not know wait).
+   */
   async findOpen(station: StationIdentity, transactionId: number): Promise<OpenSession | null> {
-    const rows = await this.sql().execute<{ id: number; connector_id: number; meter_start_wh: string | null; id_tag: string }[]>(
-      `select id, connector_id, meter_start_wh, id_tag from charging_transaction where id = ? and station_id = ? and state = 'Active'`,
-      [transactionId, station.id],
-    );
+    const rows = await withinDeadline(() =>
+      this.sql().execute<{ id: number; connector_id: number; meter_start_wh: string | null; id_tag: string }[]>(
+        `select id, connector_id, meter_start_wh, id_tag from charging_transaction where id = ? and station_id = ? and state = 'Active'`,
+        [transactionId, station.id],
+      ),
+    ).catch((error: unknown) => {
+      if (isPostgresUnavailable(error)) return [];
+      throw error;
+    });
     const row = rows[0];
     return row
       ? { transactionId: row.id, connectorId: row.connector_id, meterStartWh: readingWh(row.meter_start_wh), idTag: row.id_tag }

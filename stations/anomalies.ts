@@ -1,3 +1,4 @@
+import { isPostgresUnavailable, withinDeadline } from '../database/availability.js';
 import type { Orm } from '../database/orm.js';
 import type { Metrics } from '../system/metrics.js';
 import type { Logger } from '../system/logger.js';
@@ -6,17 +7,26 @@ import type { Logger } from '../system/logger.js';
 export class AnomalyLog {
   constructor(private readonly deps: { orm: Orm; metrics: Metrics; log: Logger }) {}
 
+  /**
+   * Counted, logged and stored. While PostgreSQL is away the row is not stored (the log line and the count
+   * remain): an anomaly is worth less than answering the station within its timeout.
+   */
   async record(stationId: string, kind: string, detail: Record<string, unknown>, transactionId: number | null = null): Promise<void> {
     this.deps.metrics.anomalies.inc({ kind });
     this.deps.log.warn({ stationId, kind, transactionId, ...detail }, `anomaly: ${kind}`);
-    await this.deps.orm.em
-      .fork()
-      .getConnection()
-      .execute('insert into anomaly (station_id, transaction_id, kind, detail, received_at) values (?, ?, ?, ?::jsonb, now())', [
-        stationId,
-        transactionId,
-        kind,
-        JSON.stringify(detail),
-      ]);
+    const insert = () =>
+      this.deps.orm.em
+        .fork()
+        .getConnection()
+        .execute('insert into anomaly (station_id, transaction_id, kind, detail, received_at) values (?, ?, ?, ?::jsonb, now())', [
+          stationId,
+          transactionId,
+          kind,
+          JSON.stringify(detail),
+        ]);
+    await withinDeadline(insert).catch((error: unknown) => {
+      if (!isPostgresUnavailable(error)) throw error;
+      this.deps.log.warn({ err: error, stationId, kind }, 'anomaly not stored: PostgreSQL away');
+    });
   }
 }

@@ -153,7 +153,7 @@ export async function createDeps(config: Config, log: Logger): Promise<Deps> {
       mail: new MailService({ orm, transport, log }),
       stations: new StationService({ orm, sql, secrets, events, log, registration: config.OCPP_REGISTRATION }),
       presence: new StationPresence({ sql, events }),
-      sessions: new SessionService({ orm, sql, events, log }),
+      sessions: new SessionService({ orm, sql, events, log, redis, prefix, metrics }),
       anomalies: new AnomalyLog({ orm, metrics, log }),
       authorization,
       authDecisions,

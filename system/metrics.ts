@@ -47,6 +47,17 @@ export function createMetrics() {
     }),
     /** telemetrySamples{stage="buffered"}, counted per MeterValues frame. */
     bufferedSamples: telemetrySamples.labels('buffered'),
+    sessionStops: new Counter({
+      name: 'evcms_session_stop_journal_total',
+      help: 'StopTransactions taken while PostgreSQL was away, by stage (journalled, applied, dead-letter)',
+      labelNames: ['stage'] as const,
+      registers,
+    }),
+    stopJournalBacklog: new Gauge({
+      name: 'evcms_session_stop_journal_backlog',
+      help: 'StopTransactions journalled and not yet applied to PostgreSQL (as of the last drain)',
+      registers,
+    }),
     anomalies: new Counter({
       name: 'evcms_anomalies_total',
       help: 'Anomalies recorded, by kind',

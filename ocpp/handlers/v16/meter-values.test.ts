@@ -107,8 +107,8 @@ describe('MeterValues', () => {
     const last = await startSession(charger, { connectorId: 2, idTag: (await anIdToken(system)).value, meterStart: 0 });
     await system.deps.sessions.flushLive();
     // A service of its own, so that the gateway's periodic flush cannot take some of the rows first.
-    const { orm, sql, events, log } = system.deps;
-    const sessions = new SessionService({ orm, sql, events, log });
+    const { orm, sql, events, log, redis, metrics } = system.deps;
+    const sessions = new SessionService({ orm, sql, events, log, redis, metrics, prefix: system.config.REDIS_PREFIX });
     const at = new Date('2026-11-26T12:00:00.123Z');
     const identity = { id: station.id, identity: station.identity } as never;
     const session = (transactionId: number, connectorId: number) => ({ transactionId, connectorId, meterStartWh: 0, idTag: 'X' });

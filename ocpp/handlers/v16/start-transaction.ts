@@ -1,31 +1,45 @@
+import { isPostgresUnavailable, withinDeadline } from '../../../database/availability.js';
 import { isTransactionId, storableWh } from '../../../sessions/service.js';
 import { parseTimestamp } from '../../../telemetry/normalise.js';
+import { unavailable } from '../../rpc/errors.js';
 import { checkConnectorId, defineHandler } from '../define.js';
 
 /**
  * A session began. Idempotent: a retry with the same connector, idTag, meterStart and timestamp gets
  * the same transactionId. A credential no longer accepted still gets its session recorded (the
  * station may have started offline): the energy is kept and the session flagged.
+ * While PostgreSQL is away (or slower than the OCPP deadline) no transactionId can be issued: the answer is
+ * unavailable('PostgreSQL'), which the station retries; a start that reached PostgreSQL late gets the
+ * same transactionId on that retry.
  */
 export default defineHandler({
   version: 'ocpp1.6',
   action: 'StartTransaction',
   async handle({ request, station, deps, receivedAt }) {
     checkConnectorId(request.connectorId, 1);
-    const decision = await deps.authorization.check(request.idTag, {
-      purpose: 'StartTransaction',
-      startingOn: { stationId: station.station.id, connectorId: request.connectorId },
-    });
     const startedAt = parseTimestamp(request.timestamp) ?? receivedAt;
-    const started = await deps.sessions.start(station.station, {
-      connectorId: request.connectorId,
-      idTag: request.idTag,
-      meterStartWh: request.meterStart,
-      startedAt,
-      reservationId: request.reservationId,
-      authStatus: decision.idTagInfo.status,
-      idTokenId: decision.tokenId,
-      receivedAt,
+    const { decision, started } = await (async () => {
+      const decision = await withinDeadline(() =>
+        deps.authorization.check(request.idTag, {
+          purpose: 'StartTransaction',
+          startingOn: { stationId: station.station.id, connectorId: request.connectorId },
+        }),
+      );
+      const started = await withinDeadline(() =>
+        deps.sessions.start(station.station, {
+          connectorId: request.connectorId,
+          idTag: request.idTag,
+          meterStartWh: request.meterStart,
+          startedAt,
+          reservationId: request.reservationId,
+          authStatus: decision.idTagInfo.status,
+          idTokenId: decision.tokenId,
+          receivedAt,
+        }),
+      );
+      return { decision, started };
+    })().catch((error: unknown) => {
+      throw isPostgresUnavailable(error) ? unavailable('PostgreSQL') : error;
     });
     if (started.created) {
       // A session still open on this connector was just superseded: its MeterValues no longer count.

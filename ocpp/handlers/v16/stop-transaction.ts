@@ -1,16 +1,19 @@
-import { normaliseMeterValues, parseTimestamp } from '../../../telemetry/normalise.js';
+import { deadline } from '../../../database/availability.js';
 import { isTransactionId } from '../../../sessions/service.js';
+import { normaliseMeterValues, parseTimestamp } from '../../../telemetry/normalise.js';
 import { defineHandler } from '../define.js';
 
 /**
  * A session ended. Final: a repeat changes nothing. An unknown transactionId (-1, 0, one never
  * issued) is answered validly and recorded, never refused, or the station would retry forever.
+ * While PostgreSQL is away the stop is journalled in Redis and answered; its anomalies are recorded
+ * when the journal is applied (sessions/stop-journal.ts).
  */
 export default defineHandler({
   version: 'ocpp1.6',
   action: 'StopTransaction',
   async handle({ request, station, deps, receivedAt }) {
-    const outcome = await deps.sessions.stop(station.station, {
+    const outcome = await deps.sessions.stopDurably(station.station, {
       transactionId: request.transactionId,
       meterStopWh: request.meterStop,
       stoppedAt: parseTimestamp(request.timestamp) ?? receivedAt,
@@ -19,6 +22,7 @@ export default defineHandler({
       receivedAt,
     });
     const known = outcome.kind !== 'unknown';
+    const open = station.openSessions.get(request.transactionId);
     station.openSessions.delete(request.transactionId);
     if (outcome.kind === 'unknown') {
       await deps.anomalies.record(station.station.id, 'unknown-transaction', {
@@ -45,7 +49,7 @@ export default defineHandler({
       await deps.telemetry.push({
         station: station.identity,
         // A repeated stop carries the same connector, so its samples replace the first ones.
-        connectorId: outcome.kind === 'unknown' ? 0 : outcome.connectorId,
+        connectorId: 'connectorId' in outcome ? outcome.connectorId : (open?.connectorId ?? 0),
         transactionId: isTransactionId(request.transactionId) ? request.transactionId : null,
         receivedAt,
         source: 'StopTransaction',
@@ -54,11 +58,14 @@ export default defineHandler({
       });
     }
     if (!request.idTag) return {};
-    const decision = await deps.authorization.check(request.idTag, {
+    const decision = deps.authorization.check(request.idTag, {
       countOpenSessions: false,
       purpose: 'StopTransaction',
       stationId: station.station.id,
     });
-    return { idTagInfo: decision.idTagInfo };
+    if (outcome.kind !== 'journalled') return { idTagInfo: (await decision).idTagInfo };
+    // idTagInfo is optional here: from the Redis cache if it has the idTag, else left out rather than waited for.
+    const cached = await deadline(decision, 1_000).catch(() => null);
+    return cached ? { idTagInfo: cached.idTagInfo } : {};
   },
 });
