@@ -48,6 +48,13 @@ const readingWh = (stored: string | null): number => (stored === null ? Number.N
 /** Whether a transactionId is one evcms could have issued (an int32); any other is unknown and cannot be stored. */
 export const isTransactionId = (id: number): boolean => Number.isInteger(id) && id >= -(2 ** 31) && id < 2 ** 31;
 
+/**
+ * A session a stop may still end: an open one, or one evcms closed as Superseded (a new start on its connector)
+ * before the station's own stop arrived. That stop comes late when it was journalled in a PostgreSQL outage
+ * or queued by a station offline: its meterStop, time and reason replace evcms's guess, once.
+ */
+const stoppable = "(state = 'Active' or (stop_reason = 'Superseded' and meter_stop_wh is null))";
+
 /** What the gateway keeps about an open session, to read MeterValues without a database round trip. */
 export interface OpenSession {
   transactionId: number;
@@ -159,20 +166,22 @@ export class SessionService {
   /** Ends a session once; the energy is meterStop - meterStart, or null and flagged when that is not sane. */
   async stop(station: Pick<StationIdentity, 'id' | 'identity'>, input: StopInput): Promise<StopOutcome> {
     const sql = this.sql();
-    const rows = await sql.execute<{ meter_start_wh: string | null; state: string; connector_id: number; id_tag: string }[]>(
-      'select meter_start_wh, state, connector_id, id_tag from charging_transaction where id = ? and station_id = ?',
+    const rows = await sql.execute<
+      { meter_start_wh: string | null; state: string; connector_id: number; id_tag: string; stoppable: boolean }[]
+    >(
+      `select meter_start_wh, state, connector_id, id_tag, ${stoppable} as stoppable from charging_transaction where id = ? and station_id = ?`,
       [input.transactionId, station.id],
     );
     const row = rows[0];
     if (!row) return { kind: 'unknown' };
-    if (row.state !== 'Active') return { kind: 'already-stopped', connectorId: row.connector_id };
+    if (!row.stoppable) return { kind: 'already-stopped', connectorId: row.connector_id };
     const meterStopWh = storableWh(input.meterStopWh);
     const check = sessionEnergy(readingWh(row.meter_start_wh), meterStopWh ?? Number.NaN);
     const updated = await sql.execute<{ id: number }[]>(
       `update charging_transaction set state = 'Completed', meter_stop_wh = ?, stopped_at = ?, stop_received_at = ?,
          stop_reason = ?, stop_id_tag = ?, energy_wh = ?, live_energy_wh = coalesce(?, live_energy_wh),
-         flags = flags || ?::jsonb, updated_at = now()
-       where id = ? and state = 'Active' returning id`,
+         flags = (flags - 'stop-lost') || ?::jsonb, updated_at = now()
+       where id = ? and ${stoppable} returning id`,
       [
         meterStopWh,
         input.stoppedAt.toISOString(),

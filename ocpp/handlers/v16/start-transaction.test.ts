@@ -159,6 +159,22 @@ describe('StartTransaction', () => {
     await charger.close();
   });
 
+  it("takes the station's own stop of a superseded session when it comes late, once", async () => {
+    const token = await anIdToken(system);
+    const { charger } = await aConnectedCharger(system);
+    const old = await startSession(charger, { connectorId: 1, idTag: token.value, meterStart: 1000 });
+    await startSession(charger, { connectorId: 1, idTag: token.value, meterStart: 9000 });
+    const stop = { transactionId: old.transactionId, meterStop: 8000, timestamp: new Date().toISOString(), reason: 'EVDisconnected' };
+    expect(await charger.call('StopTransaction', stop)).toEqual({});
+    const ended = { state: 'Completed', meterStopWh: 8000, energyWh: 7000, stopReason: 'EVDisconnected', flags: [] };
+    expect(await sessionRow(system, old.transactionId)).toMatchObject(ended);
+    // A repeat, or another stop for it, changes nothing.
+    expect(await charger.call('StopTransaction', { ...stop, meterStop: 8500, reason: 'Local' })).toEqual({});
+    expect(await sessionRow(system, old.transactionId)).toMatchObject(ended);
+    expect(charger.violations).toEqual([]);
+    await charger.close();
+  });
+
   it('accepts the driver whose own session lost its stop on that connector', async () => {
     const token = await anIdToken(system, { maxConcurrent: 1 });
     const { station, charger } = await aConnectedCharger(system);
