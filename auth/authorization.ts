@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Orm } from '../database/orm.js';
+import { REDIS_WAIT_MS, isReady, within } from '../system/redis.js';
 import { IdToken } from '../schema/entities/index.js';
 import type { AuthDecisionLog, AuthPurpose } from './decision-log.js';
 
@@ -43,7 +44,8 @@ export const normaliseIdTag = (idTag: string) => idTag.trim();
 
 /**
  * The authorization decision for Authorize, StartTransaction and remote starts. Credentials are cached
- * in Redis (invalidated on change); the count of open sessions is always read fresh.
+ * in Redis (invalidated on change); the count of open sessions is always read fresh. While Redis is away the
+ * cache is passed by (PostgreSQL decides alone), so a charger's Authorize never waits for Redis.
  */
 export class AuthorizationService {
   constructor(private readonly deps: { orm: Orm; redis: Redis; prefix: string; cacheSeconds?: number; decisions?: AuthDecisionLog }) {}
@@ -145,7 +147,9 @@ export class AuthorizationService {
 
   /** One stored value, cached under that value so that `invalidate(value)` always reaches it. */
   private async load(value: string): Promise<TokenSnapshot | null> {
-    const cached = await this.deps.redis.get(this.key(value));
+    const { redis } = this.deps;
+    // A cache read that Redis does not answer soon counts as a miss; PostgreSQL has the credential too.
+    const cached = isReady(redis) ? await within(redis.get(this.key(value)), REDIS_WAIT_MS, null) : null;
     if (cached) return cached === 'null' ? null : (JSON.parse(cached) as TokenSnapshot);
     const token = await this.deps.orm.em.fork().findOne(IdToken, { value }, { populate: ['parent'] });
     const snapshot: TokenSnapshot | null = token
@@ -161,7 +165,9 @@ export class AuthorizationService {
             : null,
         }
       : null;
-    await this.deps.redis.set(this.key(value), JSON.stringify(snapshot), 'EX', this.deps.cacheSeconds ?? 60);
+    // Not awaited: the answer does not wait for the cache. On the same connection, a later invalidate() still
+    // reaches Redis after this write.
+    if (isReady(redis)) redis.set(this.key(value), JSON.stringify(snapshot), 'EX', this.deps.cacheSeconds ?? 60).catch(() => {});
     return snapshot;
   }
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { OcppCallError, OcppError, OcppTimeoutError, StationNotAcceptedError, StationOfflineError } from '../ocpp/rpc/errors.js';
 import type { Logger } from '../system/logger.js';
+import { REDIS_WAIT_MS, isReady, within } from '../system/redis.js';
 
 /** A connected station, as the gateway holding its socket exposes it. */
 export interface StationLink {
@@ -65,6 +66,10 @@ export class CommandRouter {
   private local: LocalStations | null = null;
   private beating: NodeJS.Timeout | undefined;
   private readonly waiting = new Map<string, { resolve: (r: RemoteReply) => void; timer: NodeJS.Timeout }>();
+  /** Stations whose socket is here, as claimed. */
+  private readonly held = new Set<string>();
+  /** Of those, the ones claimed while Redis was away: written once it is back. */
+  private readonly unwritten = new Set<string>();
 
   constructor(
     private readonly deps: { redis: Redis; subscriber: Redis; prefix: string; nodeId: string; log: Logger; defaultTimeoutMs: number },
@@ -90,6 +95,24 @@ export class CommandRouter {
       else if (channel === this.commandsChannel(nodeId)) void this.onRemoteCommand(message);
     });
     await subscriber.subscribe(this.repliesChannel(nodeId), this.commandsChannel(nodeId));
+    this.deps.redis.on('ready', () => void this.reclaim());
+  }
+
+  /**
+   * Redis is back: writes the claims made while it was away, and restores those it may have lost (restarted
+   * empty) without taking a station back from a node it reconnected to meanwhile (NX).
+   */
+  private async reclaim(): Promise<void> {
+    // Redis may have come back empty: say at once that this node is alive, before a worker decides it vanished.
+    await this.beat();
+    if (this.held.size === 0) return;
+    const pipeline = this.deps.redis.pipeline();
+    for (const identity of this.held) {
+      if (this.unwritten.has(identity)) pipeline.set(this.nodeKey(identity), this.deps.nodeId);
+      else pipeline.set(this.nodeKey(identity), this.deps.nodeId, 'NX');
+    }
+    this.unwritten.clear();
+    await pipeline.exec().catch((error: Error) => this.deps.log.warn({ err: error }, 'commands: could not restore the claims in Redis'));
   }
 
   /**
@@ -99,14 +122,18 @@ export class CommandRouter {
    */
   async attach(local: LocalStations): Promise<void> {
     this.local = local;
-    const beat = () =>
-      this.deps.redis
-        .set(this.aliveKey(this.deps.nodeId), String(Date.now()), 'PX', ALIVE_TTL_MS)
-        .catch((error: Error) => this.deps.log.warn({ err: error }, 'commands: could not refresh this node in Redis'));
     clearInterval(this.beating);
-    this.beating = setInterval(beat, ALIVE_EVERY_MS);
+    this.beating = setInterval(() => void this.beat(), ALIVE_EVERY_MS);
     this.beating.unref();
-    await beat();
+    await this.beat();
+  }
+
+  /** Says in Redis that this node is alive (skipped while Redis is away: beats would pile up for its return). */
+  private async beat(): Promise<void> {
+    if (!this.local || !isReady(this.deps.redis)) return;
+    await this.deps.redis
+      .set(this.aliveKey(this.deps.nodeId), String(Date.now()), 'PX', ALIVE_TTL_MS)
+      .catch((error: Error) => this.deps.log.warn({ err: error }, 'commands: could not refresh this node in Redis'));
   }
 
   /** The gateway left (it has written its stations offline): the node no longer says it is alive. */
@@ -129,13 +156,25 @@ export class CommandRouter {
     await pipeline.exec();
   }
 
+  /**
+   * Says in Redis that this node holds the station's socket. While Redis is away (or slow to answer) the
+   * claim is written once it is back: a connecting station waits for nothing.
+   */
   async claim(identity: string): Promise<void> {
-    await this.deps.redis.set(this.nodeKey(identity), this.deps.nodeId);
+    this.held.add(identity);
+    const written =
+      isReady(this.deps.redis) && (await within(this.deps.redis.set(this.nodeKey(identity), this.deps.nodeId), REDIS_WAIT_MS, null));
+    if (written) this.unwritten.delete(identity);
+    else this.unwritten.add(identity);
   }
 
   /** Drops the claim only if it is still ours (one atomic step: another node may have claimed since). */
   async release(identity: string): Promise<void> {
-    await this.deps.redis.eval(RELEASE_IF_OWNER, 1, this.nodeKey(identity), this.deps.nodeId);
+    this.held.delete(identity);
+    this.unwritten.delete(identity);
+    // Redis away: a claim left behind names this node, whose answer to a command for the station is "offline".
+    if (!isReady(this.deps.redis)) return;
+    await within(this.deps.redis.eval(RELEASE_IF_OWNER, 1, this.nodeKey(identity), this.deps.nodeId), REDIS_WAIT_MS, null);
   }
 
   async send(identity: string, action: string, payload: unknown, timeoutMs = this.deps.defaultTimeoutMs): Promise<Record<string, unknown>> {

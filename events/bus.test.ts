@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startPrivateRedis } from '../test/faults/redis-server.js';
 import { createLogger } from '../system/logger.js';
 import { type Redis, connectRedis, createRedis } from '../system/redis.js';
 import { eventually, uniqueName } from '../test/system.js';
@@ -76,4 +77,43 @@ describe('event bus', () => {
     await eventually(() => seen.includes(42));
     expect(seen).toEqual([42]);
   });
+});
+
+describe('event bus while Redis is away', () => {
+  it('drops and counts what is published while Redis is down, without holding the publisher, and delivers again once it is back', async () => {
+    const server = await startPrivateRedis();
+    const connections: Redis[] = [];
+    const redis = async (name: string) => {
+      const r = createRedis(server.url, name);
+      await connectRedis(r, server.url);
+      connections.push(r);
+      return r;
+    };
+    const prefix = uniqueName('bus-outage');
+    const log = createLogger('silent');
+    const publisher = createEventBus({ publisher: await redis('pub'), subscriber: await redis('pub-sub'), prefix, log });
+    const subscriber = createEventBus({ publisher: await redis('sub-pub'), subscriber: await redis('sub'), prefix, log });
+    try {
+      await server.kill();
+      await eventually(() => connections[0]?.status !== 'ready');
+      const started = performance.now();
+      await Promise.all([publisher.publish('session.updated', updated(1)), publisher.publish('station.online', online('A', true))]);
+      expect(performance.now() - started).toBeLessThan(1000);
+      expect(publisher.dropped).toBe(2);
+
+      await server.start();
+      const seen: number[] = [];
+      await subscriber.subscribe('session.updated', (e) => seen.push(e.transactionId));
+      await eventually(async () => {
+        await publisher.publish('session.updated', updated(2));
+        return seen.includes(2);
+      }, 10_000);
+      expect(seen).not.toContain(1);
+    } finally {
+      await publisher.close();
+      await subscriber.close();
+      for (const r of connections) r.disconnect();
+      await server.close();
+    }
+  }, 30_000);
 });

@@ -1,13 +1,20 @@
 import type { Redis } from 'ioredis';
-import { WriteWindow } from '../system/write-window.js';
 import type { Logger } from '../system/logger.js';
+import { Unanswered, isReady } from '../system/redis.js';
+import { WriteWindow } from '../system/write-window.js';
 import { type EventMap, type Topic, topics } from './topics.js';
 
 export type Listener<T extends Topic> = (event: EventMap[T]) => void;
 
 /** Typed publish/subscribe across processes over Redis pub/sub, under the deployment's prefix. */
 export interface EventBus {
+  /**
+   * Resolves once Redis has the event, or once it was dropped: events are notifications (the state is in
+   * PostgreSQL), so while Redis is away they are dropped and counted, never waited for nor thrown.
+   */
   publish<T extends Topic>(topic: T, event: EventMap[T]): Promise<void>;
+  /** Events dropped because Redis was away, since the bus was made. */
+  readonly dropped: number;
   /** Resolves, once Redis has confirmed the subscription, to the function that unsubscribes. */
   subscribe<T extends Topic>(topic: T, listener: Listener<T>): Promise<() => void>;
   close(): Promise<void>;
@@ -53,17 +60,56 @@ export function createEventBus(options: {
   // Events published in one window leave together: one PUBLISH per run of the same topic,
   // the runs in the order they were published, so every subscriber sees the events in publish order.
   type Run = { topic: Topic; events: string[]; sent: PromiseWithResolvers<void> };
+  type Sent = { count: number; sent: PromiseWithResolvers<void> };
   let runs: Run[] = [];
+  let dropped = 0;
+  /** Dropped since the last PUBLISH Redis took: one warning when an outage begins, one when it ends. */
+  let droppedNow = 0;
+  const drop = (count: number) => {
+    if (droppedNow === 0) log.warn('event bus: Redis is away; events are dropped until it is back');
+    dropped += count;
+    droppedNow += count;
+  };
+  const unanswered = new Unanswered<Sent>(publisher, ({ count, sent }) => {
+    drop(count);
+    sent.resolve();
+  });
+  const delivered = (item: Sent) => {
+    if (!unanswered.delete(item)) return;
+    if (droppedNow > 0) log.warn({ dropped: droppedNow }, 'event bus: Redis is back; events dropped while it was away');
+    droppedNow = 0;
+    item.sent.resolve();
+  };
+  const failed = (item: Sent, error: unknown) => {
+    if (!unanswered.delete(item)) return;
+    log.warn({ err: error }, 'event bus: Redis refused a publish');
+    drop(item.count);
+    item.sent.resolve();
+  };
   const send = () => {
     const leaving = runs;
     runs = [];
+    const ready = isReady(publisher);
     for (const { topic, events, sent } of leaving) {
+      if (!ready) {
+        drop(events.length);
+        sent.resolve();
+        continue;
+      }
       // Only the resolvers wait for Redis, not the run's encoded events.
-      publisher.publish(channel(topic), `[${events.join(',')}]`).then(() => sent.resolve(), sent.reject);
+      const item: Sent = { count: events.length, sent };
+      unanswered.add(item);
+      publisher.publish(channel(topic), `[${events.join(',')}]`).then(
+        () => delivered(item),
+        (error: unknown) => failed(item, error),
+      );
     }
   };
 
   return {
+    get dropped() {
+      return dropped;
+    },
     publish(topic, event) {
       if (runs.length === 0) window.schedule(send);
       let run = runs.at(-1);

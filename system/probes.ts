@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Deps } from './deps.js';
 import { sendJson } from './http.js';
+import { isReady, within } from './redis.js';
 
 /** /healthz (alive), /readyz (PostgreSQL, Redis and the warehouse answer), /metrics (Prometheus). */
 export async function serveProbe(req: IncomingMessage, res: ServerResponse, deps: Deps): Promise<boolean> {
@@ -24,17 +25,17 @@ export async function serveProbe(req: IncomingMessage, res: ServerResponse, deps
   return false;
 }
 
-const within = <T>(promise: Promise<T>, ms: number, fallback: T) =>
-  Promise.race([promise.catch(() => fallback), new Promise<T>((r) => setTimeout(() => r(fallback), ms).unref())]);
-
 export async function readiness(deps: Deps): Promise<Record<'postgres' | 'redis' | 'warehouse', boolean>> {
   const [postgres, redis, warehouse] = await Promise.all([
     within(deps.orm.isConnected(), 2000, false),
-    within(
-      deps.redis.ping().then((r) => r === 'PONG'),
-      2000,
-      false,
-    ),
+    // A client known to be disconnected fails its check at once: a ping would wait for the reconnect.
+    isReady(deps.redis)
+      ? within(
+          deps.redis.ping().then((r) => r === 'PONG'),
+          2000,
+          false,
+        )
+      : false,
     within(deps.warehouse.ping(), 2000, false),
   ]);
   return { postgres, redis, warehouse };

@@ -1,5 +1,6 @@
 import { hash } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { RedisUnavailableError, Unanswered, isReady } from '../system/redis.js';
 import { WriteWindow } from '../system/write-window.js';
 import type { Sample } from './normalise.js';
 
@@ -81,7 +82,8 @@ interface Group {
 /**
  * The durable hand-off between the gateway and the warehouse: a Redis stream. Frames pushed in the same
  * write window (see WriteWindow) are committed together, as one stream entry (one XADD for all of them); each
- * push resolves once Redis has its entry, so no OCPP reply goes out before its samples are safe.
+ * push resolves once Redis has its entry, so no OCPP reply goes out before its samples are safe; while Redis
+ * is away (or an entry is REDIS_WAIT_MS late) pushes fail with RedisUnavailableError at once.
  * The telemetry sink drains the stream in batches.
  */
 export class TelemetryBuffer {
@@ -91,6 +93,8 @@ export class TelemetryBuffer {
   private readonly maxLength: number;
   private readonly maxFrames: number;
   private readonly window: WriteWindow;
+  /** Entries sent and not yet confirmed: their pushes fail once Redis is away rather than wait for it. */
+  private readonly unanswered: Unanswered<PromiseWithResolvers<void>>;
 
   constructor(
     private readonly redis: Redis,
@@ -112,6 +116,7 @@ export class TelemetryBuffer {
     this.maxLength = options.maxLength ?? 5_000_000;
     this.maxFrames = options.maxFrames ?? 32;
     this.window = options.window ?? new WriteWindow(0);
+    this.unanswered = new Unanswered(redis, (stored) => stored.reject(new RedisUnavailableError('telemetry')));
   }
 
   push(batch: SampleBatch): Promise<void> {
@@ -146,9 +151,16 @@ export class TelemetryBuffer {
     // over as a Buffer (off the JS heap), the external memory brought 5 to 8 mark-compacts per 10 s
     // MeterValues phase at 10,000 stations, against 0 to 2.
     const { stored } = group;
-    this.redis
-      .xadd(this.stream, 'MAXLEN', '~', String(this.maxLength), '*', 'n', String(group.samples), 'frames', frames)
-      .then(() => stored.resolve(), stored.reject);
+    // Redis away: the samples are not safe, and the charger keeps its MeterValues to send again (a retry).
+    if (!isReady(this.redis)) {
+      stored.reject(new RedisUnavailableError('telemetry'));
+      return;
+    }
+    this.unanswered.add(stored);
+    this.redis.xadd(this.stream, 'MAXLEN', '~', String(this.maxLength), '*', 'n', String(group.samples), 'frames', frames).then(
+      () => this.unanswered.delete(stored) && stored.resolve(),
+      (error: unknown) => this.unanswered.delete(stored) && stored.reject(error),
+    );
   }
 
   /** Entries not yet written to the warehouse (waiting or being written). */

@@ -2,7 +2,9 @@ import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
 import type { WebSocket } from 'ws';
 import type { Logger } from '../../system/logger.js';
-import { OcppCallError, OcppError, OcppTimeoutError, type OcppVersion, StationOfflineError, ocppError } from './errors.js';
+import { RedisUnavailableError } from '../../system/redis.js';
+import { answerDeadlines, type Overdue } from './deadlines.js';
+import { OcppCallError, OcppError, OcppTimeoutError, type OcppVersion, StationOfflineError, ocppError, unavailable } from './errors.js';
 import {
   CALL,
   CALLERROR,
@@ -50,11 +52,22 @@ const asBuffer = (data: unknown): Buffer =>
 /** What `incoming` is while no CALL from the station waits for its answer. */
 const settled: Promise<void> = Promise.resolve();
 
+/** How long a CALL's handler may take before the CALL is answered "not decided in time", by default. */
+export const ANSWER_WITHIN_MS = 5000;
+
+const noop = () => {};
+// The executor of the promise an asynchronous answer returns: one function for all, so that making that
+// promise allocates no closure; the resolver it is given is picked up at once (see answer()).
+let picked: () => void = noop;
+const pick = (resolve: () => void) => {
+  picked = resolve;
+};
+
 /**
  * One OCPP-J peer over one WebSocket: frames in and out, schemas checked both ways, CALLs from the
  * station answered in arrival order, our CALLs queued so at most one is outstanding, each timed out.
  */
-export class RpcConnection {
+export class RpcConnection implements Overdue {
   private readonly queue: Outgoing[] = [];
   private inflight: { id: string; call: Outgoing; timer: NodeJS.Timeout } | null = null;
   private incoming: Promise<void> = settled;
@@ -63,6 +76,17 @@ export class RpcConnection {
   /** Their ids, oldest first (they are answered in that order). */
   private readonly unansweredIds: string[] = [];
   private closedWith: Error | null = null;
+  /**
+   * The asynchronous answer under way, at most one (CALLs are answered in turn): when it began
+   * (performance.now(), 0 while none is), its CALL, its turn (a handler's late result names an older one),
+   * and what lets the next CALL's answer begin.
+   */
+  private answerStarted = 0;
+  private answerId = '';
+  private answerAction = '';
+  private answerTurn = 0;
+  private release: () => void = noop;
+  readonly answerWithinMs: number;
 
   constructor(
     readonly socket: WebSocket,
@@ -75,8 +99,12 @@ export class RpcConnection {
       callTimeoutMs: number;
       log: Logger;
       observer: RpcObserver;
+      /** A CALL whose handler has not settled within this is answered "not decided in time" (default 5 s). */
+      answerWithinMs?: number;
     },
   ) {
+    this.answerWithinMs = options.answerWithinMs ?? ANSWER_WITHIN_MS;
+    answerDeadlines.add(this);
     const reuse = reuseFragmentsArray(socket);
     socket.on('message', (data, isBinary) => {
       reuse(data);
@@ -123,6 +151,7 @@ export class RpcConnection {
   shutdown(reason: Error = new StationOfflineError('the station disconnected')): void {
     if (this.closedWith) return;
     this.closedWith = reason;
+    answerDeadlines.delete(this);
     if (this.inflight) {
       clearTimeout(this.inflight.timer);
       this.inflight.call.reject(reason);
@@ -282,10 +311,56 @@ export class RpcConnection {
       this.reply(id, action, started, response);
       return settled;
     }
-    return response.then(
-      (answer) => this.reply(id, action, started, answer),
-      (error: unknown) => this.refuse(id, action, started, error),
+    // The promise returned here settles when the CALL is answered: by its handler, or by the deadline sweep
+    // when the handler takes too long (a service away); either way the CALLs behind it are answered next.
+    const turn = ++this.answerTurn;
+    this.answerStarted = started;
+    this.answerId = id;
+    this.answerAction = action;
+    const answered = new Promise<void>(pick);
+    this.release = picked;
+    response.then(
+      (answer) => {
+        if (this.endAnswer(turn, action)) this.reply(id, action, started, answer);
+        this.releaseNext(turn);
+      },
+      (error: unknown) => {
+        if (this.endAnswer(turn, action)) this.refuse(id, action, started, error);
+        this.releaseNext(turn);
+      },
     );
+    return answered;
+  }
+
+  /** Whether the answer of `turn` is still due (not yet given "not decided in time"); it is not due after this. */
+  private endAnswer(turn: number, action: string): boolean {
+    if (turn === this.answerTurn && this.answerStarted !== 0) {
+      this.answerStarted = 0;
+      return true;
+    }
+    this.options.log.warn({ action }, 'ocpp: a handler settled after its CALL was answered "not decided in time"; its result is dropped');
+    return false;
+  }
+
+  /** Lets the next CALL's answer begin, unless the deadline sweep did so already for `turn`. */
+  private releaseNext(turn: number): void {
+    if (turn !== this.answerTurn) return;
+    const release = this.release;
+    this.release = noop;
+    release();
+  }
+
+  /** The deadline sweep: answers the CALL under way if it began before `before`; false once the connection closed. */
+  answerIfStartedBefore(before: number): boolean {
+    if (this.closedWith || this.socket.readyState === this.socket.CLOSED) return false;
+    const started = this.answerStarted;
+    if (started === 0 || started >= before) return true;
+    this.answerStarted = 0;
+    const action = this.answerAction;
+    this.options.log.warn({ action, ms: Math.round(performance.now() - started) }, 'ocpp: a CALL was not decided in time');
+    this.refuse(this.answerId, action, started, ocppError('GenericError', 'not decided in time: retry later', { retry: true }));
+    this.releaseNext(this.answerTurn);
+    return true;
   }
 
   private reply(id: string, action: string, started: number, response: Record<string, unknown>): void {
@@ -301,7 +376,7 @@ export class RpcConnection {
   }
 
   private refuse(id: string, action: string, started: number, error: unknown): void {
-    const known = error instanceof OcppError ? error : null;
+    const known = error instanceof OcppError ? error : error instanceof RedisUnavailableError ? unavailable(error.service) : null;
     if (!known) this.options.log.error({ action, err: error }, 'ocpp: handler failed');
     const sent = known ?? ocppError('InternalError', 'the central system could not answer');
     this.send(errorFrame(id, sent, this.version));
