@@ -37,9 +37,9 @@ export async function authenticate(
     if (!principal) throw new ApiError('UNAUTHENTICATED', 'the API key is not valid (unknown, revoked or expired)');
     return principal;
   }
-  let claims: ReturnType<ApiDeps['tokens']['verify']>;
+  let claims: Awaited<ReturnType<ApiDeps['tokens']['verify']>>;
   try {
-    claims = deps.tokens.verify(credential);
+    claims = await deps.tokens.verify(credential);
   } catch (error) {
     throw new ApiError('UNAUTHENTICATED', error instanceof TokenError ? error.message : 'the access token is not valid');
   }

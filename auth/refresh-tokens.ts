@@ -40,7 +40,10 @@ export class SessionTokens {
     const revokedAt = Number((await this.deps.redis.get(revokedUserKey(this.deps.prefix, user.id))) ?? 0);
     const now = Date.now();
     const at = Math.floor(now / 1000) <= revokedAt ? (revokedAt + 1) * 1000 : now;
-    const { token, claims } = this.deps.tokens.sign({ id: user.id, role: user.role, organisationId: user.organisation?.id ?? null }, at);
+    const { token, claims } = await this.deps.tokens.sign(
+      { id: user.id, role: user.role, organisationId: user.organisation?.id ?? null },
+      at,
+    );
     return { token, expiresIn: claims.exp - Math.floor(now / 1000) };
   }
 

@@ -52,7 +52,7 @@ serveRequests(
     /** The organisation and its stations, and an operator's access token signed as the API signs them. */
     seed: async ({ stations }: { stations: number }) => {
       const seeded = await seedOrganisation(config.DATABASE_URL, deps.secrets, stations);
-      const { token } = deps.tokens.sign({ id: seeded.userId, role: 'OPERATOR', organisationId: seeded.organisationId });
+      const { token } = await deps.tokens.sign({ id: seeded.userId, role: 'OPERATOR', organisationId: seeded.organisationId });
       return { ...seeded, token };
     },
     baselineBody: async ({ body }: { body: string }) => {

@@ -47,7 +47,7 @@ export async function aUser(system: TestSystem, role: UserRole, organisationId: 
     emailVerifiedAt: new Date(),
   });
   await em.flush();
-  const { token } = system.deps.tokens.sign({ id: user.id, role, organisationId });
+  const { token } = await system.deps.tokens.sign({ id: user.id, role, organisationId });
   return { id: user.id, email: user.email, token };
 }
 

@@ -157,7 +157,7 @@ export async function aPerson(system: TestSystem, role: UserRole, organisationId
     emailVerifiedAt: new Date(),
   });
   await em.flush();
-  return { id: user.id, email: user.email, token: system.deps.tokens.sign({ id: user.id, role, organisationId }).token };
+  return { id: user.id, email: user.email, token: (await system.deps.tokens.sign({ id: user.id, role, organisationId })).token };
 }
 
 /** A card of an organisation (and owner), Accepted. */

@@ -203,7 +203,7 @@ describe('accounts in the API', () => {
 
     it('refuses an expired access token', async () => {
       const user = await system.deps.orm.em.fork().findOneOrFail(User, { role: 'DRIVER', deletedAt: null });
-      const { token } = system.deps.tokens.sign({ id: user.id, role: 'DRIVER', organisationId: null }, Date.now() - 3600_000);
+      const { token } = await system.deps.tokens.sign({ id: user.id, role: 'DRIVER', organisationId: null }, Date.now() - 3600_000);
       const result = await gql(system, me, {}, token);
       expect([result.status, errorCode(result), result.errors?.[0]?.message]).toEqual([
         401,
