@@ -69,6 +69,8 @@ export interface Deps {
   stationCommands: StationCommands;
   /** Set when shutdown began: /readyz turns 503, new work is refused. */
   stopping: boolean;
+  /** Set while this process runs the telemetry sink (workers role): /readyz fails while it cannot work. */
+  telemetrySink?: { ready(): boolean };
 }
 
 /**

@@ -27,7 +27,7 @@ export async function serveProbe(req: IncomingMessage, res: ServerResponse, deps
 const within = <T>(promise: Promise<T>, ms: number, fallback: T) =>
   Promise.race([promise.catch(() => fallback), new Promise<T>((r) => setTimeout(() => r(fallback), ms).unref())]);
 
-export async function readiness(deps: Deps): Promise<Record<'postgres' | 'redis' | 'warehouse', boolean>> {
+export async function readiness(deps: Deps): Promise<Record<'postgres' | 'redis' | 'warehouse' | 'telemetrySink', boolean>> {
   const [postgres, redis, warehouse] = await Promise.all([
     within(deps.orm.isConnected(), 2000, false),
     within(
@@ -37,5 +37,7 @@ export async function readiness(deps: Deps): Promise<Record<'postgres' | 'redis'
     ),
     within(deps.warehouse.ping(), 2000, false),
   ]);
-  return { postgres, redis, warehouse };
+  // No sink in this process (a gateway alone, the API alone): nothing of it to wait for.
+  const telemetrySink = deps.telemetrySink?.ready() ?? true;
+  return { postgres, redis, warehouse, telemetrySink };
 }
