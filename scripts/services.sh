@@ -45,9 +45,12 @@ ensure_redis() {
   if [ -n "${REDIS_URL:-}" ]; then say "Redis at REDIS_URL ($1:$2) does not answer; start it or fix REDIS_URL"; return 1; fi
   say "Redis is not running on $1:$2; starting it"
   command -v redis-server >/dev/null || apt_install redis-server || { say "Redis is missing: install it (apt-get install redis-server) or set REDIS_URL"; return 1; }
-  mkdir -p /tmp/evcms-redis
-  redis-server --daemonize yes --bind 127.0.0.1 --port "$2" --save "" --appendonly no --dir /tmp/evcms-redis --logfile /tmp/evcms-redis/redis.log >/dev/null
-  wait_port "$1" "$2" || { say "Redis did not start on $1:$2 (see /tmp/evcms-redis/redis.log)"; return 1; }
+  # The telemetry buffer lives in Redis: an append-only file, synced every second, in a directory that
+  # outlives a reboot (DATA_DIR), so a restarted Redis still holds the samples already answered.
+  local dir; dir=$(mkdir -p "${DATA_DIR:-./data}/redis" && cd "${DATA_DIR:-./data}/redis" && pwd) || { say "cannot create ${DATA_DIR:-./data}/redis"; return 1; }
+  redis-server --daemonize yes --bind 127.0.0.1 --port "$2" --save "" --appendonly yes --appendfsync everysec \
+    --dir "$dir" --logfile "$dir/redis.log" >/dev/null
+  wait_port "$1" "$2" || { say "Redis did not start on $1:$2 (see $dir/redis.log)"; return 1; }
 }
 
 ensure_postgres && ensure_redis

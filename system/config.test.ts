@@ -25,9 +25,18 @@ describe('configuration from the environment', () => {
     [{ ADMIN_PASSWORD: 'short' }, /^ADMIN_PASSWORD: expected at least 12 characters$/],
     [{ OCPP_TLS_CERT: '/x.pem' }, /^OCPP_TLS_CERT: expected OCPP_TLS_CERT and OCPP_TLS_KEY to be set together/],
     [{ NODE_ENV: 'production' }, /^SECRET_KEY: expected a secret/],
+    [{ REDIS_DURABILITY: 'maybe' }, /^REDIS_DURABILITY: expected require, warn or off \(got "maybe"\)/],
   ])('stops on %o with one line naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('requires a durable Redis in production, and only warns elsewhere, unless told otherwise', () => {
+    const secret = { SECRET_KEY: 'x'.repeat(32) };
+    expect(loadConfig({ NODE_ENV: 'production', ...secret }).REDIS_DURABILITY).toBe('require');
+    expect(loadConfig({ NODE_ENV: 'production', REDIS_DURABILITY: 'warn', ...secret }).REDIS_DURABILITY).toBe('warn');
+    expect(loadConfig({}).REDIS_DURABILITY).toBe('warn');
+    expect(loadConfig({ REDIS_DURABILITY: 'off' }).REDIS_DURABILITY).toBe('off');
   });
 
   it('never echoes a secret it refuses', () => {

@@ -46,6 +46,11 @@ export const configSchema = z.object({
   API_PORT: port(4000),
   DATABASE_URL: url(['postgres:', 'postgresql:']).default('postgres://postgres@127.0.0.1:5432/evcms'),
   REDIS_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
+  /**
+   * What to do at start when Redis keeps no append-only file (the telemetry buffer would lose answered samples
+   * on a Redis restart): refuse to start, warn, or not check. Its default depends on NODE_ENV (see loadConfig).
+   */
+  REDIS_DURABILITY: z.enum(['require', 'warn', 'off'], { error: 'expected require, warn or off' }).default('warn'),
   REDIS_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9_.-]+$/, 'expected letters, digits, dot, dash or underscore')
@@ -110,6 +115,8 @@ export class ConfigError extends Error {}
 /** Reads and checks the environment; a bad value throws one line naming the variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  // Production refuses a Redis that would lose answered samples; elsewhere a warning is enough.
+  if (cleaned.NODE_ENV === 'production') cleaned.REDIS_DURABILITY ??= 'require';
   const parsed = configSchema.safeParse(cleaned);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

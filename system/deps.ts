@@ -27,6 +27,7 @@ import type { Config } from './config.js';
 import type { Logger } from './logger.js';
 import { type Metrics, createMetrics } from './metrics.js';
 import { connectRedis, createRedis } from './redis.js';
+import { checkRedisDurability } from './redis-durability.js';
 import { WriteWindow } from './write-window.js';
 import { resolveSecretKey } from './secret-key.js';
 
@@ -69,6 +70,8 @@ export interface Deps {
   stationCommands: StationCommands;
   /** Set when shutdown began: /readyz turns 503, new work is refused. */
   stopping: boolean;
+  /** Set while this process runs the telemetry sink (workers role): /readyz fails while it cannot work. */
+  telemetrySink?: { ready(): boolean };
 }
 
 /**
@@ -90,6 +93,7 @@ export async function createDeps(config: Config, log: Logger): Promise<Deps> {
     );
     await connectRedis(redis, config.REDIS_URL);
     await connectRedis(subscriber, config.REDIS_URL);
+    await checkRedisDurability(redis, config, log);
     // The gateway alone hands samples to Redis; only the API and the workers read or write the warehouse.
     const usesWarehouse = config.ROLES.some((role) => role !== 'ocpp');
     const warehouse = usesWarehouse

@@ -25,7 +25,7 @@ export async function serveProbe(req: IncomingMessage, res: ServerResponse, deps
   return false;
 }
 
-export async function readiness(deps: Deps): Promise<Record<'postgres' | 'redis' | 'warehouse', boolean>> {
+export async function readiness(deps: Deps): Promise<Record<'postgres' | 'redis' | 'warehouse' | 'telemetrySink', boolean>> {
   const [postgres, redis, warehouse] = await Promise.all([
     within(deps.orm.isConnected(), 2000, false),
     // A client known to be disconnected fails its check at once: a ping would wait for the reconnect.
@@ -38,5 +38,7 @@ export async function readiness(deps: Deps): Promise<Record<'postgres' | 'redis'
       : false,
     within(deps.warehouse.ping(), 2000, false),
   ]);
-  return { postgres, redis, warehouse };
+  // No sink in this process (a gateway alone, the API alone): nothing of it to wait for.
+  const telemetrySink = deps.telemetrySink?.ready() ?? true;
+  return { postgres, redis, warehouse, telemetrySink };
 }

@@ -5,6 +5,8 @@ import { readEntry, xinfoFields } from '../telemetry/buffer.js';
 export interface TelemetrySink {
   /** Resolves when everything buffered so far is in the warehouse (or `timeoutMs` passed). */
   drain(timeoutMs?: number): Promise<boolean>;
+  /** False while the sink cannot work: a read or write stuck, or failing, for longer than `stallMs`. */
+  ready(): boolean;
   close(): Promise<void>;
 }
 
@@ -19,6 +21,9 @@ const DATA_ERROR =
   /\b(CANNOT_PARSE_\w+|CANNOT_READ_ALL_DATA|TYPE_MISMATCH|INCORRECT_DATA|CANNOT_CONVERT_TYPE|ILLEGAL_COLUMN|INCORRECT_NUMBER_OF_COLUMNS)\b|Cannot parse|Code: (6|26|27|33|38|41|53|70|72|117)\b/;
 export const isDataError = (error: unknown): boolean => DATA_ERROR.test((error as Error)?.message ?? String(error));
 
+/** The stream or its consumer group is gone: Redis restarted without its data (or someone deleted the key). */
+const isNoGroup = (error: unknown): boolean => /\bNOGROUP\b/.test((error as Error)?.message ?? String(error));
+
 /**
  * Moves samples from the Redis stream to the warehouse in batches. The entries' text goes to the
  * `meter_frames` table as it is (JSON lines); ClickHouse expands each frame into meter_values rows,
@@ -28,7 +33,7 @@ export const isDataError = (error: unknown): boolean => DATA_ERROR.test((error a
  */
 export async function startTelemetrySink(
   deps: Deps,
-  options: { batchSize?: number; readCount?: number; blockMs?: number; gapMs?: number; claimIdleMs?: number } = {},
+  options: { batchSize?: number; readCount?: number; blockMs?: number; gapMs?: number; claimIdleMs?: number; stallMs?: number } = {},
 ): Promise<TelemetrySink> {
   const { log, warehouse, metrics } = deps;
   const stream = deps.telemetry.stream;
@@ -62,12 +67,29 @@ export async function startTelemetrySink(
   const claimIdleMs = options.claimIdleMs ?? 120_000;
   const consumer = deps.nodeId;
   const reader: Redis = deps.redis.duplicate({ connectionName: 'evcms-telemetry-sink', enableAutoPipelining: false });
-  await reader.xgroup('CREATE', stream, group, '0', 'MKSTREAM').catch((error: Error) => {
-    if (!error.message.includes('BUSYGROUP')) throw error;
-  });
+  // ioredis reconnects by itself; while Redis is away the sink's reads wait, and ready() tells.
+  reader.on('error', () => {});
+  // From 0: a group created after Redis came back empty takes every entry added since (another node's sink
+  // may have created it first: BUSYGROUP).
+  const createGroup = () =>
+    reader.xgroup('CREATE', stream, group, '0', 'MKSTREAM').catch((error: Error) => {
+      if (!error.message.includes('BUSYGROUP')) throw error;
+    });
+  await createGroup();
   let running = true;
   let backoffMs = 0;
   let idle = true;
+  let groupMissing = false;
+  // For ready(): when the current round of reads and writes began (0 while pausing between rounds), and
+  // when rounds began to fail (0 once one succeeds). A read waits at most blockMs when all is well; with
+  // Redis away, it waits, without failing, until Redis is back.
+  const stallMs = options.stallMs ?? 5000;
+  let busySince = 0;
+  let failingSince = 0;
+  const ready = () => {
+    const now = Date.now();
+    return !(failingSince && now - failingSince > stallMs) && !(busySince && now - busySince > blockMs + stallMs);
+  };
 
   const readOnce = async (id: string, count: number, block: boolean): Promise<Array<[string, string[]]>> => {
     const args: (string | number)[] = ['GROUP', group, consumer, 'COUNT', count];
@@ -207,6 +229,11 @@ export async function startTelemetrySink(
   const loop = async () => {
     while (running) {
       try {
+        busySince = Date.now();
+        if (groupMissing) {
+          await createGroup();
+          groupMissing = false;
+        }
         await claimAbandoned();
         // Our own pending entries first (a failed batch, or ones claimed from a stopped sink), then new ones.
         let entries = await read('0');
@@ -220,9 +247,23 @@ export async function startTelemetrySink(
         idle = entries.length === 0;
         if (!idle) await write(entries);
         backoffMs = 0;
+        busySince = 0;
+        failingSince = 0;
         if (!idle && entries.length < batchSize && running) await pause(gapMs);
       } catch (error) {
         if (!running) break;
+        busySince = 0;
+        failingSince ||= Date.now();
+        if (isNoGroup(error)) {
+          // Without its group the stream cannot be read, ever: make it again at once instead of backing off.
+          // What the old stream held and the warehouse did not is gone with it (see REDIS_DURABILITY).
+          groupMissing = true;
+          log.error(
+            { stream, group },
+            "telemetry sink: the stream's consumer group is gone (Redis restarted without its data?); creating it again",
+          );
+          continue;
+        }
         backoffMs = Math.min(30_000, backoffMs ? backoffMs * 2 : 500);
         log.warn({ err: error, retryInMs: backoffMs }, 'telemetry sink: warehouse write failed; samples stay buffered');
         await new Promise((r) => setTimeout(r, backoffMs));
@@ -241,14 +282,19 @@ export async function startTelemetrySink(
     return false;
   };
 
-  return {
+  const sink: TelemetrySink = {
     drain,
+    ready,
     /** Writes what is buffered (up to a few seconds' worth), then stops; the rest waits in Redis. */
     async close() {
       await drain(5000).catch(() => false);
       running = false;
+      if (deps.telemetrySink === sink) deps.telemetrySink = undefined;
       reader.disconnect();
       await done;
     },
   };
+  // The probes read it: /readyz fails while this sink cannot work.
+  deps.telemetrySink = sink;
+  return sink;
 }
