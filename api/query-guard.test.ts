@@ -29,11 +29,12 @@ describe('limits on what a GraphQL request may ask', () => {
   afterAll(() => system?.close());
 
   /** POSTs a JSON body written as text, so that variables too deep for JSON.stringify can be sent. */
-  async function post(bodyText: string): Promise<Answer> {
+  async function post(bodyText: string | ReadableStream<Uint8Array>): Promise<Answer> {
     const response = await fetch(`${system.apiUrl}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body: bodyText,
+      ...(typeof bodyText === 'string' ? {} : { duplex: 'half' }),
     });
     const body = (await response.json()) as { errors?: Answer['errors'] };
     return { status: response.status, errors: body.errors ?? [] };
@@ -131,12 +132,25 @@ describe('limits on what a GraphQL request may ask', () => {
     expect(answer).toEqual({ status: 200, errors: [] });
   });
 
+  const tooLarge = {
+    status: 413,
+    errors: [{ message: 'the request body is larger than the limit of 1000000 bytes', extensions: { code: 'PAYLOAD_TOO_LARGE' } }],
+  };
+  const twoMegabytes = JSON.stringify({ query: '{ __typename }', variables: { padding: 'x'.repeat(2_000_000) } });
+
   it('answers a body of 1 MB or more with 413 and a GraphQL error, not a reset', async () => {
-    const answer = await post(JSON.stringify({ query: '{ __typename }', variables: { padding: 'x'.repeat(2_000_000) } }));
-    expect(answer).toEqual({
-      status: 413,
-      errors: [{ message: 'the request body is larger than the limit of 1000000 bytes', extensions: { code: 'PAYLOAD_TOO_LARGE' } }],
+    expect(await post(twoMegabytes)).toEqual(tooLarge);
+  });
+
+  it('answers 413 too when the body comes in chunks, with no Content-Length to go by', async () => {
+    const bytes = new TextEncoder().encode(twoMegabytes);
+    const chunks = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let at = 0; at < bytes.length; at += 64 * 1024) controller.enqueue(bytes.subarray(at, at + 64 * 1024));
+        controller.close();
+      },
     });
+    expect(await post(chunks)).toEqual(tooLarge);
   });
 });
 

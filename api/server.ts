@@ -3,7 +3,7 @@ import { ApolloServer, HeaderMap } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
-import { closeServer, listen, readBody, sendJson } from '../system/http.js';
+import { closeServer, listen, sendJson } from '../system/http.js';
 import { serveProbe } from '../system/probes.js';
 import { type ApiContext, type ApiDeps, authenticate, createContext } from './context.js';
 import { ApiError, formatError, formatForSocket } from './errors.js';
@@ -13,6 +13,7 @@ import { LiveAccess } from './live-access.js';
 import { LiveCredentials } from './live-credentials.js';
 import { bridgeEvents, createApiPubSub } from './pubsub.js';
 import { guardSubscription, queryGuardPlugin } from './query-guard.js';
+import { readBodyWithin, refuseLargeBody } from './request-body.js';
 import { buildApiSchema } from './schema.js';
 import { sharedSubscribe } from './shared-subscribe.js';
 
@@ -81,7 +82,8 @@ export async function startApi(deps: ApiDeps, options: { port?: number } = {}): 
       const headers = new HeaderMap();
       for (const [key, value] of Object.entries(req.headers))
         if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
-      const text = req.method === 'POST' ? await readBody(req) : '';
+      const text = req.method === 'POST' ? await readBodyWithin(req) : '';
+      if (text === null) return refuseLargeBody(req, res);
       let body: unknown = text;
       if (text && (headers.get('content-type') ?? '').includes('application/json')) {
         try {
