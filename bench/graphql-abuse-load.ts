@@ -18,7 +18,7 @@ const bodies = [
 ];
 
 const statuses = new Map<number, number>();
-let failed = 0;
+const failures = new Map<string, number>();
 async function attacker(start: number): Promise<void> {
   const until = Date.now() + seconds * 1000;
   for (let i = start; Date.now() < until; i++) {
@@ -30,11 +30,12 @@ async function attacker(start: number): Promise<void> {
       });
       await response.arrayBuffer();
       statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
-    } catch {
-      failed++;
+    } catch (error) {
+      const reason = String((error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message);
+      failures.set(reason, (failures.get(reason) ?? 0) + 1);
     }
   }
 }
 
 await Promise.all(Array.from({ length: clients }, (_, i) => attacker(i)));
-process.send?.({ type: 'done', statuses: Object.fromEntries(statuses), failed });
+process.send?.({ type: 'done', statuses: Object.fromEntries(statuses), failures: Object.fromEntries(failures) });

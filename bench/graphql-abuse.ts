@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ask, evcmsNodeFlags, forkScript, nextMessage, stopChild } from './api-ipc.js';
 import { connectStation } from './api-ocpp.js';
-import { benchState, resetBenchApiState, type Seeded } from './api-state.js';
+import { benchEvcmsEnv, benchState, resetBenchApiState, type Seeded } from './api-state.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -55,25 +55,7 @@ async function main(): Promise<void> {
   await resetBenchApiState();
   const dataDir = join(benchState.dataRoot, 'abuse');
   mkdirSync(dataDir, { recursive: true });
-  const evcms = forkScript(
-    'api-system.ts',
-    {
-      NODE_ENV: 'production',
-      HOST: '127.0.0.1',
-      OCPP_PORT: '0',
-      API_PORT: '0',
-      ROLES: 'ocpp,api',
-      DATABASE_URL: benchState.databaseUrl,
-      REDIS_URL: benchState.redisUrl,
-      REDIS_PREFIX: benchState.redisPrefix,
-      CLICKHOUSE_DATABASE: benchState.warehouseDatabase,
-      DATA_DIR: dataDir,
-      SECRET_KEY: randomBytes(32).toString('hex'),
-      LOG_LEVEL: 'error',
-      DEMO: '0',
-    },
-    evcmsNodeFlags(),
-  );
+  const evcms = forkScript('api-system.ts', benchEvcmsEnv('ocpp,api', dataDir, randomBytes(32).toString('hex'), 'error'), evcmsNodeFlags());
   children.push(evcms);
   const ready = await nextMessage<{ apiPort: number; ocppPort: number }>(evcms, (m) => m.type === 'ready', 120_000);
   const seeded = await ask<Seeded & { token: string }>(evcms, 'seed', { stations: 10 }, 120_000);
@@ -93,7 +75,11 @@ async function main(): Promise<void> {
     CLIENTS: String(clients),
   });
   children.push(load);
-  const done = nextMessage<{ statuses: Record<string, number>; failed: number }>(load, (m) => m.type === 'done', (seconds + 60) * 1000);
+  const done = nextMessage<{ statuses: Record<string, number>; failures: Record<string, number> }>(
+    load,
+    (m) => m.type === 'done',
+    (seconds + 60) * 1000,
+  );
   await new Promise((r) => setTimeout(r, 500)); // the attack under way
   const attacked = figures(await heartbeats(station));
   const outcome = await done;
@@ -110,7 +96,7 @@ async function main(): Promise<void> {
       `  ${'phase'.padEnd(8)} ${'count'.padStart(6)} ${'p50'.padStart(8)} ${'p99'.padStart(8)} ${'max'.padStart(8)}`,
       row('quiet', quiet),
       row('attack', attacked),
-      `hostile requests: ${refused} refused (by HTTP status: ${JSON.stringify(outcome.statuses)}), ${outcome.failed} failed without an answer`,
+      `hostile requests: ${refused} refused (by HTTP status: ${JSON.stringify(outcome.statuses)}), failed without an answer: ${JSON.stringify(outcome.failures)}`,
       `target: Heartbeat p99 under attack below 100 ms: ${attacked.p99 < 100 ? 'met' : 'NOT met'}`,
       '',
     ].join('\n'),
