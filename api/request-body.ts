@@ -1,5 +1,4 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { sendJson } from '../system/http.js';
 
 /** The largest request body the API reads (the query, its variables and the JSON around them). */
 export const maxBodyBytes = 1_000_000;
@@ -37,10 +36,13 @@ export function readBodyWithin(req: IncomingMessage, limit = maxBodyBytes): Prom
  * instead of the answer. A client still sending after `drainBytes` or `drainMs` is cut off.
  */
 export function refuseLargeBody(req: IncomingMessage, res: ServerResponse, limit = maxBodyBytes): void {
-  res.setHeader('connection', 'close');
-  sendJson(res, 413, {
+  const text = JSON.stringify({
     errors: [{ message: `the request body is larger than the limit of ${limit} bytes`, extensions: { code: 'PAYLOAD_TOO_LARGE' } }],
   });
+  res.writeHead(413, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), connection: 'close' });
+  // The answer goes now; the response (and with it the socket) ends only once the body is in, since
+  // Node closes a Connection: close socket as the response ends, under a client still sending.
+  res.write(text);
   let dropped = 0;
   const cut = () => req.socket.destroy();
   const timer = setTimeout(cut, drainMs);
@@ -49,7 +51,10 @@ export function refuseLargeBody(req: IncomingMessage, res: ServerResponse, limit
     dropped += chunk.length;
     if (dropped > drainBytes) cut();
   });
-  req.on('end', () => clearTimeout(timer));
+  req.on('end', () => {
+    clearTimeout(timer);
+    res.end();
+  });
   req.on('close', () => clearTimeout(timer));
   req.resume();
 }
