@@ -12,6 +12,9 @@ export type ApiErrorCode =
   | 'STATION_TIMEOUT'
   | 'STATION_REJECTED'
   | 'QUERY_TOO_COMPLEX'
+  | 'QUERY_TOO_LARGE'
+  | 'TOO_MANY_ALIASES'
+  | 'PAYLOAD_TOO_LARGE'
   | 'INTERNAL_SERVER_ERROR';
 
 export class ApiError extends GraphQLError {
@@ -19,6 +22,9 @@ export class ApiError extends GraphQLError {
     super(message, { extensions: { code, ...extra } });
   }
 }
+
+/** A request refused before it runs (a limit, bad input): a stable code, and HTTP 400 over HTTP. */
+export const refusal = (code: ApiErrorCode, message: string) => new ApiError(code, message, { http: { status: 400 } });
 
 export const notFound = (what: string) => new ApiError('NOT_FOUND', `${what} not found`);
 export const badInput = (message: string, field?: string) => new ApiError('BAD_USER_INPUT', message, field ? { field } : {});
@@ -44,11 +50,20 @@ const passThrough = new Set([
   'OPERATION_RESOLUTION_FAILURE',
 ]);
 
-/** Every error leaves with a stable code; unknown failures say nothing of their internals. */
-export function formatError(formatted: GraphQLFormattedError, error: unknown, options: { development: boolean }): GraphQLFormattedError {
+export interface FormatOptions {
+  development: boolean;
+  /** Where an unexpected error goes, whole: the client gets only "internal error". */
+  log?: { error(details: object, message: string): void };
+}
+
+/** Every error leaves with a stable code; unknown failures say nothing of their internals, in any mode. */
+export function formatError(formatted: GraphQLFormattedError, error: unknown, options: FormatOptions): GraphQLFormattedError {
   const code = formatted.extensions?.code as string | undefined;
   const original = (error as { originalError?: unknown }).originalError ?? error;
-  if (original instanceof ApiError) return { ...formatted, extensions: { ...original.extensions } };
+  if (original instanceof ApiError) {
+    const { http: _http, ...extensions } = original.extensions;
+    return { ...formatted, extensions };
+  }
   const domainCode = (original as { code?: unknown })?.code;
   if (typeof domainCode === 'string' && byDomainCode[domainCode]) {
     return {
@@ -66,10 +81,22 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown, op
       extensions: { code: 'STATION_REJECTED' },
     };
   }
-  if (/^query (depth|cost) \d+ exceeds the limit/.test(formatted.message))
-    return { message: formatted.message, extensions: { code: 'QUERY_TOO_COMPLEX' } };
-  if (code && passThrough.has(code)) return options.development ? formatted : { ...formatted, extensions: { code } };
+  // Errors graphql-js or Apollo made about the request itself (syntax, validation): their message is for the client.
+  if (code && passThrough.has(code) && !(original instanceof Error && !(original instanceof GraphQLError)))
+    return options.development ? formatted : { ...formatted, extensions: { code } };
   if (code === 'UNAUTHENTICATED' || code === 'FORBIDDEN') return { ...formatted, extensions: { code } };
-  if (options.development) return { ...formatted, extensions: { ...formatted.extensions, code: 'INTERNAL_SERVER_ERROR' } };
+  options.log?.error({ err: original, path: formatted.path }, 'unexpected error in a GraphQL operation');
   return { message: 'internal error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+}
+
+/** The same formatting for errors sent over graphql-ws, which has no formatter of its own. */
+export function formatForSocket(errors: readonly unknown[], options: FormatOptions): GraphQLError[] {
+  return errors.map((error) => {
+    const graphqlError =
+      error instanceof GraphQLError
+        ? error
+        : new GraphQLError(String((error as Error)?.message ?? error), { originalError: error as Error });
+    const formatted = formatError(graphqlError.toJSON(), graphqlError, options);
+    return new GraphQLError(formatted.message, { extensions: formatted.extensions });
+  });
 }

@@ -3,15 +3,17 @@ import { ApolloServer, HeaderMap } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
-import { closeServer, listen, readBody, sendJson } from '../system/http.js';
+import { closeServer, listen, sendJson } from '../system/http.js';
 import { serveProbe } from '../system/probes.js';
 import { type ApiContext, type ApiDeps, authenticate, createContext } from './context.js';
-import { ApiError, formatError } from './errors.js';
+import { ApiError, formatError, formatForSocket } from './errors.js';
 import { ideHtml } from './ide.js';
-import { queryLimits } from './limits.js';
+import { defaultQueryLimits, parseOptions, parseWithinLimits } from './limits.js';
 import { LiveAccess } from './live-access.js';
 import { LiveCredentials } from './live-credentials.js';
 import { bridgeEvents, createApiPubSub } from './pubsub.js';
+import { guardSubscription, queryGuardPlugin } from './query-guard.js';
+import { readBodyWithin, refuseLargeBody } from './request-body.js';
 import { buildApiSchema } from './schema.js';
 import { sharedSubscribe } from './shared-subscribe.js';
 
@@ -31,18 +33,31 @@ export async function startApi(deps: ApiDeps, options: { port?: number } = {}): 
   const schema = await buildApiSchema({ emit: development, pubSub });
   const stopBridge = await bridgeEvents(deps.events, pubSub);
   const live = new LiveAccess(deps.orm);
-  const limits = queryLimits({ maxDepth: 10, maxCost: 20_000 });
+  const limits = defaultQueryLimits(config.API_MAX_QUERY_BYTES);
+  const formatting = { development, log };
   const apollo = new ApolloServer<ApiContext>({
     schema,
-    validationRules: [limits],
+    parseOptions: parseOptions(limits),
     introspection: true,
     includeStacktraceInErrorResponses: false,
-    formatError: (formatted, error) => formatError(formatted, error, { development }),
+    formatError: (formatted, error) => formatError(formatted, error, formatting),
     // No cache hints in this schema: without the cache-control plugin, Apollo does not wrap every field's resolver.
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled()],
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), queryGuardPlugin(limits)],
     logger: { debug: () => {}, info: () => {}, warn: (m) => log.warn(m), error: (m) => log.error(m) },
   });
   await apollo.start();
+  /** The limits up to the document's shape, before Apollo parses and validates it; the refusal, if any. */
+  const checkDocument = (body: unknown, url: URL): ApiError | null => {
+    const query = body && typeof body === 'object' ? (body as { query?: unknown }).query : url.searchParams.get('query');
+    if (typeof query !== 'string' || !query) return null; // Apollo says what is missing
+    try {
+      parseWithinLimits(query, limits);
+      return null;
+    } catch (error) {
+      if (error instanceof ApiError) return error;
+      return null; // a syntax error: Apollo reports it, with its location
+    }
+  };
 
   const server: Server = createServer((req, res) => {
     handle().catch((error: { status?: number; message?: string }) => {
@@ -67,7 +82,8 @@ export async function startApi(deps: ApiDeps, options: { port?: number } = {}): 
       const headers = new HeaderMap();
       for (const [key, value] of Object.entries(req.headers))
         if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
-      const text = req.method === 'POST' ? await readBody(req) : '';
+      const text = req.method === 'POST' ? await readBodyWithin(req) : '';
+      if (text === null) return refuseLargeBody(req, res);
       let body: unknown = text;
       if (text && (headers.get('content-type') ?? '').includes('application/json')) {
         try {
@@ -76,6 +92,8 @@ export async function startApi(deps: ApiDeps, options: { port?: number } = {}): 
           return sendJson(res, 400, { errors: [{ message: 'the request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] });
         }
       }
+      const refused = checkDocument(body, url);
+      if (refused) return sendJson(res, 400, { errors: [formatError(refused.toJSON(), refused, formatting)] });
       const result = await apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
         context: async () => createContext(deps, principal, clientIp(req), live),
@@ -104,8 +122,16 @@ export async function startApi(deps: ApiDeps, options: { port?: number } = {}): 
   const subscriptions = useServer(
     {
       schema,
-      validate: undefined,
       subscribe: sharedSubscribe,
+      // Parsed, checked against the limits and validated here; the refusals as over HTTP.
+      onSubscribe: (_ctx, _id, payload) => {
+        try {
+          const checked = guardSubscription(schema, limits, payload);
+          return 'errors' in checked ? formatForSocket(checked.errors, formatting) : { schema, ...checked };
+        } catch (error) {
+          return formatForSocket([error], formatting);
+        }
+      },
       // The credential comes in connectionParams: { authorization: 'Bearer ...' } (or { apiKey }).
       onConnect: async (ctx) => {
         const params = (ctx.connectionParams ?? {}) as Record<string, unknown>;

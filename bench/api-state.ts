@@ -21,6 +21,25 @@ export const benchState = {
   dataRoot: join(tmpdir(), 'evcms-bench-api'),
 };
 
+/** The environment of an evcms process a bench starts: these roles, ports 0, the bench's stores. */
+export function benchEvcmsEnv(roles: string, dataDir: string, secretKey: string, logLevel = 'warn'): Record<string, string> {
+  return {
+    NODE_ENV: 'production',
+    HOST: '127.0.0.1',
+    OCPP_PORT: '0',
+    API_PORT: '0',
+    ROLES: roles,
+    DATABASE_URL: benchState.databaseUrl,
+    REDIS_URL: benchState.redisUrl,
+    REDIS_PREFIX: benchState.redisPrefix,
+    CLICKHOUSE_DATABASE: benchState.warehouseDatabase,
+    DATA_DIR: dataDir,
+    SECRET_KEY: secretKey,
+    LOG_LEVEL: logLevel,
+    DEMO: '0',
+  };
+}
+
 /** Drops the bench database, its Redis keys and its data directories. */
 export async function resetBenchApiState(): Promise<void> {
   await dropDatabase(benchState.databaseUrl);

@@ -15,7 +15,7 @@ import { ask, evcmsNodeFlags, forkScript, nextMessage, stopChild } from './api-i
 import type { DeliveryResult, DeliveryRun, HttpResult, HttpRun } from './api-load.js';
 import { summariseProfile } from './cpu-profile.js';
 import { type HttpFigures, printReport } from './api-report.js';
-import { benchState, resetBenchApiState, type Seeded } from './api-state.js';
+import { benchEvcmsEnv, benchState, resetBenchApiState, type Seeded } from './api-state.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -92,25 +92,7 @@ const machineBusyMs = () => {
 async function startEvcms(roles: string, name: string, execArgv: string[] = []) {
   const dataDir = join(benchState.dataRoot, name);
   mkdirSync(dataDir, { recursive: true });
-  const child = forkScript(
-    'api-system.ts',
-    {
-      NODE_ENV: 'production',
-      HOST: '127.0.0.1',
-      OCPP_PORT: '0',
-      API_PORT: '0',
-      ROLES: roles,
-      DATABASE_URL: benchState.databaseUrl,
-      REDIS_URL: benchState.redisUrl,
-      REDIS_PREFIX: benchState.redisPrefix,
-      CLICKHOUSE_DATABASE: benchState.warehouseDatabase,
-      DATA_DIR: dataDir,
-      SECRET_KEY: secretKey,
-      LOG_LEVEL: 'warn',
-      DEMO: '0',
-    },
-    [...evcmsNodeFlags(), ...execArgv],
-  );
+  const child = forkScript('api-system.ts', benchEvcmsEnv(roles, dataDir, secretKey), [...evcmsNodeFlags(), ...execArgv]);
   children.push(child);
   const ready = await nextMessage<{ apiPort: number; baselinePort: number; ocppPort: number }>(child, (m) => m.type === 'ready', 120_000);
   return { child, pid: child.pid as number, ...ready };

@@ -6,6 +6,7 @@ describe('configuration from the environment', () => {
     const config = loadConfig({});
     expect(config.OCPP_PORT).toBe(8180);
     expect(config.API_PORT).toBe(4000);
+    expect(config.API_MAX_QUERY_BYTES).toBe(65_536);
     expect(config.ROLES).toEqual(['ocpp', 'api', 'workers']);
     expect(config.CLICKHOUSE_URL).toBeUndefined();
   });
@@ -21,6 +22,8 @@ describe('configuration from the environment', () => {
     [{ TELEMETRY_FLUSH_INTERVAL: 'often' }, /^TELEMETRY_FLUSH_INTERVAL: expected a number of seconds/],
     [{ TELEMETRY_FLUSH_INTERVAL: '600' }, /^TELEMETRY_FLUSH_INTERVAL: expected at most 60 seconds/],
     [{ OCPP_REUSE_PORT: 'yes' }, /^OCPP_REUSE_PORT: expected 0, 1, true or false/],
+    [{ API_MAX_QUERY_BYTES: '512' }, /^API_MAX_QUERY_BYTES: expected at least 1024 bytes/],
+    [{ API_MAX_QUERY_BYTES: '2000000' }, /^API_MAX_QUERY_BYTES: expected at most 1000000 bytes/],
     [{ WRITE_BEHIND_INTERVAL: '0' }, /^WRITE_BEHIND_INTERVAL: expected at least 0.1 seconds/],
     [{ ADMIN_PASSWORD: 'short' }, /^ADMIN_PASSWORD: expected at least 12 characters$/],
     [{ OCPP_TLS_CERT: '/x.pem' }, /^OCPP_TLS_CERT: expected OCPP_TLS_CERT and OCPP_TLS_KEY to be set together/],

@@ -44,6 +44,13 @@ export const configSchema = z.object({
    */
   OCPP_REUSE_PORT: flag(false),
   API_PORT: port(4000),
+  /** The largest GraphQL document the API parses, in UTF-8 bytes (refused before parsing: QUERY_TOO_LARGE). */
+  API_MAX_QUERY_BYTES: z.coerce
+    .number({ error: 'expected a number of bytes' })
+    .int('expected a whole number of bytes')
+    .min(1024, 'expected at least 1024 bytes')
+    .max(1_000_000, 'expected at most 1000000 bytes (the request body limit)')
+    .default(65_536),
   DATABASE_URL: url(['postgres:', 'postgresql:']).default('postgres://postgres@127.0.0.1:5432/evcms'),
   REDIS_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
   /**
