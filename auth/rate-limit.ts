@@ -63,8 +63,9 @@ export class RateLimiter {
 
   /**
    * Records a failure and, past the free ones, starts the subject's next wait: its length in seconds
-   * (0 while failures are still free), and whether it is the first since the count began. The count is kept for a window after the wait ends, so
-   * a patient attacker keeps meeting long waits instead of a fresh set of free failures.
+   * (0 while failures are still free), and whether it is the first since the count began. The count
+   * is kept for a window after the longest wait, so a patient attacker keeps meeting long waits
+   * instead of a fresh set of free failures.
    */
   async fail(bucket: string, subject: string, backoff: Backoff): Promise<{ wait: number; started: boolean }> {
     const failures = this.key(`${bucket}:failures`, subject);
