@@ -92,7 +92,7 @@ export class AccountService {
   readonly limits: AccountLimits;
   readonly sessions: SessionTokens;
   private readonly rate: RateLimiter;
-  private readonly delays: LoginDelays;
+  readonly delays: LoginDelays;
   private dummyHash: Promise<string> | undefined;
 
   constructor(

@@ -89,10 +89,16 @@ export class LoginDelays {
     return `${this.deps.prefix}:unlock:${hashToken(token)}`;
   }
 
+  /** A one-time token that lifts the account's delay, in clear (only its hash is stored). */
+  async issueUnlockToken(userId: string): Promise<string> {
+    const token = randomToken();
+    await this.deps.redis.set(this.unlockKey(token), userId, 'EX', this.limits.unlockTokenSeconds);
+    return token;
+  }
+
   private async mailUnlock(user: Owner) {
     if (!(await this.rate.take('unlock-mail', user.id, this.limits.unlockMails)).allowed) return;
-    const token = randomToken();
-    await this.deps.redis.set(this.unlockKey(token), user.id, 'EX', this.limits.unlockTokenSeconds);
+    const token = await this.issueUnlockToken(user.id);
     const em = this.deps.orm.em.fork();
     const link = accountLink(this.deps.linkBase, 'unlock', token);
     queueMail(em, user.email, 'unlock-account', { token, link, ...(user.name ? { name: user.name } : {}) });
