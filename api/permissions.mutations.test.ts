@@ -88,6 +88,13 @@ function mutationRows(w: PermissionWorld, reservationId: number): Record<string,
       variables: async () => ({ token: await aRefreshToken() }),
       expect: everyone('ok'),
     },
+    unlockAccount: {
+      document: 'mutation($token: String!) { unlockAccount(token: $token) }',
+      variables: async () => ({
+        token: await deps.accounts.delays.issueUnlockToken((await aPerson(w.system, 'DRIVER', null, w.passwordHash)).id),
+      }),
+      expect: everyone('ok'),
+    },
     requestPasswordReset: {
       document: 'mutation($email: String!) { requestPasswordReset(email: $email) }',
       variables: () => ({ email: w.people.driver.email }),

@@ -27,7 +27,16 @@ describe('AccountService', () => {
     system = await startTestSystem({ roles: [] });
     const { orm, redis, tokens, log, authorization, config } = system.deps;
     accounts = new AccountService(
-      { orm, redis, prefix: config.REDIS_PREFIX, tokens, log, authorization, linkBase: 'https://app.example' },
+      {
+        orm,
+        redis,
+        prefix: config.REDIS_PREFIX,
+        tokens,
+        secretKey: 'test-secret-key',
+        log,
+        authorization,
+        linkBase: 'https://app.example',
+      },
       { registerPerIp: { max: 3, windowSeconds: 60 }, mailsPerAddress: { max: 2, windowSeconds: 3600 } },
     );
   });

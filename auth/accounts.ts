@@ -5,25 +5,29 @@ import type { Orm } from '../database/orm.js';
 import { EmailOutbox, IdToken, OneTimeToken, Organisation, User } from '../schema/entities/index.js';
 import type { Logger } from '../system/logger.js';
 import { AccountError, badField, normalizeEmail, normalizeLanguage, normalizeName, normalizePhone } from './account-fields.js';
+import { defaultLoginDelayLimits, type LoginDelayLimits, LoginDelays } from './login-delays.js';
 import { queueMail } from './mail-outbox.js';
-import type { MailTemplate } from './mail-templates.js';
+import { accountLink, type MailTemplate } from './mail-templates.js';
 import { claimToken, findUsableToken, issueOneTimeToken, randomToken, type TokenPurpose } from './one-time-tokens.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 import { passwordProblem } from './password-policy.js';
-import { type Limit, type Lockout, RateLimiter } from './rate-limit.js';
+import { type Limit, RateLimiter } from './rate-limit.js';
 import { type AuthTokens, SessionTokens } from './refresh-tokens.js';
 import type { TokenSigner } from './tokens.js';
 
 export type { AuthTokens };
 
-export interface AccountLimits {
+/** What login returns: the session's tokens and this device's token for later sign-ins. */
+export interface LoginResult extends AuthTokens {
+  deviceToken: string;
+}
+
+export interface AccountLimits extends LoginDelayLimits {
   loginPerIp: Limit;
   registerPerIp: Limit;
   resetPerIp: Limit;
   /** Password-reset and "account exists" mails to one address; past it, requests are answered but send nothing. */
   mailsPerAddress: Limit;
-  /** Failed sign-ins (or account-deletion passwords) per account. */
-  lockout: Lockout;
 }
 
 export const defaultAccountLimits: AccountLimits = {
@@ -31,7 +35,7 @@ export const defaultAccountLimits: AccountLimits = {
   registerPerIp: { max: 20, windowSeconds: 60 },
   resetPerIp: { max: 20, windowSeconds: 60 },
   mailsPerAddress: { max: 5, windowSeconds: 3600 },
-  lockout: { maxFailures: 5, windowSeconds: 900, lockSeconds: 900 },
+  ...defaultLoginDelayLimits,
 };
 
 export interface AccountDeps {
@@ -39,6 +43,8 @@ export interface AccountDeps {
   redis: Redis;
   prefix: string;
   tokens: TokenSigner;
+  /** SECRET_KEY: device tokens are signed with a key derived from it. */
+  secretKey: string;
   log: Logger;
   /** Forgets cached credentials (the RFID tags of a deleted account). */
   authorization: { invalidateAll(values: string[]): Promise<void> };
@@ -86,6 +92,7 @@ export class AccountService {
   readonly limits: AccountLimits;
   readonly sessions: SessionTokens;
   private readonly rate: RateLimiter;
+  readonly delays: LoginDelays;
   private dummyHash: Promise<string> | undefined;
 
   constructor(
@@ -94,6 +101,7 @@ export class AccountService {
   ) {
     this.limits = { ...defaultAccountLimits, ...limits };
     this.rate = new RateLimiter(deps);
+    this.delays = new LoginDelays(deps, this.limits);
     this.sessions = new SessionTokens(deps);
   }
 
@@ -124,22 +132,34 @@ export class AccountService {
     if (!row.user.emailVerifiedAt) await em.nativeUpdate(User, { id: row.user.id }, { emailVerifiedAt: new Date() });
   }
 
-  /** Signs in. Too many failures lock the account for a while; an unknown address fails like a wrong password, as slowly. */
-  async login(email: string, password: string, ip: string): Promise<AuthTokens> {
+  /**
+   * Signs in. Failures slow further attempts on the account and from the client address (see
+   * LoginDelays); a device token from an earlier sign-in skips the account's delay. An unknown address
+   * fails like a wrong password, as slowly, and is delayed alike.
+   */
+  async login(email: string, password: string, ip: string, deviceToken?: string | null): Promise<LoginResult> {
     await this.rate.consume('login-ip', ip, this.limits.loginPerIp, 'too many sign-in attempts from this address');
     const address = email.trim().toLowerCase();
-    await this.rate.assertUnlocked('login', address, 'too many failed sign-ins for this account');
     const em = this.deps.orm.em.fork();
-    const user = address.length <= 254 ? await em.findOne(User, { email: address, deletedAt: null }) : null;
-    const ok = user && user.role !== 'PARTNER' ? await verifyPassword(user.passwordHash, password) : await this.wasteTime(password);
+    const found = address.length <= 254 ? await em.findOne(User, { email: address, deletedAt: null }) : null;
+    const user = found?.role === 'PARTNER' ? null : found; // partners sign in with API keys only
+    await this.delays.check(address, ip, user, deviceToken);
+    const ok = user ? await verifyPassword(user.passwordHash, password) : await this.wasteTime(password);
     if (!user || !ok) {
-      await this.rate.fail('login', address, this.limits.lockout);
+      await this.delays.failed(address, ip, user);
       throw wrongCredentials();
     }
-    await this.rate.clear('login', address);
     const tokens = await this.sessions.issue(em, user);
     await em.flush();
-    return tokens;
+    return { ...tokens, deviceToken: await this.delays.succeeded(address, user) };
+  }
+
+  /** Lifts an account's sign-in delay with the token mailed when it started; each token works once. */
+  async unlockAccount(token: string): Promise<void> {
+    const userId = await this.delays.unlock(token);
+    const user = userId ? await this.deps.orm.em.fork().findOne(User, { id: userId, deletedAt: null }) : null;
+    if (!user) throw badToken();
+    await this.delays.clear(user.email);
   }
 
   /** Rotates a refresh token. Presenting one already rotated or revoked (a stolen copy?) revokes its whole family. */
@@ -196,7 +216,7 @@ export class AccountService {
       await this.sessions.revokeAllOf(tx, user.id);
     });
     await this.sessions.revokeUser(user.id);
-    await this.rate.clear('login', user.email);
+    await this.delays.clear(user.email);
   }
 
   async profile(userId: string): Promise<User | null> {
@@ -222,9 +242,9 @@ export class AccountService {
     const em = this.deps.orm.em.fork();
     const user = await em.findOne(User, { id: userId, deletedAt: null });
     if (!user) throw new AccountError('NOT_FOUND', 'account not found');
-    await this.rate.assertUnlocked('login', user.email, 'too many failed attempts for this account');
+    await this.delays.checkAccount(user.email);
     if (!(await verifyPassword(user.passwordHash, password))) {
-      await this.rate.fail('login', user.email, this.limits.lockout);
+      await this.delays.failedAccount(user.email, user);
       throw badField('password', 'wrong password');
     }
     if (user.role === 'ADMIN' && (await em.count(User, { role: 'ADMIN', deletedAt: null })) <= 1)
@@ -253,7 +273,7 @@ export class AccountService {
     await this.sessions.revokeUser(user.id);
     await this.deps.authorization.invalidateAll(tags.map((t) => t.value));
     await this.deps.credentialsBlocked?.(tags.filter((t) => t.owner_id === user.id).map((t) => t.id));
-    await this.rate.clear('login', user.email);
+    await this.delays.clear(user.email);
   }
 
   /** A staff or driver account made by an admin or operator; without a password, the user is invited to choose one. */
@@ -283,7 +303,7 @@ export class AccountService {
   /** A one-time token and the mail that carries it, in the caller's unit of work. */
   private mailToken(em: EntityManager, user: User, purpose: TokenPurpose, template: MailTemplate, ttlMs: number) {
     const token = issueOneTimeToken(em, user, purpose, ttlMs);
-    const link = `${this.deps.linkBase}/account/${purpose}?token=${token}`;
+    const link = accountLink(this.deps.linkBase, purpose, token);
     queueMail(em, user.email, template, { token, link, ...(user.name ? { name: user.name } : {}) });
   }
 

@@ -16,7 +16,14 @@ export const mailTemplates = {
     subject: 'Someone tried to register with your address',
     text: `${greeting(d)}\n\nSomeone tried to open a new charging account with this address, which already has one.\nIf it was you, sign in, or reset your password if you forgot it. Otherwise ignore this mail.\n`,
   }),
+  'unlock-account': (d: Record<string, string>) => ({
+    subject: 'Failed sign-ins on your account',
+    text: `${greeting(d)}\n\nSeveral sign-ins to your charging account failed with a wrong password, so new attempts are slowed down for a while.\nIf it was you, lift the delay here:\n\n${d.link}\n\nOr use this code with unlockAccount: ${d.token}\n\nIt is valid for 1 hour. A device you signed in from before is not slowed down. If it was not you, consider changing your password.\n`,
+  }),
 } satisfies Record<string, (data: Record<string, string>) => { subject: string; text: string }>;
+
+/** The link in an account mail: `${linkBase}/account/${action}?token=...`. */
+export const accountLink = (linkBase: string, action: string, token: string) => `${linkBase}/account/${action}?token=${token}`;
 
 export type MailTemplate = keyof typeof mailTemplates;
 

@@ -8,11 +8,16 @@ export interface Limit {
   windowSeconds: number;
 }
 
-/** After `maxFailures` failures within `windowSeconds`, the subject is locked for `lockSeconds`. */
-export interface Lockout {
-  maxFailures: number;
+/**
+ * Progressive delays: `freeFailures` failures within `windowSeconds` cost nothing; each further one
+ * makes the subject wait before its next attempt is even checked, first `firstDelaySeconds`, then
+ * twice as long each time, at most `maxDelaySeconds`. Nobody is locked out: a wait always ends.
+ */
+export interface Backoff {
+  freeFailures: number;
   windowSeconds: number;
-  lockSeconds: number;
+  firstDelaySeconds: number;
+  maxDelaySeconds: number;
 }
 
 export const rateLimited = (message: string, retryAfter: number) =>
@@ -44,29 +49,40 @@ export class RateLimiter {
     if (!allowed) throw rateLimited(message, retryAfter);
   }
 
-  /** Throws RATE_LIMITED while the subject is locked out. */
-  async assertUnlocked(bucket: string, subject: string, message = 'locked after too many failures'): Promise<void> {
-    const ttl = await this.deps.redis.ttl(this.key(`${bucket}:locked`, subject));
-    if (ttl > 0) throw rateLimited(message, ttl);
+  /** The seconds the subject must still wait before its next attempt is checked (0: none). */
+  async waiting(bucket: string, subject: string): Promise<number> {
+    const ms = await this.deps.redis.pttl(this.key(`${bucket}:wait`, subject));
+    return ms > 0 ? Math.ceil(ms / 1000) : 0;
   }
 
-  /** Records a failure; returns true when it locked the subject out. */
-  async fail(bucket: string, subject: string, lockout: Lockout): Promise<boolean> {
-    const { allowed } = await this.take(`${bucket}:failures`, subject, {
-      max: lockout.maxFailures - 1,
-      windowSeconds: lockout.windowSeconds,
-    });
-    if (allowed) return false;
-    await this.deps.redis
+  /** Throws RATE_LIMITED (at once, with retryAfter) while the subject must wait. */
+  async assertNotWaiting(bucket: string, subject: string, message: string): Promise<void> {
+    const seconds = await this.waiting(bucket, subject);
+    if (seconds > 0) throw rateLimited(message, seconds);
+  }
+
+  /**
+   * Records a failure and, past the free ones, starts the subject's next wait: its length in seconds
+   * (0 while failures are still free), and whether it is the first since the count began. The count
+   * is kept for a window after the longest wait, so a patient attacker keeps meeting long waits
+   * instead of a fresh set of free failures.
+   */
+  async fail(bucket: string, subject: string, backoff: Backoff): Promise<{ wait: number; started: boolean }> {
+    const failures = this.key(`${bucket}:failures`, subject);
+    const results = await this.deps.redis
       .multi()
-      .set(this.key(`${bucket}:locked`, subject), '1', 'EX', lockout.lockSeconds)
-      .del(this.key(`${bucket}:failures`, subject))
+      .incr(failures)
+      .expire(failures, backoff.windowSeconds + backoff.maxDelaySeconds)
       .exec();
-    return true;
+    const beyond = Number(results?.[0]?.[1] ?? 0) - backoff.freeFailures;
+    if (beyond <= 0) return { wait: 0, started: false };
+    const seconds = Math.min(backoff.firstDelaySeconds * 2 ** Math.min(beyond - 1, 30), backoff.maxDelaySeconds);
+    await this.deps.redis.set(this.key(`${bucket}:wait`, subject), '1', 'EX', seconds);
+    return { wait: seconds, started: beyond === 1 };
   }
 
-  /** Forgets the failures (after a success). */
+  /** Forgets the failures and any wait (after a success). */
   async clear(bucket: string, subject: string): Promise<void> {
-    await this.deps.redis.del(this.key(`${bucket}:failures`, subject));
+    await this.deps.redis.del(this.key(`${bucket}:failures`, subject), this.key(`${bucket}:wait`, subject));
   }
 }

@@ -144,6 +144,7 @@ export async function createDeps(config: Config, log: Logger): Promise<Deps> {
         redis,
         prefix,
         tokens,
+        secretKey,
         log,
         authorization,
         linkBase: `http://${config.PUBLIC_HOST}:${config.API_PORT}`,

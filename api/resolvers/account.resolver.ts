@@ -33,14 +33,25 @@ export class AccountResolver {
   }
 
   @Mutation(() => AuthPayload, {
-    description: 'Signs in; repeated failures lock the account for a while (RATE_LIMITED, extensions.retryAfter)',
+    description:
+      'Signs in. Repeated failures make the next attempts on the account, or from the client address, wait (RATE_LIMITED, extensions.retryAfter in seconds); a device token from an earlier sign-in skips the account wait',
   })
   async login(
     @Ctx() context: ApiContext,
     @Arg('email', () => String) email: string,
     @Arg('password', () => String) password: string,
+    @Arg('deviceToken', () => String, { nullable: true, description: 'The deviceToken an earlier sign-in on this device returned' })
+    deviceToken?: string | null,
   ): Promise<AuthPayload> {
-    return context.deps.accounts.login(email, password, context.ip);
+    return context.deps.accounts.login(email, password, context.ip, deviceToken);
+  }
+
+  @Mutation(() => Boolean, {
+    description: "Lifts an account's sign-in delay with the token mailed to its owner when it started; once per token",
+  })
+  async unlockAccount(@Ctx() context: ApiContext, @Arg('token', () => String) token: string): Promise<boolean> {
+    await context.deps.accounts.unlockAccount(token);
+    return true;
   }
 
   @Mutation(() => AuthPayload, { description: 'Trades a refresh token for a new pair; the one given stops working' })

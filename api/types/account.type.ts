@@ -69,6 +69,12 @@ export class AuthPayload {
 
   @Field(() => Int, { description: 'Seconds until the access token expires' })
   expiresIn!: number;
+
+  @Field(() => String, {
+    nullable: true,
+    description: "From login only: keep it on this device and send it with its next logins, so others' failures there never slow you",
+  })
+  deviceToken?: string | null;
 }
 
 @ObjectType('ApiKey', { description: "A partner's API key; the key itself is shown only when created" })
