@@ -119,8 +119,12 @@ const beating = setInterval(() => {
 const half = Math.floor(chargerCount / 2);
 const groups = { a: chargers.slice(0, half), b: chargers.slice(half) };
 const phases: string[] = [];
+/** When each phase and each fault step began (ms since epoch), to place lost samples in time. */
+const marks: Array<{ at: number; what: string; phase: string }> = [];
+const mark = (what: string) => marks.push({ at: Date.now(), what, phase });
 async function during(label: string, fault: () => Promise<void>): Promise<void> {
   phase = label;
+  mark(label);
   phases.push(label);
   say(label);
   await fault();
@@ -131,13 +135,17 @@ async function during(label: string, fault: () => Promise<void>): Promise<void> 
 await sleep(5_000);
 await during('Redis killed (kill -9), back from its AOF', async () => {
   await redis.kill();
+  mark('Redis killed');
   await sleep(outageMs);
   await redis.start();
+  mark('Redis started from its AOF');
 });
 await during('Redis killed, back empty', async () => {
   await redis.kill();
+  mark('Redis killed');
   await sleep(outageMs);
   await redis.start({ empty: true });
+  mark('Redis started empty');
 });
 for (const [mode, group] of [
   ['refused', groups.a],
@@ -188,6 +196,13 @@ async function report(): Promise<void> {
     `SELECT count() AS rows, uniqExact(sample_id) AS ids, uniqExact(station, ts, measurand) AS samples FROM ${warehouseDb}.meter_values FINAL`,
   );
   const have = new Set(stored.map((r) => `${r.station}@${r.ms}`));
+  // A sample lost because Redis was killed within seconds of its answer (before the sink's next read) is
+  // the loss of that kill's phase, not of the phase it was answered in.
+  const blamedPhase = (s: { ms: number; phase: string }, identity: string) => {
+    if (have.has(`${identity}@${s.ms}`)) return s.phase;
+    const kill = marks.find((m) => m.what === 'Redis killed' && m.at >= s.ms && m.at - s.ms < 5_000);
+    return kill?.phase ?? s.phase;
+  };
   const db = new pg.Client({ connectionString: state.databaseUrl });
   await db.connect();
   const sessions = (
@@ -209,6 +224,7 @@ async function report(): Promise<void> {
   const calls = chargers.flatMap((c) => c.calls);
   let lost = 0;
   let answered = 0;
+  const lostAt: number[] = [];
   for (const label of ['warm-up', ...phases]) {
     const beats = heartbeats.filter((h) => h.phase === label).map((h) => h.ms);
     const mine = calls.filter((c) => c.phase === label);
@@ -221,9 +237,12 @@ async function report(): Promise<void> {
     let phaseLost = 0;
     for (const c of chargers) {
       for (const s of c.answeredSamples) {
-        if (s.phase !== label) continue;
+        if (blamedPhase(s, c.identity) !== label) continue;
         phaseAnswered++;
-        if (!have.has(`${c.identity}@${s.ms}`)) phaseLost++;
+        if (!have.has(`${c.identity}@${s.ms}`)) {
+          phaseLost++;
+          lostAt.push(s.ms);
+        }
       }
     }
     answered += phaseAnswered;
@@ -232,6 +251,13 @@ async function report(): Promise<void> {
     lines.push(
       `| ${label} | ${fmt(percentile(beats, 50))} / ${fmt(percentile(beats, 99))} / ${fmt(Math.max(0, ...beats))} | ${fmt(slowest)} | ${late} | ${[...errors].map(([k, n]) => `${k} ×${n}`).join(', ') || 'none'} | ${phaseAnswered} / ${phaseLost} |`,
     );
+  }
+  if (lostAt.length) {
+    const first = Math.min(...lostAt);
+    const last = Math.max(...lostAt);
+    const around = marks.filter((m) => m.at <= last + 5000 && m.at >= first - 60_000);
+    lines.push('', `lost samples were answered from ${new Date(first).toISOString()} to ${new Date(last).toISOString()}; around then:`);
+    for (const m of around) lines.push(`  ${new Date(m.at).toISOString()} ${m.what}`);
   }
   const stops = chargers.flatMap((c) => c.stops);
   const given = stops.filter((s) => !s.answered).length;
