@@ -7,6 +7,7 @@ import type { EventBus } from '../events/bus.js';
 import type { StationIdentity } from '../stations/service.js';
 import type { Logger } from '../system/logger.js';
 import type { Metrics } from '../system/metrics.js';
+import { RedisUnavailableError } from '../system/redis.js';
 import { sessionEnergy } from '../telemetry/normalise.js';
 import { StopJournal } from './stop-journal.js';
 
@@ -218,7 +219,11 @@ export class SessionService {
     } catch (error) {
       if (!isPostgresUnavailable(error)) throw error;
       this.deps.log.warn({ err: error, transactionId: input.transactionId }, 'sessions: PostgreSQL away; stop journalled');
-      await this.journal.append(station, input);
+      // PostgreSQL and Redis both away: a CALLERROR the station retries (unavailable), never an InternalError.
+      await this.journal.append(station, input).catch((journalError: unknown) => {
+        this.deps.log.error({ err: journalError, transactionId: input.transactionId }, 'sessions: the stop journal is unavailable too');
+        throw journalError instanceof RedisUnavailableError ? journalError : new RedisUnavailableError('the stop journal');
+      });
       return { kind: 'journalled' };
     }
   }

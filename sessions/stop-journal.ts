@@ -3,6 +3,7 @@ import { isPostgresUnavailable, postgresAnswered } from '../database/availabilit
 import type { StationIdentity } from '../stations/service.js';
 import type { Logger } from '../system/logger.js';
 import type { Metrics } from '../system/metrics.js';
+import { isReady, RedisUnavailableError } from '../system/redis.js';
 import type { StopInput, StopOutcome } from './service.js';
 
 /** A stop taken while PostgreSQL was away: one stream entry (field `stop`, this as JSON), applied when it is back. */
@@ -63,6 +64,8 @@ export class StopJournal {
       receivedAt: input.receivedAt.toISOString(),
       journalledAt: new Date().toISOString(),
     };
+    // Redis away as well: refused at once (the station retries), not left in ioredis's offline queue.
+    if (!isReady(this.deps.redis)) throw new RedisUnavailableError('the stop journal');
     await this.deps.redis.xadd(this.key, '*', 'stop', JSON.stringify(entry));
     this.deps.metrics.sessionStops.inc({ stage: 'journalled' });
   }

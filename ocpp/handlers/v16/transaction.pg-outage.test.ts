@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { aConnectedCharger, aMeterValue, anIdToken, aStopTransaction, listenTo, sessionRow, startSession } from '../../../test/builders.js';
 import type { TestCharger } from '../../../test/chargers.js';
+import { type PrivateRedis, startPrivateRedis } from '../../../test/faults/redis-server.js';
 import { startTcpProxy, type TcpProxy } from '../../../test/faults/tcp-proxy.js';
 import { eventually, startTestSystem, type TestSystem, uniqueName } from '../../../test/system.js';
 
@@ -127,4 +128,52 @@ describe('StartTransaction and StopTransaction while PostgreSQL is away', () => 
     },
     60_000,
   );
+});
+
+describe('StopTransaction while PostgreSQL and Redis are both away', () => {
+  let proxy: TcpProxy;
+  let redis: PrivateRedis;
+  let system: TestSystem;
+  beforeAll(async () => {
+    proxy = await startTcpProxy({ host: '127.0.0.1', port: 5432 });
+    redis = await startPrivateRedis();
+    const url = proxy.via(`postgres://postgres@127.0.0.1:5432/${uniqueName('evcms_test')}`);
+    system = await startTestSystem({ roles: ['ocpp'], env: { DATABASE_URL: url, REDIS_URL: redis.url } });
+  });
+  afterAll(async () => {
+    proxy?.restore();
+    await redis?.start().catch(() => {});
+    await system?.close();
+    await proxy?.close();
+    await redis?.close();
+  });
+
+  it('answers a GenericError the charger retries, never InternalError, and takes the retry once both are back', async () => {
+    const token = await anIdToken(system);
+    const { charger } = await aConnectedCharger(system);
+    const { transactionId } = await startSession(charger, { idTag: token.value, meterStart: 100 });
+    const stop = aStopTransaction({ transactionId, meterStop: 4_100, reason: 'Local' });
+    proxy.cut('refused');
+    await redis.kill();
+    const heard = await timed(charger.call('StopTransaction', stop));
+    expect(heard.error?.rpcErrorCode).toBe('GenericError');
+    // Said at once that Redis is away, not left to the answer deadline ("not decided in time", 5 s).
+    expect(heard.error).toMatchObject({ message: expect.stringContaining('Redis is unavailable') });
+    expect(heard.ms).toBeLessThan(10_000);
+    proxy.restore();
+    await redis.start();
+    // The charger's retry (TransactionMessageAttempts), once the services are back.
+    await eventually(
+      () =>
+        charger.call('StopTransaction', stop).then(
+          () => true,
+          () => false,
+        ),
+      20_000,
+    );
+    // Taken at once, or journalled (PostgreSQL counts as away for a moment after an outage) and applied.
+    await eventually(async () => (await sessionRow(system, transactionId)).state === 'Completed', 20_000);
+    expect(await sessionRow(system, transactionId)).toMatchObject({ state: 'Completed', meterStopWh: 4_100, energyWh: 4_000 });
+    await charger.close();
+  }, 60_000);
 });
