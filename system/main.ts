@@ -58,7 +58,7 @@ async function main(): Promise<void> {
 
     const urls: string[] = [];
     // Each role's code is loaded only when the role runs: a gateway alone keeps out the API's schema, BullMQ
-    // and the workers (see "Splitting the roles across machines" in the README).
+    // and the workers (see "Splitting the roles across machines" in docs/operations.md).
     if (config.ROLES.includes('workers')) {
       const { startWorkers } = await import('../workers/index.js');
       const workers = await startWorkers(deps);

@@ -1,11 +1,20 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { parse, validate } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { buildApiSchema } from '../api/schema.js';
 
-/** Every GraphQL example in the README must be valid against the schema the code builds. */
-describe('the README', () => {
-  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+/** The README and every page under docs/ (and bench/README.md): where a reader meets GraphQL examples. */
+const pages = [
+  'README.md',
+  'bench/README.md',
+  ...readdirSync(new URL('../docs/', import.meta.url))
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => `docs/${f}`),
+];
+
+/** Every GraphQL example in the README and the docs must be valid against the schema the code builds. */
+describe('the README and the docs', () => {
+  const readme = pages.map((page) => readFileSync(new URL(`../${page}`, import.meta.url), 'utf8')).join('\n');
   const examples = [...readme.matchAll(/```graphql\n([\s\S]*?)```/g)].flatMap((block) =>
     (block[1] ?? '')
       .split(/\n(?=query|mutation|subscription)/)
