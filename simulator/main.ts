@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { demo } from '../system/demo.js';
+import { defaultGatewayUrl } from './endpoint.js';
 import { Fleet } from './fleet.js';
 
 const usage = `npm run simulate -- [options]
@@ -7,7 +8,7 @@ const usage = `npm run simulate -- [options]
 Runs simulated OCPP 1.6-J chargers against an evcms gateway (by default, the demo of npm start).
 
   --stations N          how many chargers (default ${demo.stations.length}); identities PREFIX001, PREFIX002, ...
-  --url URL             gateway endpoint without the identity (default ws://127.0.0.1:8180/ocpp)
+  --url URL             gateway endpoint without the identity (default ws://127.0.0.1:$OCPP_PORT/ocpp, port 8180 when unset)
   --prefix P            identity prefix (default DEMO-CP-)
   --password S          the password of every station (default: the demo's, for demo identities)
   --connectors N        connectors per charger (default 2)
@@ -35,7 +36,7 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       stations: { type: 'string' },
-      url: { type: 'string', default: 'ws://127.0.0.1:8180/ocpp' },
+      url: { type: 'string' },
       prefix: { type: 'string', default: 'DEMO-CP-' },
       password: { type: 'string' },
       connectors: { type: 'string' },
@@ -54,11 +55,16 @@ async function main(): Promise<void> {
     process.stdout.write(usage);
     return;
   }
+  const url = values.url ?? defaultGatewayUrl();
+  if (!url) {
+    process.stderr.write(`simulate: OCPP_PORT: expected a port number (1 to 65535) (got "${process.env.OCPP_PORT}"); or give --url\n`);
+    process.exit(2);
+  }
   const stations = Math.round(number('stations', values.stations, demo.stations.length, 1));
   const duration = number('duration', values.duration, 0);
   const say = (line: string) => process.stdout.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
   const fleet = new Fleet({
-    url: values.url,
+    url,
     stations,
     prefix: values.prefix,
     password: values.password,
@@ -88,7 +94,7 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
 
-  say(`starting ${stations} simulated charger(s) against ${values.url}`);
+  say(`starting ${stations} simulated charger(s) against ${url}`);
   const up = await fleet.start();
   say(`${up}/${stations} charger(s) booted${values.sessions ? ', sessions on' : ''}${values.chaos ? ', chaos on' : ''}`);
   if (up === 0) say('none came up: is the gateway running (npm start), and do the identities and passwords match?');
