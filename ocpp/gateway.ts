@@ -170,20 +170,29 @@ export async function startGateway(deps: Deps, options: { port?: number } = {}):
     if (!identity) return reject(404, 'expected /ocpp/{identity}');
     const version = pickSubprotocol(req.headers['sec-websocket-protocol'], versions);
     if (!version) return reject(400, `no supported subprotocol offered (supported: ${versions.join(', ')})`, identity);
-    // Refused before any password check or database read, so a guessing attack costs next to nothing.
+    // An address over its budget for this identity is refused before any password check or database read, so
+    // a guessing attack costs next to nothing. Over the address's or the identity's whole budget (an attack
+    // from many addresses, or chargers behind one proxy) the password is still checked: the right one gets in
+    // (after a restart no address is trusted yet), a wrong one gets 429.
     const verdict = logins.check(identity, address);
-    if (!verdict.ok) {
+    const throttled = () => {
+      if (verdict.ok) return false;
       metrics.ocppThrottledLogins.inc({ limit: verdict.limit });
-      return reject(429, 'too many failed logins: retry later', identity, verdict.retryAfterSeconds);
-    }
+      reject(429, 'too many failed logins: retry later', identity, verdict.retryAfterSeconds);
+      return true;
+    };
+    if (!verdict.ok && verdict.limit === 'pair') return void throttled();
     const credentials = basicCredentials(req);
     if (credentials && credentials.username !== identity) {
       logins.failed(identity, address);
-      return reject(401, 'the Basic auth user must be the station identity', identity);
+      return throttled() ? undefined : reject(401, 'the Basic auth user must be the station identity', identity);
     }
     const admission = await deps.stations.admit(identity, credentials?.password, tls);
     if (!admission.ok) {
-      if (admission.status === 401 || admission.status === 404) logins.failed(identity, address);
+      if (admission.status === 401 || admission.status === 404) {
+        logins.failed(identity, address);
+        if (throttled()) return;
+      }
       return reject(admission.status, admission.reason, identity);
     }
     logins.succeeded(identity, address);
