@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
 import { createLogger } from '../../system/logger.js';
 import { RedisUnavailableError } from '../../system/redis.js';
-import { type CallDispatcher, RpcConnection } from './connection.js';
+import { type CallDispatcher, MAX_WAITING_CALLS, RpcConnection } from './connection.js';
 import { validatorFor } from './validator.js';
 
 const CALLRESULT = 3;
@@ -91,5 +91,13 @@ describe('RpcConnection answer deadline', () => {
     expect(await connection.answers(1)).toEqual([
       [CALLERROR, id, 'GenericError', 'Redis is unavailable at the moment: retry later', { retry: true }],
     ]);
+  });
+  it('refuses at once a CALL past the ones already waiting, so a station cannot pile them up', async () => {
+    const connection = await aConnection(() => new Promise(() => {}), 60_000);
+    close = connection.close;
+    for (let i = 0; i < MAX_WAITING_CALLS; i++) connection.call('Heartbeat');
+    const extra = connection.call('Heartbeat');
+    const [answer] = await connection.answers(1);
+    expect(answer?.slice(0, 3)).toEqual([CALLERROR, extra, 'GenericError']);
   });
 });

@@ -2,6 +2,7 @@ import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
 import type { WebSocket } from 'ws';
 import type { Logger } from '../../system/logger.js';
+import { isPostgresUnavailable } from '../../database/availability.js';
 import { RedisUnavailableError } from '../../system/redis.js';
 import { answerDeadlines, type Overdue } from './deadlines.js';
 import { OcppCallError, OcppError, OcppTimeoutError, type OcppVersion, StationOfflineError, ocppError, unavailable } from './errors.js';
@@ -48,6 +49,9 @@ interface Outgoing {
 /** The bytes of a ws message, whatever form ws gave it in. */
 const asBuffer = (data: unknown): Buffer =>
   Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+
+/** CALLs from one station waiting for their answers at most; past them a CALL is refused at once. */
+export const MAX_WAITING_CALLS = 16;
 
 /** What `incoming` is while no CALL from the station waits for its answer. */
 const settled: Promise<void> = Promise.resolve();
@@ -224,6 +228,18 @@ export class RpcConnection implements Overdue {
         this.options.log.debug({ id: frame.id, action: frame.action }, 'ocpp: ignored a repeat of a CALL still being answered');
         return;
       }
+      // OCPP-J wants one CALL at a time; a station that piles them up (while a service is away, each waits up
+      // to the answer deadline) is told at once past a few, so neither memory nor the queue grows unbounded.
+      if (this.unanswered >= MAX_WAITING_CALLS) {
+        this.send(
+          errorFrame(
+            frame.id,
+            ocppError('GenericError', `more than ${MAX_WAITING_CALLS} CALLs are waiting for an answer: send one at a time`),
+            this.version,
+          ),
+        );
+        return;
+      }
       this.unansweredIds.push(frame.id);
       // Answered in arrival order: at once when nothing is waiting (the usual case, one CALL at a time),
       // else after the CALLs before it, however their answering ended. The usual case makes no named closure:
@@ -376,7 +392,14 @@ export class RpcConnection implements Overdue {
   }
 
   private refuse(id: string, action: string, started: number, error: unknown): void {
-    const known = error instanceof OcppError ? error : error instanceof RedisUnavailableError ? unavailable(error.service) : null;
+    const known =
+      error instanceof OcppError
+        ? error
+        : error instanceof RedisUnavailableError
+          ? unavailable(error.service)
+          : isPostgresUnavailable(error)
+            ? unavailable('PostgreSQL')
+            : null;
     if (!known) this.options.log.error({ action, err: error }, 'ocpp: handler failed');
     const sent = known ?? ocppError('InternalError', 'the central system could not answer');
     this.send(errorFrame(id, sent, this.version));
