@@ -54,7 +54,8 @@ export function startStopJournalDrain(
   return {
     async close() {
       clearInterval(timer);
-      await running;
+      // A drain under way finishes (it never applies half a stop), but shutdown waits for it 2 s at most.
+      await Promise.race([running, new Promise((r) => setTimeout(r, 2_000).unref())]);
     },
   };
 }

@@ -153,7 +153,9 @@ export class SessionService {
        where station_id = ? and connector_id = ? and state = 'Active' and id <> ?`,
       [input.receivedAt.toISOString(), station.id, input.connectorId, created.id],
     );
-    await this.deps.events.publish('session.started', {
+    // Announced, not awaited: publish never rejects (events are dropped and counted while Redis is away), and
+    // a slow Redis must not use up the deadline this work has for PostgreSQL (it would be taken for an outage).
+    void this.deps.events.publish('session.started', {
       stationId: station.id,
       identity: station.identity,
       transactionId: created.id,
@@ -197,7 +199,9 @@ export class SessionService {
     );
     if (!updated[0]) return { kind: 'already-stopped', connectorId: row.connector_id };
     this.live.delete(input.transactionId);
-    await this.deps.events.publish('session.ended', {
+    // Announced, not awaited: publish never rejects (events are dropped and counted while Redis is away), and
+    // a slow Redis must not use up the deadline this work has for PostgreSQL (it would be taken for an outage).
+    void this.deps.events.publish('session.ended', {
       stationId: station.id,
       identity: station.identity,
       transactionId: input.transactionId,

@@ -31,6 +31,8 @@ export interface StopApplier {
 /** Entries applied per read, so one drain holds neither the lock nor the loop for long. */
 const BATCH = 100;
 /** How long one node holds the drain: longer than a batch takes, short enough that a crashed node's lock lapses soon. */
+/** Stops the journal keeps at most (about): far more than every station's stops of a long outage. */
+const JOURNAL_MAX_ENTRIES = 1_000_000;
 const LOCK_MS = 30_000;
 const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0`;
 
@@ -66,7 +68,8 @@ export class StopJournal {
     };
     // Redis away as well: refused at once (the station retries), not left in ioredis's offline queue.
     if (!isReady(this.deps.redis)) throw new RedisUnavailableError('the stop journal');
-    await this.deps.redis.xadd(this.key, '*', 'stop', JSON.stringify(entry));
+    // Bounded, as the telemetry stream is: a station cannot grow Redis without limit during a long outage.
+    await this.deps.redis.xadd(this.key, 'MAXLEN', '~', String(JOURNAL_MAX_ENTRIES), '*', 'stop', JSON.stringify(entry));
     this.deps.metrics.sessionStops.inc({ stage: 'journalled' });
   }
 
@@ -83,10 +86,13 @@ export class StopJournal {
    */
   async drain(applier: StopApplier, owner: string): Promise<{ applied: number; deadLettered: number }> {
     const done = { applied: 0, deadLettered: 0 };
-    if ((await this.backlog()) === 0) return done;
+    // Redis away: nothing to drain until it is back (a command now would wait in ioredis's offline queue).
+    if (!isReady(this.deps.redis) || (await this.backlog()) === 0) return done;
     if ((await this.deps.redis.set(this.lockKey, owner, 'PX', LOCK_MS, 'NX')) !== 'OK') return done;
     try {
       for (;;) {
+        // The lock outlives a long drain: renewed before each batch, so no other node applies the same stops.
+        await this.deps.redis.pexpire(this.lockKey, LOCK_MS);
         const entries = await this.deps.redis.xrange(this.key, '-', '+', 'COUNT', BATCH);
         if (entries.length === 0) break;
         for (const [id, fields] of entries) {
