@@ -2,23 +2,11 @@ import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
 import type { WebSocket } from 'ws';
 import type { Logger } from '../../system/logger.js';
-import { isPostgresUnavailable } from '../../database/availability.js';
-import { RedisUnavailableError } from '../../system/redis.js';
 import { answerDeadlines, type Overdue } from './deadlines.js';
-import { OcppCallError, OcppError, OcppTimeoutError, type OcppVersion, StationOfflineError, ocppError, unavailable } from './errors.js';
-import {
-  CALL,
-  CALLERROR,
-  CALLRESULT,
-  MAX_FRAME_BYTES,
-  callFrame,
-  callIdAtStart,
-  errorFrame,
-  looksLikeResponse,
-  parseFrame,
-  resultFrame,
-} from './frames.js';
+import { OcppCallError, OcppTimeoutError, type OcppVersion, StationOfflineError, ocppError } from './errors.js';
+import { CALL, CALLERROR, CALLRESULT, MAX_FRAME_BYTES, callFrame, errorFrame, parseFrame, resultFrame } from './frames.js';
 import { reuseFragmentsArray } from './fragments.js';
+import { asBuffer, malformedAnswer, oversizedAnswer, unreadableAnswer, wireError } from './refusals.js';
 import type { Validator } from './validator.js';
 
 /** Answers one CALL from the station: returns the response payload (or a promise of it), or throws an OcppError. */
@@ -45,10 +33,6 @@ interface Outgoing {
   resolve: (payload: Record<string, unknown>) => void;
   reject: (error: Error) => void;
 }
-
-/** The bytes of a ws message, whatever form ws gave it in. */
-const asBuffer = (data: unknown): Buffer =>
-  Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
 
 /** CALLs from one station waiting for their answers at most; past them a CALL is refused at once. */
 export const MAX_WAITING_CALLS = 16;
@@ -211,7 +195,7 @@ export class RpcConnection implements Overdue {
     const text = bytes.toString('utf8');
     // The server leaves UTF-8 to us (skipUTF8Validation) so that a bad byte costs a CALLERROR, not the connection.
     if (!isUtf8(bytes)) {
-      this.refuseMalformed(text, 'message is not valid UTF-8');
+      this.sendIf(malformedAnswer(text, 'message is not valid UTF-8', this.version));
       return;
     }
     const parsed = parseFrame(text, this.version);
@@ -278,30 +262,14 @@ export class RpcConnection implements Overdue {
   }
 
   private refuseOversized(bytes: Buffer): void {
-    const head = bytes.toString('utf8', 0, 100);
     this.options.log.warn({ bytes: bytes.length }, 'ocpp: refused a frame over the size limit');
-    if (looksLikeResponse(head)) return;
-    const reason = `frame of ${bytes.length} bytes is over the limit of ${MAX_FRAME_BYTES / 1024 / 1024} MiB`;
-    this.send(errorFrame(callIdAtStart(head) ?? '-1', ocppError('FormationViolation', reason), this.version));
+    this.sendIf(oversizedAnswer(bytes, this.version));
   }
 
   /** A frame whose handling threw: logged, and answered InternalError under its id unless its answer is under way. */
   private failedToReceive(data: unknown, error: unknown): void {
     this.options.log.error({ err: error }, 'ocpp: could not handle a frame');
-    const bytes = asBuffer(data);
-    const head = bytes.toString('utf8', 0, 100);
-    if (looksLikeResponse(head)) return;
-    const id = callIdAtStart(head) ?? '-1';
-    if (this.unansweredIds.includes(id)) return;
-    this.send(errorFrame(id, ocppError('InternalError', 'the central system could not read this frame'), this.version));
-  }
-
-  /** Answers a frame we cannot take with a FormationViolation under its CALL id (or "-1"); a response is never answered. */
-  private refuseMalformed(text: string, reason: string): void {
-    const parsed = parseFrame(text, this.version);
-    if (parsed.ok && parsed.frame.type !== CALL) return;
-    const id = parsed.ok ? parsed.frame.id : 'id' in parsed ? parsed.id : null;
-    if (id !== null) this.send(errorFrame(id, ocppError('RpcFrameworkError', reason), this.version));
+    this.sendIf(unreadableAnswer(asBuffer(data), this.version, this.unansweredIds));
   }
 
   /**
@@ -392,14 +360,7 @@ export class RpcConnection implements Overdue {
   }
 
   private refuse(id: string, action: string, started: number, error: unknown): void {
-    const known =
-      error instanceof OcppError
-        ? error
-        : error instanceof RedisUnavailableError
-          ? unavailable(error.service)
-          : isPostgresUnavailable(error)
-            ? unavailable('PostgreSQL')
-            : null;
+    const known = wireError(error);
     if (!known) this.options.log.error({ action, err: error }, 'ocpp: handler failed');
     const sent = known ?? ocppError('InternalError', 'the central system could not answer');
     this.send(errorFrame(id, sent, this.version));
@@ -411,6 +372,10 @@ export class RpcConnection implements Overdue {
     this.unansweredIds.shift();
     if (--this.unanswered === 0) this.incoming = settled;
     this.options.observer.answered(action, outcome, (performance.now() - started) / 1000);
+  }
+
+  private sendIf(text: string | null): void {
+    if (text !== null) this.send(text);
   }
 
   private send(text: string): void {
