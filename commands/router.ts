@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { OcppCallError, OcppError, OcppTimeoutError, StationNotAcceptedError, StationOfflineError } from '../ocpp/rpc/errors.js';
 import type { Logger } from '../system/logger.js';
-import { REDIS_WAIT_MS, isReady, within } from '../system/redis.js';
+import { REDIS_WAIT_MS, RELEASE_IF_OWNER, isReady, within } from '../system/redis.js';
 
 /** A connected station, as the gateway holding its socket exposes it. */
 export interface StationLink {
@@ -40,7 +40,6 @@ function withinMs<T>(promise: Promise<T>, ms: number, failure: () => Error): Pro
 }
 
 /** Deletes KEYS[1] only while it holds ARGV[1]. */
-const RELEASE_IF_OWNER = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0`;
 
 interface RemoteRequest {
   requestId: string;

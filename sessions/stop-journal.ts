@@ -3,7 +3,7 @@ import { isPostgresUnavailable, postgresAnswered } from '../database/availabilit
 import type { StationIdentity } from '../stations/service.js';
 import type { Logger } from '../system/logger.js';
 import type { Metrics } from '../system/metrics.js';
-import { isReady, RedisUnavailableError } from '../system/redis.js';
+import { isReady, RELEASE_IF_OWNER, RedisUnavailableError } from '../system/redis.js';
 import type { StopInput, StopOutcome } from './service.js';
 
 /** A stop taken while PostgreSQL was away: one stream entry (field `stop`, this as JSON), applied when it is back. */
@@ -30,11 +30,10 @@ export interface StopApplier {
 
 /** Entries applied per read, so one drain holds neither the lock nor the loop for long. */
 const BATCH = 100;
-/** How long one node holds the drain: longer than a batch takes, short enough that a crashed node's lock lapses soon. */
 /** Stops the journal keeps at most (about): far more than every station's stops of a long outage. */
 const JOURNAL_MAX_ENTRIES = 1_000_000;
+/** How long one node holds the drain: longer than a batch takes, short enough that a crashed node's lock lapses soon. */
 const LOCK_MS = 30_000;
-const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0`;
 
 /**
  * StopTransactions that PostgreSQL could not take, kept in a Redis stream (durable as the telemetry
@@ -104,7 +103,7 @@ export class StopJournal {
       }
       return done;
     } finally {
-      await this.deps.redis.eval(RELEASE, 1, this.lockKey, owner).catch(() => {});
+      await this.deps.redis.eval(RELEASE_IF_OWNER, 1, this.lockKey, owner).catch(() => {});
       await this.backlog().catch(() => {});
     }
   }

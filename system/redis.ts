@@ -104,3 +104,6 @@ export function within<T>(promise: Promise<T>, ms: number, fallback: T): Promise
   });
   return Promise.race([promise.catch(() => fallback), late]).finally(() => clearTimeout(timer));
 }
+
+/** Lua: deletes KEYS[1] only while it still holds ARGV[1] (a lock or claim released by its owner alone). */
+export const RELEASE_IF_OWNER = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0`;
