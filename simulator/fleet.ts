@@ -34,7 +34,7 @@ export const fleetIdentity = (prefix: string, n: number) => `${prefix}${String(n
 
 /** The password a fleet station connects with. */
 export function fleetPassword(identity: string, password: string | undefined): string | undefined {
-  return password ?? demo.stations.find((s) => s.identity === identity)?.password;
+  return password ?? [...demo.stations, demo.spare].find((s) => s.identity === identity)?.password;
 }
 
 /**

@@ -12,6 +12,8 @@ export const demo = {
     { identity: 'DEMO-CP-002', password: 'demo-cp-002-secret' },
     { identity: 'DEMO-CP-003', password: 'demo-cp-003-secret' },
   ],
+  /** A station no simulated charger plays: free for a person (curl, a real charger, `npm run simulate`) to try. */
+  spare: { identity: 'DEMO-TRY-001', password: 'demo-try-001-secret' },
   admin: { email: 'admin@evcms.local', password: 'evcms-demo-admin' },
   operator: { email: 'operator@evcms.local', password: 'evcms-demo-operator' },
   driver: { email: 'driver@evcms.local', password: 'evcms-demo-driver', tags: ['04A1B2C3D4E5F6', '04F6E5D4C3B2A1'] },
@@ -70,5 +72,6 @@ export async function seedDemo(
   for (const [i, s] of demo.stations.entries()) {
     await stations.create({ identity: s.identity, name: `Demo charger ${i + 1}`, siteId: site.id, ocppPassword: s.password });
   }
-  return (await em.count(Station, {})) === demo.stations.length;
+  await stations.create({ identity: demo.spare.identity, name: 'Demo charger to try', siteId: site.id, ocppPassword: demo.spare.password });
+  return (await em.count(Station, {})) === demo.stations.length + 1;
 }

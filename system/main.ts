@@ -107,6 +107,10 @@ async function main(): Promise<void> {
       lines.push(`  driver    ${demo.driver.email} / ${demo.driver.password}, RFID tags ${demo.driver.tags.join(', ')}`);
       for (const s of demo.stations)
         lines.push(`  station   ws://${config.PUBLIC_HOST}:${config.OCPP_PORT}/ocpp/${s.identity}  password ${s.password}`);
+      const spare = demo.spare;
+      lines.push(
+        `  station   ws://${config.PUBLIC_HOST}:${config.OCPP_PORT}/ocpp/${spare.identity}  password ${spare.password}  (not simulated: yours to try)`,
+      );
     }
     process.stdout.write(`\n${lines.join('\n')}\n\n`);
   } catch (error) {

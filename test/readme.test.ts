@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { parse, validate } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { buildApiSchema } from '../api/schema.js';
@@ -32,5 +33,25 @@ describe('the README and the docs', () => {
       .map((example) => ({ example, errors: validate(schema, parse(example)).map((e) => e.message) }))
       .filter((r) => r.errors.length > 0);
     expect(invalid).toEqual([]);
+  });
+});
+
+/** A reader who follows a link between the pages (or to a file in the repository) finds what it names. */
+describe('the links between the README and the docs', () => {
+  it('point at files that exist', () => {
+    const root = new URL('..', import.meta.url).pathname;
+    const broken = pages.flatMap((page) => {
+      const text = readFileSync(join(root, page), 'utf8');
+      return [...text.matchAll(/\]\(([^)#\s]+)(#[^)]*)?\)/g)]
+        .map((m) => m[1] ?? '')
+        .filter((target) => !/^[a-z]+:/.test(target))
+        .filter((target) => !existsSync(join(root, dirname(page), target)))
+        .map((target) => `${page} -> ${target}`);
+    });
+    expect(broken).toEqual([]);
+  });
+
+  it('keep the README an entry page of at most 10 KB', () => {
+    expect(readFileSync(new URL('../README.md', import.meta.url)).byteLength).toBeLessThanOrEqual(10 * 1024);
   });
 });
