@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { OcppTimeoutError } from '../ocpp/rpc/errors.js';
+import { OcppTimeoutError } from './errors.js';
 import { createLogger } from '../system/logger.js';
 import { createRedis } from '../system/redis.js';
 import { CommandRouter } from './router.js';

@@ -3,7 +3,7 @@ import { organisationScope, type Principal } from '../../auth/principal.js';
 import type { ApiContext } from '../context.js';
 import { ConnectionType, PageArgs, pageWindow, toConnection } from '../pagination.js';
 import { CommandLogEntryType } from '../types/command.type.js';
-import { visibleStation } from './station.resolver.js';
+import { visibleStation } from '../visible.js';
 
 /** How a partner reads a user who sent a command. */
 const STAFF_MEMBER = 'staff member';

@@ -1,9 +1,11 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, ObjectType, Field, Query, Resolver, Root } from 'type-graphql';
 import { organisationScope, type Principal } from '../../auth/principal.js';
-import { Site, Station } from '../../schema/entities/index.js';
+import { Site } from '../../schema/entities/index.js';
+import { stationScope } from '../../stations/visibility.js';
 import type { ApiContext } from '../context.js';
 import { createCountCache } from '../counts.js';
 import { badInput, notFound } from '../errors.js';
+import { visibleStation } from '../visible.js';
 import { CreateStationInput, StationFilter, StationOrder } from '../inputs/station.input.js';
 import { ConnectionType, PageArgs, pageWindow, toConnection } from '../pagination.js';
 import { ConnectorType, StationType, stationColumns } from '../types/station.type.js';
@@ -21,32 +23,10 @@ export class CreatedStation {
   ocppPassword!: string | null;
 }
 
-/** The stations a principal may see: all for admins, its organisation's for operators and partners, accepted ones for drivers. */
-export function stationScope(principal: Principal): { sql: string; params: unknown[] } {
-  const organisation = organisationScope(principal);
-  if (principal.role === 'DRIVER') return { sql: `s.registration_status = 'Accepted' and s.retired_at is null`, params: [] };
-  if (organisation === undefined) return { sql: 'true', params: [] };
-  return { sql: 's.organisation_id = ?', params: [organisation] };
-}
-
 /** `?` placeholders as PostgreSQL's numbered `$n`, for the plain pool. */
 function numbered(sql: string): string {
   let n = 0;
   return sql.replace(/\?/g, () => `$${++n}`);
-}
-
-/** Finds one station the principal may see, or says it is not found (another organisation's included). */
-export async function visibleStation(context: ApiContext, where: { id?: string; identity?: string }): Promise<Station> {
-  const principal = context.principal as Principal;
-  const station = await context.em.findOne(Station, where.id ? { id: where.id } : { identity: where.identity as string });
-  const scope = organisationScope(principal);
-  const visible =
-    station &&
-    (principal.role === 'DRIVER'
-      ? station.registrationStatus === 'Accepted' && !station.retiredAt
-      : scope === undefined || station.organisation?.id === scope);
-  if (!station || !visible) throw notFound(`station ${where.identity ?? where.id}`);
-  return station;
 }
 
 @Resolver(() => StationType)
