@@ -1,7 +1,7 @@
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLSchema } from 'graphql';
-import type { Logger } from '../system/logger.js';
+import type { Logger } from '../platform/logger.js';
 import type { ApiContext } from './context.js';
 import { ApiError, type FormatOptions, formatError } from './errors.js';
 import { parseOptions, parseWithinLimits, type QueryLimits } from './limits.js';

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type ApolloServer, HeaderMap } from '@apollo/server';
-import { sendJson } from '../system/http.js';
-import { serveProbe } from '../system/probes.js';
+import { sendJson } from '../platform/http.js';
+import { serveProbe } from '../platform/probes.js';
 import { checkDocument } from './apollo.js';
 import { type ApiContext, type ApiDeps, authenticate, createContext } from './context.js';
 import { ApiError, type FormatOptions, formatError } from './errors.js';

@@ -1,5 +1,5 @@
 import { type Server, createServer } from 'node:http';
-import { closeServer, listen } from '../system/http.js';
+import { closeServer, listen } from '../platform/http.js';
 import { startApollo } from './apollo.js';
 import type { ApiDeps } from './context.js';
 import { httpHandler } from './http-handler.js';

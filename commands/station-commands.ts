@@ -3,7 +3,7 @@ import type { EventBus } from '../events/bus.js';
 import type { V16CsmsAction, V16Messages } from '../ocpp/generated/v16.js';
 import { OcppCallError, OcppError, OcppTimeoutError, StationNotAcceptedError, StationOfflineError } from './errors.js';
 import { Station } from '../schema/entities/index.js';
-import type { Logger } from '../system/logger.js';
+import type { Logger } from '../platform/logger.js';
 import type { CommandRouter } from './router.js';
 
 export type Request<A extends V16CsmsAction> = V16Messages[A]['request'];

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { WebSocket } from 'ws';
 import type { Deps } from '../system/deps.js';
-import { inTurn } from '../system/in-turn.js';
+import { inTurn } from '../platform/in-turn.js';
 import { makeDispatcher } from './dispatch.js';
 import type { OcppDeps } from './handlers/define.js';
 import { Pinger } from './pinger.js';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { type Server, createServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { Deps } from '../system/deps.js';
-import { serveProbe } from '../system/probes.js';
+import { serveProbe } from '../platform/probes.js';
 
 /**
  * The gateway's HTTP server: TLS when a certificate and key are configured (TLS 1.2 at least), the health

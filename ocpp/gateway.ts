@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { startStopJournalDrain } from '../sessions/journal-drain.js';
 import type { Deps } from '../system/deps.js';
-import { closeServer, listen } from '../system/http.js';
+import { closeServer, listen } from '../platform/http.js';
 import { admission } from './admission.js';
 import { StationConnections } from './connections.js';
 import { createGatewayServer } from './gateway-server.js';

@@ -1,4 +1,4 @@
-import type { Logger } from '../system/logger.js';
+import type { Logger } from '../platform/logger.js';
 import type { StationConnection } from './station-connection.js';
 
 /**

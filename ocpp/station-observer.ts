@@ -1,5 +1,5 @@
 import type { Deps } from '../system/deps.js';
-import { children } from '../system/metrics.js';
+import { children } from '../platform/metrics.js';
 import type { RpcObserver } from './rpc/connection.js';
 import type { Validator } from './rpc/validator.js';
 

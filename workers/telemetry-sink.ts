@@ -24,7 +24,7 @@ export interface TelemetrySinkOptions {
 type Settings = SinkStreamOptions & { gapMs: number; stallMs: number };
 
 function settingsOf(options: TelemetrySinkOptions): Settings {
-  // Entries per insert; an entry holds the frames of one write window of a gateway (see system/write-window.ts).
+  // Entries per insert; an entry holds the frames of one write window of a gateway (see platform/write-window.ts).
   const batchSize = options.batchSize ?? 500;
   return {
     batchSize,

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Deps } from './deps.js';
+import type { Deps } from '../system/deps.js';
 import { sendJson } from './http.js';
 import { isReady, within } from './redis.js';
 

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { Config } from './config.js';
+import type { Config } from '../system/config.js';
 import type { Logger } from './logger.js';
 
 /** What Redis keeps across a restart: its append-only file, and how often it syncs it to disk. */
