@@ -9,7 +9,7 @@ import { CreateSiteInput, SiteFilter, UpdateSiteInput } from '../inputs/site.inp
 import { ConnectionType, PageArgs, pageWindow, toConnection } from '../pagination.js';
 import { OrganisationType, SiteType } from '../types/organisation.type.js';
 import { StationType } from '../types/station.type.js';
-import { visibleOrganisation } from './organisation.resolver.js';
+import { visibleOrganisation } from '../visible.js';
 import { StationConnection } from './station.resolver.js';
 
 const SiteConnection = ConnectionType('Site', SiteType);
