@@ -1,11 +1,7 @@
-import { type Principal, seesOrganisation } from '../auth/principal.js';
+import type { Principal } from '../auth/principal.js';
 import type { Orm } from '../database/orm.js';
-
-interface StationFacts {
-  organisationId: string | null;
-  /** Drivers see accepted, active stations only. */
-  usable: boolean;
-}
+import { seesSession } from '../sessions/visibility.js';
+import { type StationFacts, seesStation } from '../stations/visibility.js';
 
 interface Cached<T> {
   value: Promise<T>;
@@ -51,7 +47,7 @@ export class LiveAccess {
           [stationId],
         );
       const row = rows[0];
-      return row ? { organisationId: row.organisation_id, usable: row.registration_status === 'Accepted' && !row.retired_at } : null;
+      return row ? { organisationId: row.organisation_id, registrationStatus: row.registration_status, retiredAt: row.retired_at } : null;
     });
   }
 
@@ -69,19 +65,21 @@ export class LiveAccess {
     });
   }
 
-  /** Station events: staff and partners of the station's organisation (admins all); drivers for stations they may use. */
+  /** Station events: as `seesStation` (stations/visibility.ts) says; admins without a lookup. */
   async seesStation(principal: Principal | null, stationId: string): Promise<boolean> {
     if (!principal) return false;
     if (principal.role === 'ADMIN') return true;
     const station = await this.station(stationId);
-    if (!station) return false;
-    return principal.role === 'DRIVER' ? station.usable : seesOrganisation(principal, station.organisationId);
+    return station !== null && seesStation(principal, station);
   }
 
-  /** Session events: as for the station, except that drivers see their own sessions only. */
+  /** Session events: as `seesSession` (sessions/visibility.ts) says, looking up only what the principal's role needs. */
   async seesSession(principal: Principal | null, stationId: string, transactionId: number): Promise<boolean> {
     if (!principal) return false;
-    if (principal.role !== 'DRIVER') return this.seesStation(principal, stationId);
-    return (await this.sessionOwner(transactionId)) === principal.id;
+    if (principal.role === 'ADMIN') return true;
+    if (principal.role === 'DRIVER')
+      return seesSession(principal, { ownerId: await this.sessionOwner(transactionId), stationOrganisationId: undefined });
+    const station = await this.station(stationId);
+    return station !== null && seesSession(principal, { ownerId: undefined, stationOrganisationId: station.organisationId });
   }
 }

@@ -1,5 +1,5 @@
 import type { WebSocket } from 'ws';
-import type { Logger } from '../system/logger.js';
+import type { Logger } from '../platform/logger.js';
 
 /** What a live connection signed in with (graphql-ws connectionParams). */
 export interface LiveCredential {

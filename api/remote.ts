@@ -1,12 +1,12 @@
 import type { Principal } from '../auth/principal.js';
 import { failureKind, type Request, type Response, type SendOptions } from '../commands/station-commands.js';
 import type { V16CsmsAction } from '../ocpp/generated/v16.js';
-import { OcppError } from '../ocpp/rpc/errors.js';
+import { OcppError } from '../commands/errors.js';
 import { validatorFor } from '../ocpp/rpc/validator.js';
 import type { Station } from '../schema/entities/index.js';
 import type { ApiContext } from './context.js';
 import { ApiError, badInput } from './errors.js';
-import { visibleStation } from './resolvers/station.resolver.js';
+import { visibleStation } from './visible.js';
 
 /** The audit's "who": the user or API key asking. */
 export const actorOf = (context: ApiContext): string => (context.principal as Principal).id;

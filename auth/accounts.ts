@@ -3,7 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Redis } from 'ioredis';
 import type { Orm } from '../database/orm.js';
 import { EmailOutbox, IdToken, OneTimeToken, Organisation, User } from '../schema/entities/index.js';
-import type { Logger } from '../system/logger.js';
+import type { Logger } from '../platform/logger.js';
 import { AccountError, badField, normalizeEmail, normalizeLanguage, normalizeName, normalizePhone } from './account-fields.js';
 import { defaultLoginDelayLimits, type LoginDelayLimits, LoginDelays } from './login-delays.js';
 import { queueMail } from './mail-outbox.js';

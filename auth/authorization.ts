@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Orm } from '../database/orm.js';
-import { REDIS_WAIT_MS, isReady, within } from '../system/redis.js';
+import { REDIS_WAIT_MS, isReady, within } from '../platform/redis.js';
 import { IdToken } from '../schema/entities/index.js';
 import type { AuthDecisionLog, AuthPurpose } from './decision-log.js';
 

@@ -1,5 +1,5 @@
 import type { Orm } from '../database/orm.js';
-import type { Logger } from '../system/logger.js';
+import type { Logger } from '../platform/logger.js';
 
 /** Why a credential was checked. */
 export type AuthPurpose = 'Authorize' | 'StartTransaction' | 'StopTransaction' | 'RemoteStart';

@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { StationCommands } from '../commands/station-commands.js';
 import type { Orm } from '../database/orm.js';
 import { IdToken, type IdTokenStatus, type IdTokenType, Organisation, User } from '../schema/entities/index.js';
-import type { Logger } from '../system/logger.js';
+import type { Logger } from '../platform/logger.js';
 import type { AuthorizationService } from './authorization.js';
 import { IdTokenError, newAppTokenValue, normaliseTokenValue } from './id-token-values.js';
 import { type LocalListUpdate, updateLocalLists } from './local-lists.js';

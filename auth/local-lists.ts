@@ -1,7 +1,7 @@
 import { type LocalListEntry, sendLocalList } from '../commands/local-list.js';
 import type { SendOptions, StationCommands } from '../commands/station-commands.js';
 import type { Orm } from '../database/orm.js';
-import type { Logger } from '../system/logger.js';
+import type { Logger } from '../platform/logger.js';
 
 /** At most this many credentials go into a station's local list (most stations hold far fewer). */
 export const maxLocalListEntries = 1000;

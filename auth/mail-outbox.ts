@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Orm } from '../database/orm.js';
 import { EmailOutbox } from '../schema/entities/index.js';
-import type { Logger } from '../system/logger.js';
+import type { Logger } from '../platform/logger.js';
 import { type MailTemplate, renderMail, withoutSecrets } from './mail-templates.js';
 import type { MailTransport } from './mail-transport.js';
 

@@ -1,5 +1,5 @@
 import type { Transporter } from 'nodemailer';
-import type { Logger } from '../system/logger.js';
+import type { Logger } from '../platform/logger.js';
 
 /**
  * Where mail leaves the system. The mail worker hands each outbox row to one of these; a transport

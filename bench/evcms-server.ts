@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { loadConfig } from '../system/config.js';
 import { closeDeps, createDeps } from '../system/deps.js';
-import { createLogger } from '../system/logger.js';
+import { createLogger } from '../platform/logger.js';
 import { startCpuProfile } from './cpu-profile.js';
 import { startHeapSampling } from './heap-profile.js';
 import { reportLoopStalls } from './loop-stalls.js';

@@ -1,6 +1,6 @@
 import type { Orm } from '../database/orm.js';
 import { Station } from '../schema/entities/index.js';
-import { inTurn } from '../system/in-turn.js';
+import { inTurn } from '../platform/in-turn.js';
 import type { Request, Response, SendOptions, StationCommands } from './station-commands.js';
 
 type Deps = { commands: StationCommands; orm: Orm };

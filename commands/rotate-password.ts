@@ -1,6 +1,6 @@
 import { generateSecret } from '../auth/machine-secrets.js';
 import type { Orm } from '../database/orm.js';
-import { OcppTimeoutError, StationOfflineError } from '../ocpp/rpc/errors.js';
+import { OcppTimeoutError, StationOfflineError } from './errors.js';
 import type { StationService } from '../stations/service.js';
 import { changeConfiguration } from './configuration.js';
 import type { SendOptions, StationCommands } from './station-commands.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { OcppTimeoutError } from '../ocpp/rpc/errors.js';
-import { createLogger } from '../system/logger.js';
-import { createRedis } from '../system/redis.js';
+import { OcppTimeoutError } from './errors.js';
+import { createLogger } from '../platform/logger.js';
+import { createRedis } from '../platform/redis.js';
 import { CommandRouter } from './router.js';
 
 describe('the command router without Redis', () => {

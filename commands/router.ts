@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { OcppCallError, OcppError, OcppTimeoutError, StationNotAcceptedError, StationOfflineError } from '../ocpp/rpc/errors.js';
-import type { Logger } from '../system/logger.js';
-import { REDIS_WAIT_MS, RELEASE_IF_OWNER, isReady, within } from '../system/redis.js';
+import { OcppCallError, OcppError, OcppTimeoutError, StationNotAcceptedError, StationOfflineError } from './errors.js';
+import type { Logger } from '../platform/logger.js';
+import { REDIS_WAIT_MS, RELEASE_IF_OWNER, isReady, within } from '../platform/redis.js';
 
 /** A connected station, as the gateway holding its socket exposes it. */
 export interface StationLink {

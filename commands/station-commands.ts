@@ -1,9 +1,9 @@
 import type { Orm } from '../database/orm.js';
 import type { EventBus } from '../events/bus.js';
 import type { V16CsmsAction, V16Messages } from '../ocpp/generated/v16.js';
-import { OcppCallError, OcppError, OcppTimeoutError, StationNotAcceptedError, StationOfflineError } from '../ocpp/rpc/errors.js';
+import { OcppCallError, OcppError, OcppTimeoutError, StationNotAcceptedError, StationOfflineError } from './errors.js';
 import { Station } from '../schema/entities/index.js';
-import type { Logger } from '../system/logger.js';
+import type { Logger } from '../platform/logger.js';
 import type { CommandRouter } from './router.js';
 
 export type Request<A extends V16CsmsAction> = V16Messages[A]['request'];

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPrivateRedis } from '../test/faults/redis-server.js';
-import { createLogger } from '../system/logger.js';
-import { type Redis, connectRedis, createRedis } from '../system/redis.js';
+import { createLogger } from '../platform/logger.js';
+import { type Redis, connectRedis, createRedis } from '../platform/redis.js';
 import { eventually, uniqueName } from '../test/system.js';
 import { type EventBus, createEventBus } from './bus.js';
 

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
-import type { Logger } from '../system/logger.js';
-import { Unanswered, isReady } from '../system/redis.js';
-import { WriteWindow } from '../system/write-window.js';
+import type { Logger } from '../platform/logger.js';
+import { Unanswered, isReady } from '../platform/redis.js';
+import { WriteWindow } from '../platform/write-window.js';
 import { type EventMap, type Topic, topics } from './topics.js';
 
 export type Listener<T extends Topic> = (event: EventMap[T]) => void;

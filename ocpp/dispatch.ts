@@ -1,4 +1,4 @@
-import type { Logger } from '../system/logger.js';
+import type { Logger } from '../platform/logger.js';
 import type { Handler, HandlerContext, OcppDeps } from './handlers/define.js';
 import type { CallDispatcher } from './rpc/connection.js';
 import { ocppError } from './rpc/errors.js';

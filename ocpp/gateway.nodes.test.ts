@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeDeps, createDeps, type Deps } from '../system/deps.js';
-import { createLogger } from '../system/logger.js';
+import { createLogger } from '../platform/logger.js';
 import { aStation } from '../test/chargers.js';
 import { connectRaw, isOnline, type RawCharger } from '../test/raw-charger.js';
 import { eventually, startTestSystem, type TestSystem } from '../test/system.js';

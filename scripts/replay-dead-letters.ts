@@ -1,7 +1,7 @@
 // Puts the telemetry entries the sink set aside back into the stream, for the sink to write again.
 // Usage: npm run telemetry:replay-dead [-- LIMIT]   (the environment names Redis: REDIS_URL, REDIS_PREFIX)
 import { loadConfig } from '../system/config.js';
-import { connectRedis, createRedis } from '../system/redis.js';
+import { connectRedis, createRedis } from '../platform/redis.js';
 import { replayDeadLetters } from '../telemetry/dead-letters.js';
 
 const config = loadConfig(process.env);

@@ -1,5 +1,5 @@
 import type { AnomalyLog } from '../stations/anomalies.js';
-import type { Logger } from '../system/logger.js';
+import type { Logger } from '../platform/logger.js';
 import type { SessionService } from './service.js';
 import type { JournalledStop, StopApplier } from './stop-journal.js';
 import type { StopOutcome } from './service.js';

@@ -5,9 +5,9 @@ import type { Orm } from '../database/orm.js';
 import { type Sql, WriteBehind } from '../database/sql.js';
 import type { EventBus } from '../events/bus.js';
 import type { StationIdentity } from '../stations/service.js';
-import type { Logger } from '../system/logger.js';
-import type { Metrics } from '../system/metrics.js';
-import { RedisUnavailableError } from '../system/redis.js';
+import type { Logger } from '../platform/logger.js';
+import type { Metrics } from '../platform/metrics.js';
+import { RedisUnavailableError } from '../platform/redis.js';
 import { sessionEnergy } from '../telemetry/normalise.js';
 import { StopJournal } from './stop-journal.js';
 

@@ -1,9 +1,9 @@
 import type { Redis } from 'ioredis';
 import { isPostgresUnavailable, postgresAnswered } from '../database/availability.js';
 import type { StationIdentity } from '../stations/service.js';
-import type { Logger } from '../system/logger.js';
-import type { Metrics } from '../system/metrics.js';
-import { isReady, RELEASE_IF_OWNER, RedisUnavailableError } from '../system/redis.js';
+import type { Logger } from '../platform/logger.js';
+import type { Metrics } from '../platform/metrics.js';
+import { isReady, RELEASE_IF_OWNER, RedisUnavailableError } from '../platform/redis.js';
 import type { StopInput, StopOutcome } from './service.js';
 
 /** A stop taken while PostgreSQL was away: one stream entry (field `stop`, this as JSON), applied when it is back. */

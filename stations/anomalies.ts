@@ -1,7 +1,7 @@
 import { isPostgresUnavailable, withinDeadline } from '../database/availability.js';
 import type { Orm } from '../database/orm.js';
-import type { Metrics } from '../system/metrics.js';
-import type { Logger } from '../system/logger.js';
+import type { Metrics } from '../platform/metrics.js';
+import type { Logger } from '../platform/logger.js';
 
 /** Records what a station sent that evcms answered but could not take at face value. */
 export class AnomalyLog {

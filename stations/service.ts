@@ -4,7 +4,7 @@ import type { Orm } from '../database/orm.js';
 import type { Sql } from '../database/sql.js';
 import type { EventBus } from '../events/bus.js';
 import { Organisation, Site, Station, type RegistrationStatus } from '../schema/entities/index.js';
-import type { Logger } from '../system/logger.js';
+import type { Logger } from '../platform/logger.js';
 import { parseTimestamp } from '../telemetry/normalise.js';
 
 /** What the gateway keeps about a connected station. */

@@ -24,12 +24,12 @@ import { TelemetryBuffer } from '../telemetry/buffer.js';
 import { openWarehouse, unusedWarehouse, type Warehouse } from '../warehouse/client.js';
 import { migrateWarehouse } from '../warehouse/migrate.js';
 import type { Config } from './config.js';
-import type { Logger } from './logger.js';
-import { type Metrics, createMetrics } from './metrics.js';
-import { connectRedis, createRedis } from './redis.js';
-import { checkRedisDurability } from './redis-durability.js';
-import { WriteWindow } from './write-window.js';
-import { resolveSecretKey } from './secret-key.js';
+import type { Logger } from '../platform/logger.js';
+import { type Metrics, createMetrics } from '../platform/metrics.js';
+import { connectRedis, createRedis } from '../platform/redis.js';
+import { checkRedisDurability } from '../platform/redis-durability.js';
+import { WriteWindow } from '../platform/write-window.js';
+import { resolveSecretKey } from '../platform/secret-key.js';
 
 /** Everything the roles need, built once in the composition root and passed down as one object. */
 export interface Deps {

@@ -4,7 +4,7 @@ import { ensureAdmin } from './admin.js';
 import { ConfigError, loadConfig } from './config.js';
 import { closeDeps, createDeps } from './deps.js';
 import { demo, seedDemo } from './demo.js';
-import { createLogger } from './logger.js';
+import { createLogger } from '../platform/logger.js';
 
 const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 

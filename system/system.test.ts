@@ -4,8 +4,8 @@ import WebSocket from 'ws';
 import { startGateway } from '../ocpp/gateway.js';
 import { startTestSystem, type TestSystem, testConfig } from '../test/system.js';
 import { createDeps } from './deps.js';
-import { listen } from './http.js';
-import { createLogger } from './logger.js';
+import { listen } from '../platform/http.js';
+import { createLogger } from '../platform/logger.js';
 
 describe('the whole system in one process', () => {
   let system: TestSystem;

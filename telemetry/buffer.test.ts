@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type PrivateRedis, startPrivateRedis } from '../test/faults/redis-server.js';
-import { type Redis, RedisUnavailableError, connectRedis, createRedis } from '../system/redis.js';
+import { type Redis, RedisUnavailableError, connectRedis, createRedis } from '../platform/redis.js';
 import { TelemetryBuffer } from './buffer.js';
 
 const aBatch = (value: number) => ({

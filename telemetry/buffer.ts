@@ -1,7 +1,7 @@
 import { hash } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { RedisUnavailableError, Unanswered, isReady } from '../system/redis.js';
-import { WriteWindow } from '../system/write-window.js';
+import { RedisUnavailableError, Unanswered, isReady } from '../platform/redis.js';
+import { WriteWindow } from '../platform/write-window.js';
 import type { Sample } from './normalise.js';
 
 /**

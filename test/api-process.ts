@@ -4,7 +4,7 @@ import 'reflect-metadata';
 import { startApi } from '../api/server.js';
 import { loadConfig } from '../system/config.js';
 import { closeDeps, createDeps } from '../system/deps.js';
-import { createLogger } from '../system/logger.js';
+import { createLogger } from '../platform/logger.js';
 
 const config = loadConfig({ ...process.env, ROLES: 'api' });
 const deps = await createDeps(config, createLogger(config.LOG_LEVEL, { pretty: false }));

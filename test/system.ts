@@ -8,7 +8,7 @@ import { type ApiServer, startApi } from '../api/server.js';
 import { type Gateway, startGateway } from '../ocpp/gateway.js';
 import { type Config, loadConfig, type Role } from '../system/config.js';
 import { closeDeps, createDeps, type Deps } from '../system/deps.js';
-import { createLogger } from '../system/logger.js';
+import { createLogger } from '../platform/logger.js';
 import { startWorkers, type Workers } from '../workers/index.js';
 
 export interface TestSystem {

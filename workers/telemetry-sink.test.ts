@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SampleBatch, TelemetryBuffer } from '../telemetry/buffer.js';
-import { WriteWindow } from '../system/write-window.js';
+import { WriteWindow } from '../platform/write-window.js';
 import { eventually, startTestSystem, type TestSystem } from '../test/system.js';
 import { replayDeadLetters } from '../telemetry/dead-letters.js';
 import { isDataError, startTelemetrySink } from './telemetry-sink.js';

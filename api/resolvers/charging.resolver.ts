@@ -8,7 +8,7 @@ import type { ApiContext } from '../context.js';
 import { ApiError, badInput, notFound } from '../errors.js';
 import { ChargingSessionType } from '../types/session.type.js';
 import { visibleSession } from './session.resolver.js';
-import { visibleStation } from './station.resolver.js';
+import { visibleStation } from '../visible.js';
 
 const refusals: Record<string, string> = {
   Blocked: 'your app credential is blocked',

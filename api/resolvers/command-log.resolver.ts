@@ -1,9 +1,10 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
-import { organisationScope, type Principal } from '../../auth/principal.js';
+import type { Principal } from '../../auth/principal.js';
+import { commandLogListWhere } from '../../commands/log-visibility.js';
 import type { ApiContext } from '../context.js';
 import { ConnectionType, PageArgs, pageWindow, toConnection } from '../pagination.js';
 import { CommandLogEntryType } from '../types/command.type.js';
-import { visibleStation } from './station.resolver.js';
+import { visibleStation } from '../visible.js';
 
 /** How a partner reads a user who sent a command. */
 const STAFF_MEMBER = 'staff member';
@@ -23,19 +24,10 @@ export class CommandLogResolver {
     @Arg('stationIdentity', () => String, { nullable: true }) stationIdentity?: string,
   ) {
     const window = pageWindow(page);
-    const where: string[] = [];
-    const params: unknown[] = [];
-    const organisation = organisationScope(context.principal as Principal);
-    if (organisation !== undefined) {
-      where.push('s.organisation_id = ?');
-      params.push(organisation);
-    }
-    if (stationIdentity) {
-      const station = await visibleStation(context, { identity: stationIdentity });
-      where.push('c.station_id = ?');
-      params.push(station.id);
-    }
-    const clause = where.length ? where.join(' and ') : 'true';
+    const station = stationIdentity ? await visibleStation(context, { identity: stationIdentity }) : undefined;
+    const where = commandLogListWhere(context.principal as Principal, station?.id);
+    const { params } = where;
+    const clause = where.sql;
     const from = 'command_log c join station s on s.id = c.station_id';
     const sql = context.em.getConnection();
     const [rows, counted] = await Promise.all([

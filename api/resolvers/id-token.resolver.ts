@@ -1,4 +1,5 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { authDecisionListWhere, type IdTokenScope, idTokenScope, seesIdToken } from '../../auth/id-token-visibility.js';
 import type { Principal } from '../../auth/principal.js';
 import type { IdToken } from '../../schema/entities/index.js';
 import type { ApiContext } from '../context.js';
@@ -11,19 +12,15 @@ import { type AuthDecisionRow, AuthorizationDecisionType, IdTokenStatusValue, Id
 const IdTokenConnection = ConnectionType('IdToken', IdTokenType);
 const AuthorizationDecisionConnection = ConnectionType('AuthorizationDecision', AuthorizationDecisionType);
 
-/** Whose credentials a principal handles: every one (admins), its organisation's, or (drivers) its own. */
-type TokenScope = { kind: 'all' } | { kind: 'organisation'; organisationId: string } | { kind: 'owner'; userId: string };
-
-function tokenScope(principal: Principal): TokenScope {
-  if (principal.role === 'ADMIN') return { kind: 'all' };
-  if (principal.role === 'DRIVER') return { kind: 'owner', userId: principal.id };
-  if (!principal.organisationId) throw new ApiError('FORBIDDEN', 'this account belongs to no organisation');
-  return { kind: 'organisation', organisationId: principal.organisationId };
+/** The principal's credential scope; staff of no organisation are refused. */
+function tokenScope(principal: Principal): Exclude<IdTokenScope, { kind: 'none' }> {
+  const scope = idTokenScope(principal);
+  if (scope.kind === 'none') throw new ApiError('FORBIDDEN', 'this account belongs to no organisation');
+  return scope;
 }
 
-const sees = (scope: TokenScope, token: IdToken) =>
-  scope.kind === 'all' ||
-  (scope.kind === 'organisation' ? token.organisation?.id === scope.organisationId : token.owner?.id === scope.userId);
+const sees = (scope: IdTokenScope, token: IdToken) =>
+  seesIdToken(scope, { organisationId: token.organisation?.id, ownerId: token.owner?.id });
 
 /** One credential the principal may see; another organisation's (or driver's) reads as not found. */
 async function visibleToken(context: ApiContext, id: string): Promise<IdToken> {
@@ -144,19 +141,9 @@ export class IdTokenResolver {
   ) {
     const window = pageWindow(page);
     const scope = tokenScope(context.principal as Principal);
-    const where: string[] = [];
-    const params: unknown[] = [];
-    if (scope.kind === 'organisation') {
-      where.push(`(d.station_id in (select id from station where organisation_id = ?)
-                   or d.id_tag in (select value from id_token where organisation_id = ?))`);
-      params.push(scope.organisationId, scope.organisationId);
-    }
-    if (idTag) {
-      // Stations send RFID UIDs in either case; both spellings are the same credential.
-      where.push('d.id_tag in (?, ?)');
-      params.push(idTag.trim(), idTag.trim().toUpperCase());
-    }
-    const clause = where.length ? `where ${where.join(' and ')}` : '';
+    const where = authDecisionListWhere(scope, idTag);
+    const params = where.params;
+    const clause = `where ${where.sql}`;
     const [rows, counted] = await Promise.all([
       context.em.execute<AuthDecisionRow[]>(
         `select d.* from auth_decision d ${clause} order by d.decided_at desc, d.id desc limit ? offset ?`,

@@ -1,4 +1,5 @@
 import { Arg, Authorized, Int, Resolver, Root, Subscription } from 'type-graphql';
+import { type EventWanted, wantedEvent } from '../../events/subscription-filter.js';
 import type { EventMap, Topic } from '../../events/topics.js';
 import type { ApiContext } from '../context.js';
 import {
@@ -14,17 +15,12 @@ import {
 
 interface Filtered<T extends Topic> {
   payload: EventMap[T];
-  args: { stationIdentity?: string | null; transactionId?: number | null; connectorId?: number | null };
+  args: EventWanted;
   context: ApiContext;
 }
 
 // The arguments narrow what a subscriber asked for; LiveAccess decides what it may see.
-const wanted = ({ payload, args }: Filtered<Topic>) =>
-  (!args.stationIdentity || payload.identity === args.stationIdentity) &&
-  (args.transactionId === undefined ||
-    args.transactionId === null ||
-    ('transactionId' in payload && payload.transactionId === args.transactionId)) &&
-  (args.connectorId === undefined || args.connectorId === null || ('connectorId' in payload && payload.connectorId === args.connectorId));
+const wanted = ({ payload, args }: Filtered<Topic>) => wantedEvent(payload, args);
 
 const stationEvent = (data: Filtered<Topic>) =>
   wanted(data) && data.context.live.seesStation(data.context.principal, data.payload.stationId);

@@ -7,7 +7,7 @@ import { badInput } from '../errors.js';
 import { commanding } from '../remote.js';
 import { LocalListEntryInput } from '../inputs/id-token.input.js';
 import { LocalListResultType, LocalListUpdateType } from '../types/id-token.type.js';
-import { visibleStation } from './station.resolver.js';
+import { visibleStation } from '../visible.js';
 
 const actor = (context: ApiContext) => (context.principal as Principal).id;
 

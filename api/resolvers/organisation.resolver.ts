@@ -1,12 +1,13 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { Arg, Args, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
-import { type Principal, seesOrganisation } from '../../auth/principal.js';
+import type { Principal } from '../../auth/principal.js';
 import { Organisation } from '../../schema/entities/index.js';
 import type { ApiContext } from '../context.js';
-import { ApiError, badInput, notFound } from '../errors.js';
+import { ApiError, badInput } from '../errors.js';
 import { CreateOrganisationInput } from '../inputs/site.input.js';
 import { ConnectionType, PageArgs, pageWindow, toConnection } from '../pagination.js';
 import { OrganisationType, RegistrationPolicyValue } from '../types/organisation.type.js';
+import { visibleOrganisation } from '../visible.js';
 
 const OrganisationConnection = ConnectionType('Organisation', OrganisationType);
 
@@ -19,13 +20,6 @@ const slugOf = (name: string) =>
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '')
     .slice(0, 60);
-
-/** The organisation a principal may read, or not found (another organisation's included). */
-export async function visibleOrganisation(context: ApiContext, id: string): Promise<Organisation> {
-  const organisation = await context.loaders.organisation.load(id);
-  if (!organisation || !seesOrganisation(context.principal as Principal, organisation.id)) throw notFound(`organisation ${id}`);
-  return organisation;
-}
 
 @Resolver(() => OrganisationType)
 export class OrganisationResolver {

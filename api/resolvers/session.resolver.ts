@@ -1,6 +1,8 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
-import { organisationScope, type Principal } from '../../auth/principal.js';
+import type { Principal } from '../../auth/principal.js';
 import { Transaction } from '../../schema/entities/index.js';
+import { sessionListWhere, sessionOrderColumns } from '../../sessions/list-query.js';
+import { sessionScope } from '../../sessions/visibility.js';
 import { meterSeries } from '../../warehouse/meter-series.js';
 import type { ApiContext } from '../context.js';
 import { badInput, notFound } from '../errors.js';
@@ -12,18 +14,6 @@ import { StationType } from '../types/station.type.js';
 
 const SessionConnection = ConnectionType('ChargingSession', ChargingSessionType);
 const day = 86_400_000;
-
-/**
- * The sessions a principal may see (t: charging_transaction, s: its station): all for admins, those at
- * the organisation's stations for operators and partners, those with credentials they own for drivers.
- */
-export function sessionScope(principal: Principal): { sql: string; params: unknown[] } {
-  if (principal.role === 'DRIVER')
-    return { sql: 't.id_token_id in (select k.id from id_token k where k.owner_id = ?)', params: [principal.id] };
-  const organisation = organisationScope(principal);
-  if (organisation === undefined) return { sql: 'true', params: [] };
-  return { sql: 's.organisation_id = ?', params: [organisation] };
-}
 
 /** One session the principal may see, by its transactionId, or not found. */
 export async function visibleSession(context: ApiContext, transactionId: number): Promise<ChargingSessionType> {
@@ -39,8 +29,6 @@ export async function visibleSession(context: ApiContext, transactionId: number)
   return ChargingSessionType.from(session);
 }
 
-const orderColumns = { startedAt: 't.started_at', stoppedAt: 't.stopped_at', energyWh: 't.energy_wh', transactionId: 't.id' };
-
 @Resolver(() => ChargingSessionType)
 export class SessionResolver {
   @Authorized('ADMIN', 'OPERATOR', 'DRIVER', 'scope:sessions:read')
@@ -52,25 +40,13 @@ export class SessionResolver {
     @Arg('orderBy', () => SessionOrder, { nullable: true }) orderBy?: SessionOrder,
   ) {
     const window = pageWindow(page);
-    const scope = sessionScope(context.principal as Principal);
-    const where = [scope.sql];
-    const params = [...scope.params];
-    const add = (sql: string, ...values: unknown[]) => {
-      where.push(sql);
-      params.push(...values);
-    };
-    if (filter?.stationIdentity) add('s.identity = ?', filter.stationIdentity);
-    if (filter?.siteId) add('s.site_id = ?', filter.siteId);
-    if (filter?.driverId) add('t.id_token_id in (select k.id from id_token k where k.owner_id = ?)', filter.driverId);
-    if (filter?.idTag) add('t.id_tag = ?', filter.idTag);
-    if (filter?.from) add('t.started_at >= ?', filter.from.toISOString());
-    if (filter?.to) add('t.started_at < ?', filter.to.toISOString());
-    if (filter?.state) add('t.state = ?', filter.state);
-    const column = orderColumns[orderBy?.field ?? 'startedAt'];
+    const where = sessionListWhere(context.principal as Principal, filter);
+    const params = where.params;
+    const column = sessionOrderColumns[orderBy?.field ?? 'startedAt'];
     const direction = (orderBy?.direction ?? 'desc') === 'asc' ? 'asc' : 'desc';
     const sql = context.em.getConnection();
     const from = 'charging_transaction t join station s on s.id = t.station_id';
-    const clause = where.join(' and ');
+    const clause = where.sql;
     const [rows, counted] = await Promise.all([
       sql.execute<{ id: number }[]>(
         `select t.id from ${from} where ${clause} order by ${column} ${direction} nulls last, t.id ${direction} limit ? offset ?`,

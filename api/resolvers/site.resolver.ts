@@ -2,28 +2,17 @@ import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolve
 import { organisationScope, type Principal } from '../../auth/principal.js';
 import { Organisation, Site, Station } from '../../schema/entities/index.js';
 import { siteProblem } from '../../sites/validation.js';
+import { maxSiteSearch, siteListWhere, siteScope } from '../../sites/visibility.js';
 import type { ApiContext } from '../context.js';
 import { badInput, notFound } from '../errors.js';
 import { CreateSiteInput, SiteFilter, UpdateSiteInput } from '../inputs/site.input.js';
 import { ConnectionType, PageArgs, pageWindow, toConnection } from '../pagination.js';
 import { OrganisationType, SiteType } from '../types/organisation.type.js';
 import { StationType } from '../types/station.type.js';
-import { visibleOrganisation } from './organisation.resolver.js';
+import { visibleOrganisation } from '../visible.js';
 import { StationConnection } from './station.resolver.js';
 
 const SiteConnection = ConnectionType('Site', SiteType);
-
-/** Drivers see the sites that have a station they may use; others their organisation's (admins all). */
-function siteScope(principal: Principal): { sql: string; params: unknown[] } {
-  if (principal.role === 'DRIVER') {
-    return {
-      sql: `exists (select 1 from station s where s.site_id = site.id and s.registration_status = 'Accepted' and s.retired_at is null)`,
-      params: [],
-    };
-  }
-  const organisation = organisationScope(principal);
-  return organisation === undefined ? { sql: 'true', params: [] } : { sql: 'site.organisation_id = ?', params: [organisation] };
-}
 
 /** One site the principal may see, or not found. */
 export async function visibleSite(context: ApiContext, id: string): Promise<Site> {
@@ -59,21 +48,12 @@ export class SiteResolver {
     @Arg('filter', () => SiteFilter, { nullable: true }) filter?: SiteFilter,
   ) {
     const window = pageWindow(page);
-    const scope = siteScope(context.principal as Principal);
-    const where = [scope.sql];
-    const params = [...scope.params];
-    if (filter?.organisationId) {
-      where.push('site.organisation_id = ?');
-      params.push(filter.organisationId);
-    }
-    if (filter?.search) {
-      if (filter.search.length > 100) throw badInput('search: at most 100 characters', 'filter.search');
-      const like = `%${filter.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      where.push('(site.name ilike ? or site.address ilike ? or site.city ilike ?)');
-      params.push(like, like, like);
-    }
+    if (filter?.search && filter.search.length > maxSiteSearch)
+      throw badInput(`search: at most ${maxSiteSearch} characters`, 'filter.search');
+    const where = siteListWhere(context.principal as Principal, filter);
+    const params = where.params;
     const sql = context.em.getConnection();
-    const clause = where.join(' and ');
+    const clause = where.sql;
     const [rows, counted] = await Promise.all([
       sql.execute<{ id: string }[]>(`select site.id from site where ${clause} order by site.name, site.id limit ? offset ?`, [
         ...params,

@@ -1,9 +1,12 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, ObjectType, Field, Query, Resolver, Root } from 'type-graphql';
 import { organisationScope, type Principal } from '../../auth/principal.js';
-import { Site, Station } from '../../schema/entities/index.js';
+import { Site } from '../../schema/entities/index.js';
+import { numbered } from '../../database/conditions.js';
+import { maxStationSearch, stationListWhere, stationOrderColumns } from '../../stations/list-query.js';
 import type { ApiContext } from '../context.js';
 import { createCountCache } from '../counts.js';
 import { badInput, notFound } from '../errors.js';
+import { visibleStation } from '../visible.js';
 import { CreateStationInput, StationFilter, StationOrder } from '../inputs/station.input.js';
 import { ConnectionType, PageArgs, pageWindow, toConnection } from '../pagination.js';
 import { ConnectorType, StationType, stationColumns } from '../types/station.type.js';
@@ -21,34 +24,6 @@ export class CreatedStation {
   ocppPassword!: string | null;
 }
 
-/** The stations a principal may see: all for admins, its organisation's for operators and partners, accepted ones for drivers. */
-export function stationScope(principal: Principal): { sql: string; params: unknown[] } {
-  const organisation = organisationScope(principal);
-  if (principal.role === 'DRIVER') return { sql: `s.registration_status = 'Accepted' and s.retired_at is null`, params: [] };
-  if (organisation === undefined) return { sql: 'true', params: [] };
-  return { sql: 's.organisation_id = ?', params: [organisation] };
-}
-
-/** `?` placeholders as PostgreSQL's numbered `$n`, for the plain pool. */
-function numbered(sql: string): string {
-  let n = 0;
-  return sql.replace(/\?/g, () => `$${++n}`);
-}
-
-/** Finds one station the principal may see, or says it is not found (another organisation's included). */
-export async function visibleStation(context: ApiContext, where: { id?: string; identity?: string }): Promise<Station> {
-  const principal = context.principal as Principal;
-  const station = await context.em.findOne(Station, where.id ? { id: where.id } : { identity: where.identity as string });
-  const scope = organisationScope(principal);
-  const visible =
-    station &&
-    (principal.role === 'DRIVER'
-      ? station.registrationStatus === 'Accepted' && !station.retiredAt
-      : scope === undefined || station.organisation?.id === scope);
-  if (!station || !visible) throw notFound(`station ${where.identity ?? where.id}`);
-  return station;
-}
-
 @Resolver(() => StationType)
 export class StationResolver {
   @Authorized('ADMIN', 'OPERATOR', 'DRIVER', 'scope:stations:read')
@@ -60,35 +35,16 @@ export class StationResolver {
     @Arg('orderBy', () => StationOrder, { nullable: true }) orderBy?: StationOrder,
   ) {
     const window = pageWindow(page);
-    const scope = stationScope(context.principal as Principal);
-    const where = [scope.sql];
-    const params = [...scope.params];
-    const add = (sql: string, ...values: unknown[]) => {
-      where.push(sql);
-      params.push(...values);
-    };
-    if (!filter?.includeRetired) add('s.retired_at is null');
-    if (filter?.siteId) add('s.site_id = ?', filter.siteId);
-    if (filter?.organisationId) add('s.organisation_id = ?', filter.organisationId);
-    if (filter?.online !== undefined && filter.online !== null) add('s.online = ?', filter.online);
-    if (filter?.vendor) add('s.vendor = ?', filter.vendor);
-    if (filter?.firmwareVersion) add('s.firmware_version = ?', filter.firmwareVersion);
-    if (filter?.registrationStatus) add('s.registration_status = ?', filter.registrationStatus);
-    if (filter?.status)
-      add('exists (select 1 from connector c where c.station_id = s.id and c.connector_id = 0 and c.status = ?)', filter.status);
-    if (filter?.search) {
-      if (filter.search.length > 100) throw badInput('search: at most 100 characters', 'filter.search');
-      const like = `%${filter.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      add('(s.identity ilike ? or s.name ilike ?)', like, like);
-    }
-    const column = { identity: 's.identity', name: 's.name', lastSeenAt: 's.last_seen_at', createdAt: 's.created_at' }[
-      orderBy?.field ?? 'identity'
-    ];
+    if (filter?.search && filter.search.length > maxStationSearch)
+      throw badInput(`search: at most ${maxStationSearch} characters`, 'filter.search');
+    const where = stationListWhere(context.principal as Principal, filter);
+    const params = where.params;
+    const column = stationOrderColumns[orderBy?.field ?? 'identity'];
     const direction = orderBy?.direction === 'desc' ? 'desc' : 'asc';
     // The page on the plain pool, read as rows: hydrating entities (or the ORM's query layer) cost more
     // CPU than the rest of the request.
     const { sql } = context.deps;
-    const clause = numbered(where.join(' and '));
+    const clause = numbered(where.sql);
     const [rows, counted] = await Promise.all([
       sql.query<Parameters<typeof StationType.fromRow>[0]>(
         `select ${stationColumns.map((c) => `s.${c}`).join(', ')} from station s where ${clause}

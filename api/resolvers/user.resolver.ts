@@ -1,6 +1,6 @@
-import type { FilterQuery } from '@mikro-orm/core';
 import { Arg, Args, Authorized, Ctx, Mutation, Query, Resolver } from 'type-graphql';
-import { organisationScope, type Principal } from '../../auth/principal.js';
+import type { Principal } from '../../auth/principal.js';
+import { maxUserSearch, userListWhere } from '../../auth/user-list.js';
 import { User } from '../../schema/entities/index.js';
 import type { ApiContext } from '../context.js';
 import { ApiError, badInput } from '../errors.js';
@@ -41,20 +41,10 @@ export class UserResolver {
     @Arg('filter', () => UserFilter, { nullable: true }) filter?: UserFilter,
   ) {
     const window = pageWindow(page);
-    const scope = organisationScope(context.principal as Principal);
-    if (scope === null) return toConnection([], 0, window); // an operator without an organisation sees nobody
-    const where: FilterQuery<User> = { role: filter?.role ?? { $ne: 'PARTNER' } };
-    if (scope !== undefined) where.organisation = scope;
-    if (filter?.organisationId) {
-      if (!isUuid(filter.organisationId) || (scope !== undefined && filter.organisationId !== scope)) return toConnection([], 0, window);
-      where.organisation = filter.organisationId;
-    }
-    if (!filter?.includeDeleted) where.deletedAt = null;
-    if (filter?.search) {
-      if (filter.search.length > 100) throw badInput('search: at most 100 characters', 'filter.search');
-      const like = `%${filter.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      where.$or = [{ email: { $ilike: like } }, { name: { $ilike: like } }];
-    }
+    if (filter?.search && filter.search.length > maxUserSearch)
+      throw badInput(`search: at most ${maxUserSearch} characters`, 'filter.search');
+    const where = userListWhere(context.principal as Principal, filter);
+    if (!where) return toConnection([], 0, window);
     const [rows, total] = await context.em.findAndCount(User, where, {
       orderBy: { createdAt: 'asc', id: 'asc' },
       limit: window.limit,

@@ -1,5 +1,5 @@
 import type { Deps } from '../../system/deps.js';
-import type { Logger } from '../../system/logger.js';
+import type { Logger } from '../../platform/logger.js';
 import type { V16ChargerAction, V16Messages } from '../generated/v16.js';
 import { type OcppVersion, ocppError } from '../rpc/errors.js';
 import type { StationConnection } from '../station-connection.js';

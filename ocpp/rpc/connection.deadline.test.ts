@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
-import { createLogger } from '../../system/logger.js';
-import { RedisUnavailableError } from '../../system/redis.js';
+import { createLogger } from '../../platform/logger.js';
+import { RedisUnavailableError } from '../../platform/redis.js';
 import { type CallDispatcher, MAX_WAITING_CALLS, RpcConnection } from './connection.js';
 import { validatorFor } from './validator.js';
 

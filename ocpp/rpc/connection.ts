@@ -1,7 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
 import type { WebSocket } from 'ws';
-import type { Logger } from '../../system/logger.js';
+import type { Logger } from '../../platform/logger.js';
 import { answerDeadlines, type Overdue } from './deadlines.js';
 import { OcppCallError, OcppTimeoutError, type OcppVersion, StationOfflineError, ocppError } from './errors.js';
 import { CALL, CALLERROR, CALLRESULT, MAX_FRAME_BYTES, callFrame, errorFrame, parseFrame, resultFrame } from './frames.js';

@@ -1,5 +1,5 @@
 import { isPostgresUnavailable } from '../../database/availability.js';
-import { RedisUnavailableError } from '../../system/redis.js';
+import { RedisUnavailableError } from '../../platform/redis.js';
 import { OcppError, type OcppVersion, ocppError, unavailable } from './errors.js';
 import { CALL, MAX_FRAME_BYTES, callIdAtStart, errorFrame, looksLikeResponse, parseFrame } from './frames.js';
 

@@ -1,5 +1,4 @@
 import type { Redis } from 'ioredis';
-import type { Config } from './config.js';
 import type { Logger } from './logger.js';
 
 /** What Redis keeps across a restart: its append-only file, and how often it syncs it to disk. */
@@ -39,7 +38,7 @@ export function durabilityGap(persistence: RedisPersistence): string | null {
  */
 export async function checkRedisDurability(
   redis: Redis,
-  config: Pick<Config, 'REDIS_DURABILITY' | 'REDIS_URL'>,
+  config: { REDIS_DURABILITY: 'require' | 'warn' | 'off'; REDIS_URL: string },
   log: Logger,
 ): Promise<void> {
   if (config.REDIS_DURABILITY === 'off') return;

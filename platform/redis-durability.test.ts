@@ -3,8 +3,8 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PrivateRedis, startPrivateRedis } from '../test/faults/redis-server.js';
 import { dropDatabase, testConfig } from '../test/system.js';
-import { loadConfig } from './config.js';
-import { createDeps } from './deps.js';
+import { loadConfig } from '../system/config.js';
+import { createDeps } from '../system/deps.js';
 import { createLogger } from './logger.js';
 import { checkRedisDurability, redisPersistence } from './redis-durability.js';
 

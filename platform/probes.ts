@@ -1,10 +1,24 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Deps } from './deps.js';
+import type { Redis } from 'ioredis';
+import type { Registry } from 'prom-client';
 import { sendJson } from './http.js';
 import { isReady, within } from './redis.js';
 
+/** What the probes read of a process (the composition root's deps have all of it). */
+export interface ProbeDeps {
+  config: { ROLES: readonly string[] };
+  nodeId: string;
+  stopping: boolean;
+  metrics: { registry: Registry };
+  orm: { isConnected(): Promise<boolean> };
+  redis: Redis;
+  warehouse: { ping(): Promise<boolean> };
+  /** Set in a process that runs the telemetry sink. */
+  telemetrySink?: { ready(): boolean };
+}
+
 /** /healthz (alive), /readyz (PostgreSQL, Redis and the warehouse answer), /metrics (Prometheus). */
-export async function serveProbe(req: IncomingMessage, res: ServerResponse, deps: Deps): Promise<boolean> {
+export async function serveProbe(req: IncomingMessage, res: ServerResponse, deps: ProbeDeps): Promise<boolean> {
   const path = (req.url ?? '/').split('?')[0];
   if (path === '/healthz') {
     sendJson(res, 200, { status: 'ok', roles: deps.config.ROLES, node: deps.nodeId });
@@ -25,7 +39,7 @@ export async function serveProbe(req: IncomingMessage, res: ServerResponse, deps
   return false;
 }
 
-export async function readiness(deps: Deps): Promise<Record<'postgres' | 'redis' | 'warehouse' | 'telemetrySink', boolean>> {
+export async function readiness(deps: ProbeDeps): Promise<Record<'postgres' | 'redis' | 'warehouse' | 'telemetrySink', boolean>> {
   const [postgres, redis, warehouse] = await Promise.all([
     within(deps.orm.isConnected(), 2000, false),
     // A client known to be disconnected fails its check at once: a ping would wait for the reconnect.
