@@ -28,7 +28,10 @@ export function normaliseTokenValue(type: IdTokenType, raw: string): string {
     if (hexUid.test(hex)) return hex;
   }
   if (!idTagPattern.test(trimmed)) {
-    throw new IdTokenError('BAD_USER_INPUT', `value: expected 1 to 20 printable characters (an OCPP 1.6 idTag); got ${JSON.stringify(raw)}`);
+    throw new IdTokenError(
+      'BAD_USER_INPUT',
+      `value: expected 1 to 20 printable characters (an OCPP 1.6 idTag); got ${JSON.stringify(raw)}`,
+    );
   }
   return trimmed;
 }
