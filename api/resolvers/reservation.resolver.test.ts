@@ -30,11 +30,13 @@ describe('reservations in the API: cancelling any reservationId, and listing a s
   /** What the station holds: like a real one, it cancels only the reservations it has. */
   const held = new Set<number>();
   const cancels: number[] = [];
+  const siteOf = { siteId: '' };
   const until = () => new Date(Date.now() + 3_600_000).toISOString();
 
   beforeAll(async () => {
     system = await startTestSystem({ roles: ['ocpp', 'api'] });
     const org = await anOrganisation(system, 'Reservations Alpha');
+    siteOf.siteId = org.siteId;
     operator = (await aUser(system, 'OPERATOR', org.organisationId)).token;
     otherOperator = (await aUser(system, 'OPERATOR', (await anOrganisation(system, 'Reservations Beta')).organisationId)).token;
     identity = anIdentity('RSV');
@@ -98,6 +100,28 @@ describe('reservations in the API: cancelling any reservationId, and listing a s
     expect(second.data?.reservations.pageInfo.hasNextPage).toBe(false);
     const onlyCancelled = await gql<Listed>(system, list, { s: identity, status: 'Cancelled' }, operator);
     expect(onlyCancelled.data?.reservations.nodes.map((r) => r.reservationId)).toEqual([ids[0]]);
+  });
+
+  it("does not mark another station's reservation cancelled when a station accepts the cancel of the same id", async () => {
+    const made = await gql<{ reserveNow: { reservationId: number } }>(
+      system,
+      reserve,
+      { s: identity, t: 'RSVKEEP', until: until() },
+      operator,
+    );
+    const id = made.data?.reserveNow.reservationId as number;
+    const other = anIdentity('RSVOTHER');
+    const created = await system.deps.stations.create({ identity: other, siteId: siteOf.siteId });
+    const yesMan = await connectCharger(
+      system,
+      { identity: other, password: created.ocppPassword },
+      { handlers: { CancelReservation: () => ({ status: 'Accepted' }) } },
+    );
+    const answer = await gql<{ cancelReservation: { status: string } }>(system, cancel, { s: other, id }, operator);
+    expect(answer.data?.cancelReservation.status).toBe('Accepted');
+    const kept = await gql<Listed>(system, list, { s: identity, first: 1 }, operator);
+    expect(kept.data?.reservations.nodes[0]).toMatchObject({ reservationId: id, status: 'Accepted' });
+    await yesMan.close();
   });
 
   it("reads another organisation's station as not found, refuses drivers, and explains a bad status", async () => {
