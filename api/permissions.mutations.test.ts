@@ -189,10 +189,13 @@ function mutationRows(w: PermissionWorld, reservationId: number): Record<string,
     },
 
     // Remote operations on station A.
-    remoteStart: command(
-      'mutation($station: String!, $tag: String!) { remoteStart(stationIdentity: $station, idTag: $tag, connectorId: 1) { status } }',
-      { tag: w.driverTag.value },
-    ),
+    // A card of its own: the driver's has a session open, and a remote start checks the credential first.
+    remoteStart: {
+      ...command(
+        'mutation($station: String!, $tag: String!) { remoteStart(stationIdentity: $station, idTag: $tag, connectorId: 1) { status } }',
+      ),
+      variables: async () => ({ station: w.stationA.identity, tag: (await aCard(w.system, w.orgA, null)).value }),
+    },
     remoteStop: command('mutation($station: String!, $tx: Int!) { remoteStop(stationIdentity: $station, transactionId: $tx) { status } }', {
       tx: w.staffSession,
     }),

@@ -94,6 +94,11 @@ function queryRows(w: PermissionWorld): Record<string, OperationRow> {
       // Drivers belong to no organisation.
       expect: { ...ownItems(), partnerANoScope: 'filtered', driver: 'empty', otherDriver: 'empty' },
     },
+    reservations: {
+      document: 'query($identity: String!) { reservations(stationIdentity: $identity) { totalCount } }',
+      variables: () => ({ identity: w.stationA.identity }),
+      expect: staffAndPartners('ok'),
+    },
     session: {
       document: 'query($id: ID!) { session(id: $id) { id } }',
       variables: () => ({ id: String(w.driverSession) }),

@@ -11,19 +11,24 @@ describe('credential values', () => {
     expect(normaliseTokenValue('RFID', raw)).toBe(stored);
   });
 
-  it.each([['04A1B2'], ['04A1B2C3D4'], ['04A1B2C3D4E5F60708091011'], ['04G1B2C3'], ['']])(
-    'refuses %j as an RFID UID (4, 7 or 10 bytes of hex)',
+  it.each([
+    ['e0:04:01:00:12:34:56:78', 'E004010012345678'],
+    ['0123456789abcdef', '0123456789ABCDEF'],
+    ['04a1b2', '04A1B2'],
+  ])('stores the 8-byte (ISO 15693, FeliCa) or other even-length UID %j as %j', (raw, stored) => {
+    expect(normaliseTokenValue('RFID', raw)).toBe(stored);
+  });
+
+  it.each([['04A1B2C3D4E'], ['04G1B2C3'], ['TAG 0042'], ['x!y']])(
+    'keeps the RFID value %j that is no even-length hex UID as given (a charger may send any CiString20)',
     (raw) => {
-      expect(() => normaliseTokenValue('RFID', raw)).toThrow(IdTokenError);
-      expect(() => normaliseTokenValue('RFID', raw)).toThrow(/^value: an RFID UID is 4, 7 or 10 bytes/);
+      expect(normaliseTokenValue('RFID', raw)).toBe(raw);
     },
   );
 
-  it('keeps other credentials as given, trimmed, up to the 20 characters of an OCPP 1.6 idTag', () => {
-    expect(normaliseTokenValue('APP', ' app-user-7 ')).toBe('app-user-7');
-    expect(normaliseTokenValue('EMAID', 'RW-EVC-C12345678-X')).toBe('RW-EVC-C12345678-X');
-    expect(() => normaliseTokenValue('CENTRAL', 'x'.repeat(21))).toThrow(/1 to 20 printable characters/);
-    expect(() => normaliseTokenValue('KEY_CODE', 'two words')).toThrow(IdTokenError);
+  it.each([['04A1B2C3D4E5F60708091011'], [''], ['x'.repeat(21)], ['tab\there']])('refuses %j as an RFID value', (raw) => {
+    expect(() => normaliseTokenValue('RFID', raw)).toThrow(IdTokenError);
+    expect(() => normaliseTokenValue('RFID', raw)).toThrow(/^value: expected 1 to 20 printable characters/);
   });
 
   it('gives app credentials "APP" and 16 upper-case hex digits, different each time', () => {

@@ -55,10 +55,10 @@ describe('credentials', () => {
     await charger.close();
   });
 
-  it('refuses a value issued already, and a UID of the wrong length', async () => {
+  it('refuses a value issued already, and a value longer than an idTag', async () => {
     const token = await issue();
     await expect(issue({ value: token.value.toLowerCase() })).rejects.toMatchObject({ code: 'CONFLICT' });
-    await expect(issue({ value: '04A1B2' })).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
+    await expect(issue({ value: '04:A1:B2:C3:D4:E5:F6:07:08:09:0A' })).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
   });
 
   it('answers each status: Accepted, Blocked, Expired (marked or past its date), Invalid (never issued)', async () => {

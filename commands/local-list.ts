@@ -13,19 +13,21 @@ const oneStationAtATime = inTurn();
  * SendLocalList with the next list version; the station's version is kept once it accepts. Calls for one
  * station run one at a time: two differential updates sent at once (two credentials blocked in quick
  * succession) would otherwise both carry version N+1, and the station would refuse the second
- * (VersionMismatch), leaving a blocked idTag accepted in its list.
+ * (VersionMismatch), leaving a blocked idTag accepted in its list. `listVersion` chooses the version (a
+ * certification run); once accepted it is the station's version, and the automatic ones count on from it.
  */
 export function sendLocalList(
   deps: Deps,
   identity: string,
   updateType: 'Full' | 'Differential',
   entries: LocalListEntry[],
-  options?: SendOptions,
+  options?: SendOptions & { listVersion?: number },
 ): Promise<Response<'SendLocalList'> & { listVersion: number }> {
   return oneStationAtATime(identity, async () => {
     const em = deps.orm.em.fork();
     const station = await em.findOneOrFail(Station, { identity });
-    const listVersion = station.localListVersion + 1;
+    const chosen = options?.listVersion;
+    const listVersion = chosen ?? station.localListVersion + 1;
     const response = await deps.commands.send(
       identity,
       'SendLocalList',
@@ -33,10 +35,9 @@ export function sendLocalList(
       options,
     );
     if (response.status === 'Accepted') {
-      // Never backwards: a GetLocalListVersion may have read a higher one meanwhile.
-      await em
-        .getConnection()
-        .execute('update station set local_list_version = greatest(local_list_version, ?) where id = ?', [listVersion, station.id]);
+      // Never backwards unless chosen: a GetLocalListVersion may have read a higher one meanwhile.
+      const set = chosen === undefined ? 'greatest(local_list_version, ?)' : '?';
+      await em.getConnection().execute(`update station set local_list_version = ${set} where id = ?`, [listVersion, station.id]);
     }
     return { ...response, listVersion };
   });

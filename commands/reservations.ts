@@ -42,7 +42,10 @@ export async function reserveNow(
   }
 }
 
-/** CancelReservation; an accepted cancel marks the reservation Cancelled. */
+/**
+ * CancelReservation for any reservationId: evcms's own is marked Cancelled once the station accepts, and only at
+ * that station; for one evcms did not issue the station's answer is all there is.
+ */
 export async function cancelReservation(
   deps: Deps,
   identity: string,
@@ -54,7 +57,11 @@ export async function cancelReservation(
     await deps.orm.em
       .fork()
       .getConnection()
-      .execute(`update reservation set status = 'Cancelled', updated_at = now() where id = ?`, [reservationId]);
+      .execute(
+        `update reservation set status = 'Cancelled', updated_at = now()
+          where id = ? and station_id = (select id from station where identity = ?)`,
+        [reservationId, identity],
+      );
   }
   return response;
 }

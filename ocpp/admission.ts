@@ -38,7 +38,9 @@ export function admission(
     // a guessing attack costs next to nothing. Over the address's or the identity's whole budget (an attack
     // from many addresses, or chargers behind one proxy) the password is still checked: the right one gets in
     // (after a restart no address is trusted yet), a wrong one gets 429.
-    const verdict = logins.check(identity, address);
+    // One budget per station, however the identity is spelt: identities are told apart ignoring case.
+    const throttleKey = identity.toLowerCase();
+    const verdict = logins.check(throttleKey, address);
     const throttled = () => {
       if (verdict.ok) return false;
       metrics.ocppThrottledLogins.inc({ limit: verdict.limit });
@@ -48,18 +50,18 @@ export function admission(
     if (!verdict.ok && verdict.limit === 'pair') return void throttled();
     const credentials = basicCredentials(req);
     if (credentials && credentials.username !== identity) {
-      logins.failed(identity, address);
+      logins.failed(throttleKey, address);
       return throttled() ? undefined : reject(401, 'the Basic auth user must be the station identity', identity);
     }
     const admission = await deps.stations.admit(identity, credentials?.password, tls);
     if (!admission.ok) {
       if (admission.status === 401 || admission.status === 404) {
-        logins.failed(identity, address);
+        logins.failed(throttleKey, address);
         if (throttled()) return;
       }
       return reject(admission.status, admission.reason, identity);
     }
-    logins.succeeded(identity, address);
+    logins.succeeded(throttleKey, address);
     wss.handleUpgrade(req, socket, head, (ws) => accept(ws, admission.station, version, req));
   };
 }

@@ -47,6 +47,17 @@ describe('station logins under a password-guessing attack', () => {
     return seen;
   };
 
+  it('counts wrong passwords against one budget whatever the case the identity is spelt in (the same station)', async () => {
+    const station = await aStation(system);
+    const spellings = [station.identity.toLowerCase(), station.identity.toUpperCase()];
+    let attempt = 0;
+    const seen = await statuses(defaultThrottleLimits.perPair + 1, () =>
+      login(spellings[attempt++ % 2] as string, 'wrong-password-wrong', '127.0.0.17'),
+    );
+    expect(seen.slice(0, defaultThrottleLimits.perPair).map((l) => l.status)).toEqual(Array(defaultThrottleLimits.perPair).fill(401));
+    expect(seen.at(-1)?.status).toBe(429);
+  });
+
   it('answers 429 with Retry-After once an address has used its wrong passwords for an identity', async () => {
     const station = await aStation(system);
     const seen = await statuses(defaultThrottleLimits.perPair + 5, () => login(station.identity, 'wrong-password-wrong', '127.0.0.7'));

@@ -54,8 +54,15 @@ export interface StatusInput {
 }
 
 export class StationInputError extends Error {
-  readonly code = 'BAD_USER_INPUT';
+  readonly code: 'BAD_USER_INPUT' | 'CONFLICT' = 'BAD_USER_INPUT';
 }
+
+/** An identity taken already, in this or another case (OCPP identities are told apart ignoring case). */
+class StationConflictError extends StationInputError {
+  override readonly code = 'CONFLICT';
+}
+const identityTaken = (existing: string) =>
+  new StationConflictError(`identity: a station "${existing}" exists already (identities are compared ignoring case)`);
 
 export interface StationServiceDeps {
   orm: Orm;
@@ -98,9 +105,10 @@ export class StationService {
       throw new StationInputError('ocppPassword: expected 16 to 40 characters');
     }
     const em = this.em();
-    if (await em.count(Station, { identity: input.identity })) {
-      throw new StationInputError(`identity: a station "${input.identity}" exists already`);
-    }
+    const taken = await this.deps.sql.query<{ identity: string }>('select identity from station where lower(identity) = lower($1)', [
+      input.identity,
+    ]);
+    if (taken.rows[0]) throw identityTaken(taken.rows[0].identity);
     const site = input.siteId ? await em.findOne(Site, { id: input.siteId }) : null;
     if (input.siteId && !site) throw new StationInputError('siteId: no such site');
     const organisationId = site?.organisation.id ?? input.organisationId ?? null;
@@ -116,7 +124,12 @@ export class StationService {
       passwordHash: hashed?.hash ?? null,
       registrationStatus: input.registrationStatus ?? 'Accepted',
     });
-    await em.flush();
+    await em.flush().catch((error: unknown) => {
+      // Two creations racing: the unique index on lower(identity) decides.
+      if (/station_lower_identity_unique|station_identity_unique/.test(String((error as Error).message)))
+        throw identityTaken(input.identity);
+      throw error;
+    });
     return { station, ocppPassword: password };
   }
 
@@ -148,7 +161,8 @@ export class StationService {
   }
 
   /**
-   * Decides a WebSocket upgrade: 404 for an unknown identity (unless the network lets newcomers in as
+   * Decides a WebSocket upgrade, finding the station whatever the case the charger spells its identity in (one
+   * index lookup on lower(identity), as fast as the exact one): 404 for an unknown identity (unless the network lets newcomers in as
    * Pending), 401 for a wrong or missing password. A pending newcomer's password (16 to 40 characters) is
    * kept (trust on first use).
    */
@@ -156,7 +170,7 @@ export class StationService {
     const found = await this.deps.sql.query<AdmissionRow>(
       `select id, identity, organisation_id, registration_status, security_profile, password_salt, password_hash,
          offered_password_salt, offered_password_hash, retired_at
-       from station where identity = $1`,
+       from station where lower(identity) = lower($1)`,
       [identity],
     );
     const row = found.rows[0];

@@ -5,7 +5,7 @@ import { IdTokenKind, IdTokenStatusValue } from '../types/id-token.type.js';
 export class CreateIdTokenInput {
   @Field(() => String, {
     description:
-      'The idTag. RFID: the UID in hex, 8, 14 or 20 digits, separators allowed (04:a1:b2:c3 is stored 04A1B2C3); others: 1 to 20 printable characters',
+      'The idTag: 1 to 20 printable characters. An RFID UID in hex (whole bytes, separators allowed) is stored upper-case without separators (04:a1:b2:c3 is stored 04A1B2C3)',
   })
   value!: string;
 

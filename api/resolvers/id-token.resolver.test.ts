@@ -52,10 +52,10 @@ describe('credentials in the API', () => {
     });
   });
 
-  it('explains a value that is not a UID, and refuses a value issued already', async () => {
-    const bad = await createAs(operatorA, { value: '04:aa', type: 'RFID' });
+  it('explains a value longer than an idTag, and refuses a value issued already', async () => {
+    const bad = await createAs(operatorA, { value: '04:aa:bb:cc:dd:ee:ff:00:11:22:33', type: 'RFID' });
     expect(errorCode(bad)).toBe('BAD_USER_INPUT');
-    expect(bad.errors?.[0]?.message).toMatch(/^value: an RFID UID/);
+    expect(bad.errors?.[0]?.message).toMatch(/^value: expected 1 to 20 printable characters/);
     const value = anRfidUid();
     await createAs(operatorA, { value, type: 'RFID' });
     expect(errorCode(await createAs(operatorB, { value: value.toLowerCase(), type: 'RFID' }))).toBe('CONFLICT');

@@ -84,6 +84,30 @@ describe("a station's local list and cache in the API", () => {
     await station.charger.close();
   });
 
+  it('sends the listVersion an operator chooses (a certification run), refuses one that is no positive int32, then counts on from it', async () => {
+    const station = await aStationOf(org.siteId);
+    const send = `mutation($s: String!, $v: Int) { sendLocalList(stationIdentity: $s, updateType: Full, listVersion: $v,
+       entries: [{ idTag: "CERT1", status: Accepted }]) { status listVersion } }`;
+    const chosen = await gql<{ sendLocalList: { status: string; listVersion: number } }>(
+      system,
+      send,
+      { s: station.identity, v: 42 },
+      operator,
+    );
+    expect(chosen.data?.sendLocalList).toEqual({ status: 'Accepted', listVersion: 42 });
+    expect(station.received[0]?.params).toMatchObject({ listVersion: 42, updateType: 'Full' });
+    for (const v of [0, -1]) {
+      const refused = await gql(system, send, { s: station.identity, v }, operator);
+      expect(errorCode(refused)).toBe('BAD_USER_INPUT');
+      expect(refused.errors?.[0]?.message).toBe(`listVersion: expected a positive 32-bit integer; got ${v}`);
+    }
+    expect(station.received).toHaveLength(1);
+    const next = await gql<{ sendLocalList: { listVersion: number } }>(system, send, { s: station.identity }, operator);
+    expect(next.data?.sendLocalList.listVersion).toBe(43);
+    expect(station.charger.violations).toEqual([]);
+    await station.charger.close();
+  });
+
   it("reads another organisation's station as not found, and refuses drivers", async () => {
     const other = await anOrganisation(system, 'Lists Beta');
     const station = await aStationOf(other.siteId);

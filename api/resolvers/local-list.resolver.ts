@@ -1,4 +1,4 @@
-import { Arg, Authorized, Ctx, Mutation, Resolver } from 'type-graphql';
+import { Arg, Authorized, Ctx, Int, Mutation, Resolver } from 'type-graphql';
 import { pushFullLocalList } from '../../auth/local-lists.js';
 import type { Principal } from '../../auth/principal.js';
 import { type LocalListEntry, sendLocalList } from '../../commands/local-list.js';
@@ -37,12 +37,21 @@ export class LocalListResolver {
     @Arg('stationIdentity', () => String) stationIdentity: string,
     @Arg('updateType', () => LocalListUpdateType) updateType: LocalListUpdateType,
     @Arg('entries', () => [LocalListEntryInput], { defaultValue: [] }) entries: LocalListEntryInput[],
+    @Arg('listVersion', () => Int, {
+      nullable: true,
+      description: "The list version to send (a certification run); by default the station's version plus one",
+    })
+    listVersion?: number | null,
   ): Promise<LocalListResultType> {
+    if (listVersion !== undefined && listVersion !== null && !(Number.isInteger(listVersion) && listVersion > 0)) {
+      throw badInput(`listVersion: expected a positive 32-bit integer; got ${listVersion}`, 'listVersion');
+    }
     const station = await visibleStation(context, { identity: stationIdentity });
     const list = entries.map(toEntry);
     const { deps } = context;
+    const options = { actor: actor(context), ...(listVersion ? { listVersion } : {}) };
     const result = await commanding(station.identity, 'SendLocalList', () =>
-      sendLocalList({ commands: deps.stationCommands, orm: deps.orm }, station.identity, updateType, list, { actor: actor(context) }),
+      sendLocalList({ commands: deps.stationCommands, orm: deps.orm }, station.identity, updateType, list, options),
     );
     return { status: result.status, listVersion: result.listVersion, entries: list.length };
   }

@@ -1,12 +1,41 @@
 import { Arg, Authorized, Ctx, Int, Mutation, Resolver } from 'type-graphql';
 import { remoteStart } from '../../commands/remote-start.js';
 import { remoteStop } from '../../commands/remote-stop.js';
+import type { Request } from '../../commands/station-commands.js';
 import type { ApiContext } from '../context.js';
 import { ApiError, badInput, notFound } from '../errors.js';
 import { AvailabilityTypeValue, ResetTypeValue, TriggerableMessage } from '../inputs/command.input.js';
 import { checkCommand, commandTarget, commanding, sendAs } from '../remote.js';
 import { CommandResultType, RemoteStartResultType, RemoteStopResultType } from '../types/command.type.js';
+import { JSONScalar } from '../types/json.scalar.js';
 import { visibleSession } from './session.resolver.js';
+
+type TxProfile = NonNullable<Request<'RemoteStartTransaction'>['chargingProfile']>;
+
+/** A remote start's profile: the RemoteStartTransaction.req schema's, and a TxProfile (OCPP 1.6 §5.11). */
+function checkStartProfile(request: { chargingProfile?: unknown }): void {
+  if (!('chargingProfile' in request)) return;
+  try {
+    checkCommand('RemoteStartTransaction', request);
+  } catch (error) {
+    throw badInput(`chargingProfile: ${(error as Error).message}`, 'chargingProfile');
+  }
+  const purpose = (request.chargingProfile as TxProfile).chargingProfilePurpose;
+  if (purpose !== 'TxProfile') throw badInput(`chargingProfile: a remote start takes a TxProfile; got ${purpose}`, 'chargingProfile');
+}
+
+/**
+ * The credential decides before the station is asked, as Authorize would: a station that accepts a remote start
+ * for a blocked, expired or unknown idTag starts charging and is told DeAuthorized only afterwards.
+ */
+async function checkCredential(context: ApiContext, idTag: string, stationId: string): Promise<void> {
+  const decision = await context.deps.authorization.check(idTag, { purpose: 'RemoteStart', stationId });
+  const status = decision.idTagInfo.status;
+  if (status === 'Accepted') return;
+  throw new ApiError('CREDENTIAL_REFUSED', `idTag ${idTag}: the credential is ${status} (${decision.reason})`, {
+    authorizationStatus: status,
+  });
+}
 
 const waitMs = (context: ApiContext) => context.deps.config.OCPP_CALL_TIMEOUT * 1000;
 
@@ -20,11 +49,22 @@ export class RemoteResolver {
     @Arg('stationIdentity', () => String) stationIdentity: string,
     @Arg('idTag', () => String) idTag: string,
     @Arg('connectorId', () => Int, { nullable: true }) connectorId?: number,
+    @Arg('chargingProfile', () => JSONScalar, {
+      nullable: true,
+      description: 'A TxProfile for the session (the chargingProfile of RemoteStartTransaction.req, checked against the schema)',
+    })
+    chargingProfile?: unknown,
   ): Promise<RemoteStartResultType> {
-    const { options } = await commandTarget(context, stationIdentity);
-    const request = { idTag, ...(connectorId === undefined || connectorId === null ? {} : { connectorId }) };
+    const { station, options } = await commandTarget(context, stationIdentity);
+    const request = {
+      idTag,
+      ...(connectorId === undefined || connectorId === null ? {} : { connectorId }),
+      ...(chargingProfile === undefined || chargingProfile === null ? {} : { chargingProfile: chargingProfile as TxProfile }),
+    };
+    checkStartProfile(request);
     checkCommand('RemoteStartTransaction', request);
     if (request.connectorId === 0) throw badInput('connectorId: a session starts on a connector (1 or more)', 'connectorId');
+    await checkCredential(context, idTag, station.id);
     const deps = { commands: context.deps.stationCommands, events: context.deps.events };
     const result = await commanding(stationIdentity, 'RemoteStartTransaction', () =>
       remoteStart(deps, stationIdentity, request, { ...options, waitForSessionMs: waitMs(context) }),

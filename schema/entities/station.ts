@@ -16,6 +16,11 @@ export const StationSchema = defineEntity({
       expression:
         'create index "station_organisation_active_index" on "station" ("organisation_id", "identity") where "retired_at" is null',
     },
+    {
+      // Identities are unique whatever their case; admission looks stations up by lower(identity) on it.
+      name: 'station_lower_identity_unique',
+      expression: 'create unique index "station_lower_identity_unique" on "station" (lower("identity"))',
+    },
   ],
   properties: {
     id: p
