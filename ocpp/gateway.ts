@@ -242,6 +242,7 @@ export async function startGateway(deps: Deps, options: { port?: number } = {}):
       return;
     }
     byIdentity.delete(connection.identity);
+    deps.sessions.forgetStation(connection.station.id);
     log.info({ identity: connection.identity }, 'ocpp: station offline');
     await inOrder(connection.identity, () =>
       Promise.all([deps.presence.setOnline(connection.station, false, deps.nodeId), deps.commands.release(connection.identity)]),
