@@ -5,6 +5,7 @@ import { Migration20261127011500_hot_updates } from './Migration20261127011500_h
 import { Migration20261127040000_meter_start_nullable } from './Migration20261127040000_meter_start_nullable.js';
 import { Migration20261127043000_security_events } from './Migration20261127043000_security_events.js';
 import { Migration20261127050000_offered_password } from './Migration20261127050000_offered_password.js';
+import { Migration20261202221000_evse_connector_status } from './Migration20261202221000_evse_connector_status.js';
 
 /** PostgreSQL migrations, oldest first. `npm run migration:create -- <name>` writes a new file; add it here. */
 export const migrations: MigrationObject[] = [
@@ -14,4 +15,5 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261127040000_meter_start_nullable', class: Migration20261127040000_meter_start_nullable },
   { name: 'Migration20261127043000_security_events', class: Migration20261127043000_security_events },
   { name: 'Migration20261127050000_offered_password', class: Migration20261127050000_offered_password },
+  { name: 'Migration20261202221000_evse_connector_status', class: Migration20261202221000_evse_connector_status },
 ];
