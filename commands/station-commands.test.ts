@@ -49,7 +49,14 @@ describe('commands to a station', () => {
   it('sends a station on OCPP 2.0.1 no 1.6 frame: a clear "not supported yet", audited', async () => {
     const station = await aStation(system);
     let resets = 0;
-    const charger = await connectCharger(system, station, { handlers: { Reset: () => (resets++, { status: 'Accepted' }) } });
+    const charger = await connectCharger(system, station, {
+      handlers: {
+        Reset: () => {
+          resets++;
+          return { status: 'Accepted' };
+        },
+      },
+    });
     await sql().execute(`update station set ocpp_version = '2.0.1' where id = ?`, [station.id]);
     const sending = system.deps.stationCommands.send(station.identity, 'Reset', { type: 'Soft' });
     await expect(sending).rejects.toBeInstanceOf(UnsupportedVersionError);
