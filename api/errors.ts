@@ -12,6 +12,7 @@ export type ApiErrorCode =
   | 'STATION_TIMEOUT'
   | 'STATION_REJECTED'
   | 'CREDENTIAL_REFUSED'
+  | 'PROTOCOL_NOT_SUPPORTED'
   | 'QUERY_TOO_COMPLEX'
   | 'QUERY_TOO_LARGE'
   | 'TOO_MANY_ALIASES'
@@ -34,6 +35,7 @@ export const badInput = (message: string, field?: string) => new ApiError('BAD_U
 const byDomainCode: Record<string, ApiErrorCode> = {
   BAD_USER_INPUT: 'BAD_USER_INPUT',
   NOT_FOUND: 'NOT_FOUND',
+  PROTOCOL_NOT_SUPPORTED: 'PROTOCOL_NOT_SUPPORTED',
   CONFLICT: 'CONFLICT',
   RATE_LIMITED: 'RATE_LIMITED',
   UNAUTHENTICATED: 'UNAUTHENTICATED',

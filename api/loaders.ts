@@ -91,16 +91,18 @@ export function createLoaders(em: EntityManager, sql: Sql) {
     /** Read as rows, not entities: every station of a page asks for its connectors. */
     connectorsByStation: new DataLoader<string, ConnectorFields[]>(async (ids) => {
       const { rows } = await sql.query<Row>(
-        `select station_id, connector_id, status, error_code, info, vendor_error_code, status_since from connector
-         where station_id = any($1::uuid[]) order by connector_id`,
+        `select station_id, evse_id, connector_id, status, ocpp_status, error_code, info, vendor_error_code, status_since from connector
+         where station_id = any($1::uuid[]) order by evse_id, connector_id`,
         [[...ids]],
       );
       const platform = em.getPlatform();
       const byStation = new Map<string, ConnectorFields[]>(ids.map((id) => [id, []]));
       for (const row of rows) {
         byStation.get(String(row.station_id))?.push({
+          evseId: Number(row.evse_id),
           connectorId: Number(row.connector_id),
           status: String(row.status),
+          ocppStatus: String(row.ocpp_status),
           errorCode: String(row.error_code),
           info: (row.info as string | null) ?? null,
           vendorErrorCode: (row.vendor_error_code as string | null) ?? null,

@@ -58,7 +58,17 @@ function subscriptionRows(w: PermissionWorld): Record<string, SubscriptionRow> {
       variables: ofStationA,
       event: {
         topic: 'connector.status',
-        payload: { ...station, connectorId: 1, status: 'Charging', errorCode: 'NoError', info: null, vendorErrorCode: null, at },
+        payload: {
+          ...station,
+          evseId: 1,
+          connectorId: 1,
+          status: 'Occupied',
+          ocppStatus: 'Charging',
+          errorCode: 'NoError',
+          info: null,
+          vendorErrorCode: null,
+          at,
+        },
       },
       expect: stationEvent,
     },

@@ -33,7 +33,7 @@ export function commandError(identity: string, action: string, error: unknown): 
   const message = (error as Error).message;
   if (kind === 'offline') return new ApiError('STATION_OFFLINE', `station ${identity} is not connected`);
   if (kind === 'timeout') return new ApiError('STATION_TIMEOUT', `station ${identity} did not answer ${action} in time`);
-  if (kind === 'error') return error;
+  if (kind === 'error' || kind === 'unsupported-version') return error;
   return new ApiError('STATION_REJECTED', `station ${identity} refused ${action}: ${kind}${message ? ` (${message})` : ''}`, {
     ocppError: kind,
   });

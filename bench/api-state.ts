@@ -112,8 +112,9 @@ export async function seedOrganisation(databaseUrl: string, secrets: MachineSecr
       );
     }
     await client.query(
-      `insert into connector (id, station_id, connector_id, status, error_code, status_since, updated_at)
-       select gen_random_uuid(), s.id, n, case when n = 1 then 'Available' else 'Charging' end, 'NoError', now(), now()
+      `insert into connector (id, station_id, evse_id, connector_id, status, ocpp_status, error_code, status_since, updated_at)
+       select gen_random_uuid(), s.id, n, n, case when n = 1 then 'Available' else 'Occupied' end,
+         case when n = 1 then 'Available' else 'Charging' end, 'NoError', now(), now()
        from station s cross join generate_series(1, 2) n where s.organisation_id = $1`,
       [organisationId],
     );

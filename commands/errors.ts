@@ -4,6 +4,9 @@
  * The gateway's RPC layer (ocpp/rpc/errors.ts) throws these and re-exports them; nothing here knows a socket.
  */
 
+/** OCPP-J protocol versions evcms speaks, by WebSocket subprotocol name. */
+export type OcppVersion = 'ocpp1.6' | 'ocpp2.0.1';
+
 /** Error codes, named once; `wireCode` spells them per version. */
 export type OcppErrorCode =
   | 'NotImplemented'

@@ -6,7 +6,7 @@ import { getLocalListVersion, sendLocalList } from './local-list.js';
 import { remoteStart } from './remote-start.js';
 import { cancelReservation, reserveNow } from './reservations.js';
 import { rotateStationPassword } from './rotate-password.js';
-import { UnknownStationError } from './station-commands.js';
+import { commandVersion, UnknownStationError, UnsupportedVersionError } from './station-commands.js';
 
 describe('commands to a station', () => {
   let system: TestSystem;
@@ -44,6 +44,35 @@ describe('commands to a station', () => {
 
   it('says which station does not exist', async () => {
     await expect(system.deps.stationCommands.send('NO-SUCH-STATION', 'ClearCache', {})).rejects.toBeInstanceOf(UnknownStationError);
+  });
+
+  it('sends a station on OCPP 2.0.1 no 1.6 frame: a clear "not supported yet", audited', async () => {
+    const station = await aStation(system);
+    let resets = 0;
+    const charger = await connectCharger(system, station, {
+      handlers: {
+        Reset: () => {
+          resets++;
+          return { status: 'Accepted' };
+        },
+      },
+    });
+    await sql().execute(`update station set ocpp_version = '2.0.1' where id = ?`, [station.id]);
+    const sending = system.deps.stationCommands.send(station.identity, 'Reset', { type: 'Soft' });
+    await expect(sending).rejects.toBeInstanceOf(UnsupportedVersionError);
+    await expect(sending).rejects.toThrow('OCPP 2.0.1 is not supported yet for commands');
+    expect(resets).toBe(0);
+    const audit = await sql().execute('select outcome from command_log where station_id = ?', [station.id]);
+    expect(audit).toEqual([{ outcome: 'unsupported-version' }]);
+    await charger.close();
+  });
+
+  it.each([
+    [null, 'ocpp1.6'],
+    ['1.6', 'ocpp1.6'],
+    ['OCPP1.6', 'ocpp1.6'],
+  ])('sends commands to a station on %s in %s', (recorded, version) => {
+    expect(commandVersion(recorded)).toBe(version);
   });
 
   it('keeps the configuration keys a station reports, and an accepted change', async () => {

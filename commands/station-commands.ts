@@ -1,7 +1,7 @@
 import type { Orm } from '../database/orm.js';
 import type { EventBus } from '../events/bus.js';
 import type { V16CsmsAction, V16Messages } from '../ocpp/generated/v16.js';
-import { OcppCallError, OcppError, OcppTimeoutError, StationNotAcceptedError, StationOfflineError } from './errors.js';
+import { OcppCallError, OcppError, type OcppVersion, OcppTimeoutError, StationNotAcceptedError, StationOfflineError } from './errors.js';
 import { Station } from '../schema/entities/index.js';
 import type { Logger } from '../platform/logger.js';
 import type { CommandRouter } from './router.js';
@@ -19,6 +19,27 @@ export class UnknownStationError extends Error {
   readonly code = 'NOT_FOUND';
 }
 
+/** The station speaks a protocol version evcms has no commands for yet: it gets nothing rather than a 1.6 frame. */
+export class UnsupportedVersionError extends Error {
+  readonly code = 'PROTOCOL_NOT_SUPPORTED';
+}
+
+/** The versions evcms sends commands in. A 2.0.1 station is refused until its commands are written. */
+const commandVersions: readonly OcppVersion[] = ['ocpp1.6'];
+
+/**
+ * The protocol a station's commands go out in, from the version its last BootNotification recorded ("1.6",
+ * "2.0.1"; the gateway records the negotiated subprotocol). A station that never booted is taken as 1.6,
+ * the only version the gateway accepts today.
+ */
+export function commandVersion(ocppVersion: string | null | undefined): OcppVersion {
+  const version = `ocpp${(ocppVersion ?? '1.6').trim().toLowerCase().replace(/^ocpp/, '')}` as OcppVersion;
+  if (!commandVersions.includes(version)) {
+    throw new UnsupportedVersionError(`OCPP ${version.slice(4)} is not supported yet for commands (this station speaks it)`);
+  }
+  return version;
+}
+
 /** The request as the audit keeps it: the station's password (AuthorizationKey) is never kept in the clear. */
 function audited(action: V16CsmsAction, payload: unknown): unknown {
   const change = payload as { key?: unknown };
@@ -32,11 +53,13 @@ export function failureKind(error: unknown): string {
   if (error instanceof StationNotAcceptedError) return 'not-accepted';
   if (error instanceof OcppCallError) return error.wire;
   if (error instanceof OcppError) return 'invalid';
+  if (error instanceof UnsupportedVersionError) return 'unsupported-version';
   return 'error';
 }
 
 /**
- * Typed OCPP 1.6 commands to stations, from any part of the system. Every command is audited
+ * Typed OCPP commands to stations, from any part of the system, in the version each station speaks (only 1.6
+ * today: a station on another gets UnsupportedVersionError, audited, and no frame). Every command is audited
  * (command_log) and announced (`command.result`), whatever its outcome.
  */
 export class StationCommands {
@@ -44,12 +67,13 @@ export class StationCommands {
 
   async send<A extends V16CsmsAction>(identity: string, action: A, payload: Request<A>, options: SendOptions = {}): Promise<Response<A>> {
     const em = this.deps.orm.em.fork();
-    const station = await em.findOne(Station, { identity }, { fields: ['id', 'identity'] });
+    const station = await em.findOne(Station, { identity }, { fields: ['id', 'identity', 'ocppVersion'] });
     if (!station) throw new UnknownStationError(`no station "${identity}"`);
     const requestedAt = new Date();
     let response: Response<A> | null = null;
     let failure: unknown = null;
     try {
+      commandVersion(station.ocppVersion);
       response = (await this.deps.router.send(identity, action, payload, options.timeoutMs)) as Response<A>;
       return response;
     } catch (error) {

@@ -8,8 +8,11 @@ export interface EventMap {
   'connector.status': {
     stationId: string;
     identity: string;
+    evseId: number;
     connectorId: number;
+    /** Version-neutral (stations/connector-status.ts); `ocppStatus` as the station sent it. */
     status: string;
+    ocppStatus: string;
     errorCode: string;
     info: string | null;
     vendorErrorCode: string | null;

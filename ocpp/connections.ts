@@ -87,6 +87,7 @@ export class StationConnections {
       return;
     }
     this.byIdentity.delete(connection.identity);
+    deps.sessions.forgetStation(connection.station.id);
     deps.log.info({ identity: connection.identity }, 'ocpp: station offline');
     await this.inOrder(connection.identity, () =>
       Promise.all([deps.presence.setOnline(connection.station, false, deps.nodeId), deps.commands.release(connection.identity)]),

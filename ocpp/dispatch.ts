@@ -1,5 +1,5 @@
 import type { Logger } from '../platform/logger.js';
-import type { Handler, HandlerContext, OcppDeps } from './handlers/define.js';
+import type { HandledVersion, Handler, HandlerContext, OcppDeps } from './handlers/define.js';
 import type { CallDispatcher } from './rpc/connection.js';
 import { ocppError } from './rpc/errors.js';
 import type { StationConnection } from './station-connection.js';
@@ -17,7 +17,10 @@ export function makeDispatcher(connection: StationConnection, handlers: Map<stri
         `the station is ${status}: only BootNotification, Heartbeat and triggered messages until it is accepted`,
       );
     }
-    const context = { request: payload, station: connection, deps, log, receivedAt: new Date() } as unknown as HandlerContext<never>;
+    const context = { request: payload, station: connection, deps, log, receivedAt: new Date() } as unknown as HandlerContext<
+      HandledVersion,
+      never
+    >;
     return handler.handle(context) as unknown as Record<string, unknown> | Promise<Record<string, unknown>>;
   };
 }

@@ -111,7 +111,7 @@ describe('the gateway while Redis is down', () => {
     expect(meterValues[2]).toEqual({});
     expect(await system.deps.redis.xlen(system.deps.telemetry.stream)).toBeGreaterThan(0);
     await answerTo(charger, 'StatusNotification', aStatusNotification({ status: 'Preparing' }));
-    await status.next((event) => event.status === 'Preparing');
+    await status.next((event) => event.ocppStatus === 'Preparing');
     const res = await fetch(`http://127.0.0.1:${system.gateway?.port}/readyz`);
     expect(res.status).toBe(200);
   }, 30_000);

@@ -1,5 +1,4 @@
 import type { WebSocket } from 'ws';
-import type { OpenSession } from '../sessions/service.js';
 import type { StationIdentity } from '../stations/service.js';
 import type { StationLink } from '../commands/router.js';
 import type { RpcConnection } from './rpc/connection.js';
@@ -10,8 +9,6 @@ const triggeredForMs = 60_000;
 
 /** One station's live socket and what the gateway remembers about it while connected. */
 export class StationConnection implements StationLink {
-  /** Open sessions by transactionId, so MeterValues need no database round trip. */
-  readonly openSessions = new Map<number, OpenSession>();
   alive = true;
   /** Set once the gateway has let go of this socket. */
   released = false;

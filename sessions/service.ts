@@ -91,6 +91,13 @@ export class SessionService {
   /** Stops taken while PostgreSQL was away. */
   readonly journal: StopJournal;
 
+  /**
+   * Open sessions by station id, then by the station's transactionId, so MeterValues need no database round
+   * trip. Filled by starts and by the first MeterValues of a session this node did not start; emptied by stops
+   * and when the station's last socket here closes (`forgetStation`).
+   */
+  private readonly openByStation = new Map<string, Map<number, OpenSession>>();
+
   constructor(
     private readonly deps: { orm: Orm; sql: Sql; events: EventBus; log: Logger; redis: Redis; prefix: string; metrics: Metrics },
   ) {
@@ -199,6 +206,7 @@ export class SessionService {
     );
     if (!updated[0]) return { kind: 'already-stopped', connectorId: row.connector_id };
     this.live.delete(input.transactionId);
+    this.forgetOpen(station.id, input.transactionId);
     // Announced, not awaited: publish never rejects (events are dropped and counted while Redis is away), and
     // a slow Redis must not use up the deadline this work has for PostgreSQL (it would be taken for an outage).
     void this.deps.events.publish('session.ended', {
@@ -250,6 +258,48 @@ export class SessionService {
     return row
       ? { transactionId: row.id, connectorId: row.connector_id, meterStartWh: readingWh(row.meter_start_wh), idTag: row.id_tag }
       : null;
+  }
+
+  /** The cached open session with this transactionId at this station, if this node knows it. */
+  cachedOpen(stationId: string, transactionId: number): OpenSession | undefined {
+    return this.openByStation.get(stationId)?.get(transactionId);
+  }
+
+  /** Keeps an open session for the station's next MeterValues; one still cached on its connector is dropped (superseded). */
+  rememberOpen(stationId: string, session: OpenSession, superseding = false): void {
+    let open = this.openByStation.get(stationId);
+    if (!open) {
+      open = new Map();
+      this.openByStation.set(stationId, open);
+    }
+    if (superseding) for (const [id, other] of open) if (other.connectorId === session.connectorId) open.delete(id);
+    open.set(session.transactionId, session);
+  }
+
+  /** Drops one session from the cache (it stopped); returns what was cached. */
+  forgetOpen(stationId: string, transactionId: number): OpenSession | undefined {
+    const open = this.openByStation.get(stationId);
+    const session = open?.get(transactionId);
+    open?.delete(transactionId);
+    if (open?.size === 0) this.openByStation.delete(stationId);
+    return session;
+  }
+
+  /** Drops a station's cached sessions: its last socket on this node closed (another node may take it next). */
+  forgetStation(stationId: string): void {
+    this.openByStation.delete(stationId);
+  }
+
+  /**
+   * The open session with this id at this station: from the cache, else from PostgreSQL (then cached).
+   * No query per frame once a session is known.
+   */
+  async open(station: StationIdentity, transactionId: number): Promise<OpenSession | null> {
+    const cached = this.cachedOpen(station.id, transactionId);
+    if (cached) return cached;
+    const found = await this.findOpen(station, transactionId);
+    if (found) this.rememberOpen(station.id, found);
+    return found;
   }
 
   async openSessions(stationId: string): Promise<OpenSession[]> {

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { connectorStatusOf16 } from './connector-status.js';
 import { generateSecret, type MachineSecrets } from '../auth/machine-secrets.js';
 import type { Orm } from '../database/orm.js';
 import type { Sql } from '../database/sql.js';
@@ -278,16 +279,19 @@ export class StationService {
     // and arriving soon after it (a queue replayed after a reconnect) goes to the history only. One arriving
     // later than STALE_STATUS_WINDOW_S after it wins whatever its stamp, so a station whose clock was set back
     // (it ran ahead) is not stuck on its old status.
+    const neutral = connectorStatusOf16(status.status);
     const current = await sql.execute<{ id: string }[]>(
-      `insert into connector (id, station_id, connector_id, status, error_code, info, vendor_id, vendor_error_code, status_since, updated_at)
-       values (gen_random_uuid(), ?, ?, ?, ?, ?, ?, ?, ?, now())
-       on conflict (station_id, connector_id) do update set status = excluded.status, error_code = excluded.error_code,
-         info = excluded.info, vendor_id = excluded.vendor_id, vendor_error_code = excluded.vendor_error_code,
-         status_since = excluded.status_since, updated_at = now()
+      `insert into connector (id, station_id, connector_id, ocpp_status, error_code, info, vendor_id, vendor_error_code, status_since,
+         evse_id, status, updated_at)
+       values (gen_random_uuid(), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now())
+       on conflict (station_id, evse_id, connector_id) do update set status = excluded.status, ocpp_status = excluded.ocpp_status,
+         error_code = excluded.error_code, info = excluded.info, vendor_id = excluded.vendor_id,
+         vendor_error_code = excluded.vendor_error_code, status_since = excluded.status_since, updated_at = now()
        where connector.status_since <= excluded.status_since
          or connector.updated_at < now() - make_interval(secs => ${STALE_STATUS_WINDOW_S})
        returning id`,
-      [...values, since.toISOString()],
+      // OCPP 1.6: one EVSE per connector, numbered alike.
+      [...values, since.toISOString(), status.connectorId, neutral],
     );
     await sql.execute(
       `insert into status_event (station_id, connector_id, status, error_code, info, vendor_id, vendor_error_code, station_timestamp, received_at)
@@ -299,8 +303,10 @@ export class StationService {
     await this.deps.events.publish('connector.status', {
       stationId: station.id,
       identity: station.identity,
+      evseId: status.connectorId,
       connectorId: status.connectorId,
-      status: status.status,
+      status: neutral,
+      ocppStatus: status.status,
       errorCode: status.errorCode,
       info: status.info ?? null,
       vendorErrorCode: status.vendorErrorCode ?? null,
@@ -310,7 +316,7 @@ export class StationService {
       await this.deps.events.publish('station.status', {
         stationId: station.id,
         identity: station.identity,
-        status: status.status,
+        status: neutral,
         errorCode: status.errorCode,
         at,
       });

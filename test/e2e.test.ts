@@ -87,7 +87,7 @@ describe('a station, its gateway, and a subscriber of an API running in another 
     const vars = { s: 'E2E-CP-1' };
     const statuses = await subscribe(
       subscriber,
-      'subscription($s: String!) { connectorStatusChanged(stationIdentity: $s) { connectorId status } }',
+      'subscription($s: String!) { connectorStatusChanged(stationIdentity: $s) { connectorId status ocppStatus } }',
       vars,
     );
     const updates = await subscribe(
@@ -125,7 +125,7 @@ describe('a station, its gateway, and a subscriber of an API running in another 
 
     await charger.call('BootNotification', bootPayload());
     await charger.call('StatusNotification', { connectorId: 1, status: 'Preparing', errorCode: 'NoError' });
-    expect(await statuses.next()).toEqual({ connectorStatusChanged: { connectorId: 1, status: 'Preparing' } });
+    expect(await statuses.next()).toEqual({ connectorStatusChanged: { connectorId: 1, status: 'Occupied', ocppStatus: 'Preparing' } });
 
     const { transactionId } = await charger.call<{ transactionId: number }>('StartTransaction', {
       connectorId: 1,

@@ -9,7 +9,7 @@ import { badInput, notFound } from '../errors.js';
 import { visibleStation } from '../visible.js';
 import { CreateStationInput, StationFilter, StationOrder } from '../inputs/station.input.js';
 import { ConnectionType, PageArgs, pageWindow, toConnection } from '../pagination.js';
-import { ConnectorType, StationType, stationColumns } from '../types/station.type.js';
+import { ConnectorType, EvseType, StationType, stationColumns } from '../types/station.type.js';
 
 const countStations = createCountCache();
 
@@ -103,6 +103,11 @@ export class StationResolver {
   @FieldResolver(() => [ConnectorType], { description: 'Connectors with their last status, connector 0 (the station) first' })
   async connectors(@Root() station: StationType, @Ctx() context: ApiContext): Promise<ConnectorType[]> {
     return (await context.loaders.connectorsByStation.load(station.id)).map(ConnectorType.from);
+  }
+
+  @FieldResolver(() => [EvseType], { description: 'EVSEs with their connectors (OCPP 1.6: one per connector, 0 left out)' })
+  async evses(@Root() station: StationType, @Ctx() context: ApiContext): Promise<EvseType[]> {
+    return EvseType.group(await context.loaders.connectorsByStation.load(station.id));
   }
 
   @FieldResolver(() => String, { nullable: true, description: 'The station status: that of connector 0, when it reported one' })

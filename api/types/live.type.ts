@@ -44,7 +44,13 @@ export class StationStatusChange extends StationEvent {
 @ObjectType('ConnectorStatusChange', { description: 'A connector (0 is the station) reported a status', simpleResolvers: true })
 export class ConnectorStatusChange extends StationStatusChange {
   @Field(() => Int)
+  evseId!: number;
+
+  @Field(() => Int)
   connectorId!: number;
+
+  @Field(() => String, { description: 'The status as the station sent it; `status` is version-neutral (ConnectorStatus)' })
+  ocppStatus!: string;
 
   @Field(() => String, { nullable: true })
   info!: string | null;

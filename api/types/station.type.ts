@@ -13,8 +13,10 @@ registerEnumType(RegistrationStatusValue, {
 
 /** What a connector's GraphQL type is made of: a Connector entity, or a row the loaders read without one. */
 export interface ConnectorFields {
+  evseId: number;
   connectorId: number;
   status: string;
+  ocppStatus: string;
   errorCode: string;
   info?: string | null;
   vendorErrorCode?: string | null;
@@ -58,13 +60,32 @@ const text = (value: unknown) => (value === null || value === undefined ? null :
 const date = (value: unknown, parseDate: (value: string) => Date) =>
   value === null || value === undefined ? null : value instanceof Date ? value : parseDate(String(value));
 
+export enum ConnectorStatusValue {
+  Available = 'Available',
+  Occupied = 'Occupied',
+  Reserved = 'Reserved',
+  Unavailable = 'Unavailable',
+  Faulted = 'Faulted',
+  Unknown = 'Unknown',
+}
+registerEnumType(ConnectorStatusValue, {
+  name: 'ConnectorStatus',
+  description: 'A connector status whatever the protocol version; the station sent `ocppStatus`',
+});
+
 @ObjectType('Connector', { description: 'A connector of a station (connectorId 0 is the station itself)', simpleResolvers: true })
 export class ConnectorType {
+  @Field(() => Int, { description: 'The EVSE it belongs to (OCPP 1.6: one EVSE per connector, numbered alike)' })
+  evseId!: number;
+
   @Field(() => Int)
   connectorId!: number;
 
-  @Field(() => String, { description: 'OCPP 1.6 ChargePointStatus: Available, Preparing, Charging, Faulted, ...' })
-  status!: string;
+  @Field(() => ConnectorStatusValue, { description: 'Available, Occupied (Preparing to Finishing in 1.6), Reserved, ...' })
+  status!: ConnectorStatusValue;
+
+  @Field(() => String, { description: 'The status as the station sent it (OCPP 1.6 ChargePointStatus: Preparing, Charging, ...)' })
+  ocppStatus!: string;
 
   @Field(() => String)
   errorCode!: string;
@@ -80,13 +101,39 @@ export class ConnectorType {
 
   static from(row: ConnectorFields): ConnectorType {
     return Object.assign(new ConnectorType(), {
+      evseId: row.evseId,
       connectorId: row.connectorId,
-      status: row.status,
+      status: row.status as ConnectorStatusValue,
+      ocppStatus: row.ocppStatus,
       errorCode: row.errorCode,
       info: row.info ?? null,
       vendorErrorCode: row.vendorErrorCode ?? null,
       statusSince: row.statusSince ?? null,
     });
+  }
+}
+
+@ObjectType('Evse', { description: 'An EVSE of a station: what charges one vehicle at a time, with its connectors' })
+export class EvseType {
+  @Field(() => Int, { description: 'OCPP 1.6: the connectorId of its one connector' })
+  evseId!: number;
+
+  @Field(() => [ConnectorType])
+  connectors!: ConnectorType[];
+
+  /** The EVSEs of a station's connectors, in order; connector 0 (the station itself) is none. */
+  static group(connectors: ConnectorFields[]): EvseType[] {
+    const byEvse = new Map<number, EvseType>();
+    for (const connector of connectors) {
+      if (connector.evseId === 0) continue;
+      let evse = byEvse.get(connector.evseId);
+      if (!evse) {
+        evse = Object.assign(new EvseType(), { evseId: connector.evseId, connectors: [] });
+        byEvse.set(connector.evseId, evse);
+      }
+      evse.connectors.push(ConnectorType.from(connector));
+    }
+    return [...byEvse.values()].sort((a, b) => a.evseId - b.evseId);
   }
 }
 

@@ -13,8 +13,23 @@ export type OcppDeps = Pick<
   vendors: VendorRoutes;
 };
 
-export interface HandlerContext<A extends V16ChargerAction> {
-  request: V16Messages[A]['request'];
+/**
+ * Each version's messages, as generated from its schemas (ocpp/generated/), and the actions its chargers send.
+ * A version's handler folder (ocpp/handlers/v16/, later v201/) compiles against its own entry here, so a
+ * 2.0.1 handler slots in by adding `'ocpp2.0.1': { messages: V201Messages; chargerAction: V201ChargerAction }`.
+ */
+export interface Protocols {
+  'ocpp1.6': { messages: V16Messages; chargerAction: V16ChargerAction };
+}
+
+/** A version that has handlers typed for it. */
+export type HandledVersion = keyof Protocols & OcppVersion;
+export type ChargerAction<V extends HandledVersion> = Protocols[V]['chargerAction'];
+export type HandlerRequest<V extends HandledVersion, A extends ChargerAction<V>> = Protocols[V]['messages'][A]['request'];
+export type HandlerResponse<V extends HandledVersion, A extends ChargerAction<V>> = Protocols[V]['messages'][A]['response'];
+
+export interface HandlerContext<V extends HandledVersion, A extends ChargerAction<V>> {
+  request: HandlerRequest<V, A>;
   station: StationConnection;
   deps: OcppDeps;
   log: Logger;
@@ -22,12 +37,13 @@ export interface HandlerContext<A extends V16ChargerAction> {
   receivedAt: Date;
 }
 
-export interface Handler<A extends V16ChargerAction = V16ChargerAction> {
-  version: OcppVersion;
+/** The handler of one (version, action): its request and its response are that version's types for that action. */
+export interface Handler<V extends HandledVersion = HandledVersion, A extends ChargerAction<V> = ChargerAction<V>> {
+  version: V;
   action: A;
   /** Actions a station that is not (yet) Accepted may send; others are refused while Pending or Rejected. */
   allowedBeforeAcceptance?: boolean;
-  handle(context: HandlerContext<A>): Promise<V16Messages[A]['response']> | V16Messages[A]['response'];
+  handle(context: HandlerContext<V, A>): Promise<HandlerResponse<V, A>> | HandlerResponse<V, A>;
 }
 
 /**
@@ -41,7 +57,7 @@ export function checkConnectorId(connectorId: number, min: 0 | 1 = 0): void {
 }
 
 /** Declares the handler of one (version, action); the file that calls it is the whole registration. */
-export function defineHandler<A extends V16ChargerAction>(handler: Handler<A>): Handler<A> {
+export function defineHandler<V extends HandledVersion, A extends ChargerAction<V>>(handler: Handler<V, A>): Handler<V, A> {
   return handler;
 }
 

@@ -1,7 +1,6 @@
-import { OcppError, type OcppErrorCode } from '../../commands/errors.js';
+import { OcppError, type OcppErrorCode, type OcppVersion } from '../../commands/errors.js';
 
-/** OCPP-J protocol versions evcms speaks, by WebSocket subprotocol name. */
-export type OcppVersion = 'ocpp1.6' | 'ocpp2.0.1';
+export type { OcppVersion };
 
 // The station errors live with the commands (protocol-neutral); the RPC layer throws them under these names.
 export {

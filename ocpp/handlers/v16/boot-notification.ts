@@ -6,7 +6,11 @@ export default defineHandler({
   action: 'BootNotification',
   allowedBeforeAcceptance: true,
   async handle({ request, station, deps, receivedAt }) {
-    const status = await deps.stations.recordBoot(station.station, { ...request, ocppVersion: '1.6' }, receivedAt);
+    const status = await deps.stations.recordBoot(
+      station.station,
+      { ...request, ocppVersion: station.version.replace(/^ocpp/, '') },
+      receivedAt,
+    );
     station.station = { ...station.station, registrationStatus: status };
     const interval = status === 'Accepted' ? deps.config.OCPP_HEARTBEAT_INTERVAL : 60;
     return { status, currentTime: new Date().toISOString(), interval: Math.round(interval) };

@@ -154,6 +154,19 @@ describe('MeterValues', () => {
     await charger.close();
   });
 
+  it('stops announcing a session once it has been stopped other than by its socket (the stop journal applied)', async () => {
+    const { station, charger } = await aConnectedCharger(system);
+    const updates = await listenTo(system, 'session.updated');
+    const { transactionId } = await startSession(charger, { idTag: (await anIdToken(system)).value, meterStart: 0 });
+    await system.deps.sessions.stop(station, { transactionId, meterStopWh: 10, stoppedAt: new Date(), receivedAt: new Date() });
+    await charger.call('MeterValues', { connectorId: 1, transactionId, meterValue: readings('1', '1') });
+    expect(await anomalyKinds(system, station.id)).toEqual(['unknown-transaction']);
+    expect(updates.events.filter((e) => e.identity === station.identity)).toEqual([]);
+    updates.stop();
+    expect(charger.violations).toEqual([]);
+    await charger.close();
+  });
+
   it.each([-1, 0, 999_999, 2 ** 31])(
     'answers {} for unknown transactionId %i, records the anomaly and keeps the samples',
     async (transactionId) => {

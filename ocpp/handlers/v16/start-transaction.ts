@@ -41,16 +41,17 @@ export default defineHandler({
     })().catch((error: unknown) => {
       throw isPostgresUnavailable(error) ? unavailable('PostgreSQL') : error;
     });
-    if (started.created) {
-      // A session still open on this connector was just superseded: its MeterValues no longer count.
-      for (const [id, open] of station.openSessions) if (open.connectorId === request.connectorId) station.openSessions.delete(id);
-    }
-    station.openSessions.set(started.transactionId, {
-      transactionId: started.transactionId,
-      connectorId: request.connectorId,
-      meterStartWh: storableWh(request.meterStart) ?? Number.NaN,
-      idTag: request.idTag,
-    });
+    // A new session supersedes one still cached on this connector: its MeterValues no longer count.
+    deps.sessions.rememberOpen(
+      station.station.id,
+      {
+        transactionId: started.transactionId,
+        connectorId: request.connectorId,
+        meterStartWh: storableWh(request.meterStart) ?? Number.NaN,
+        idTag: request.idTag,
+      },
+      started.created,
+    );
     if (started.created && decision.idTagInfo.status !== 'Accepted') {
       await deps.anomalies.record(
         station.station.id,

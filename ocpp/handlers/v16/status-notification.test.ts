@@ -13,9 +13,10 @@ describe('StatusNotification', () => {
 
   const connectors = async (stationId: string) => {
     const rows = await system.deps.orm.em.fork().find(Connector, { station: stationId }, { orderBy: { connectorId: 'asc' } });
-    return rows.map(({ connectorId, status, errorCode, info, vendorId, vendorErrorCode, statusSince }) => ({
+    // The status as the station sent it; the neutral one is checked apart.
+    return rows.map(({ connectorId, ocppStatus, errorCode, info, vendorId, vendorErrorCode, statusSince }) => ({
       connectorId,
-      status,
+      status: ocppStatus,
       errorCode,
       info,
       vendorId,
@@ -27,6 +28,27 @@ describe('StatusNotification', () => {
   it('answers with an empty payload', async () => {
     const { charger } = await aConnectedCharger(system);
     expect(await charger.call('StatusNotification', aStatusNotification())).toEqual({});
+    expect(charger.violations).toEqual([]);
+    await charger.close();
+  });
+
+  it.each([
+    ['Available', 'Available'],
+    ['Preparing', 'Occupied'],
+    ['Charging', 'Occupied'],
+    ['SuspendedEV', 'Occupied'],
+    ['SuspendedEVSE', 'Occupied'],
+    ['Finishing', 'Occupied'],
+    ['Reserved', 'Reserved'],
+    ['Unavailable', 'Unavailable'],
+    ['Faulted', 'Faulted'],
+  ])('keeps %s as sent and as the version-neutral %s, on the EVSE numbered as the connector', async (sent, neutral) => {
+    const { station, charger } = await aConnectedCharger(system);
+    await charger.call('StatusNotification', aStatusNotification({ connectorId: 2, status: sent }));
+    const rows = await system.deps.orm.em.fork().find(Connector, { station: station.id });
+    expect(rows.map(({ evseId, connectorId, status, ocppStatus }) => ({ evseId, connectorId, status, ocppStatus }))).toEqual([
+      { evseId: 2, connectorId: 2, status: neutral, ocppStatus: sent },
+    ]);
     expect(charger.violations).toEqual([]);
     await charger.close();
   });
@@ -70,7 +92,7 @@ describe('StatusNotification', () => {
     expect(await connectors(station.id)).toMatchObject([{ status: 'Charging', statusSince: new Date('2026-03-01T10:05:00.000Z') }]);
     const history = await system.deps.orm.em.fork().find(StatusEvent, { station: station.id }, { orderBy: { id: 'asc' } });
     expect(history.map((h) => h.status)).toEqual(['Charging', 'Preparing']);
-    const announced = () => statuses.events.filter((e) => e.identity === station.identity).map((e) => e.status);
+    const announced = () => statuses.events.filter((e) => e.identity === station.identity).map((e) => e.ocppStatus);
     await statuses.next((e) => e.identity === station.identity);
     await new Promise((r) => setTimeout(r, 100));
     expect(announced()).toEqual(['Charging']);
@@ -152,8 +174,10 @@ describe('StatusNotification', () => {
     expect(event).toEqual({
       stationId: station.id,
       identity: station.identity,
+      evseId: 2,
       connectorId: 2,
-      status: 'SuspendedEV',
+      status: 'Occupied',
+      ocppStatus: 'SuspendedEV',
       errorCode: 'NoError',
       info: 'car full',
       vendorErrorCode: null,

@@ -22,8 +22,7 @@ export default defineHandler({
       receivedAt,
     });
     const known = outcome.kind !== 'unknown';
-    const open = station.openSessions.get(request.transactionId);
-    station.openSessions.delete(request.transactionId);
+    const open = deps.sessions.forgetOpen(station.station.id, request.transactionId);
     if (outcome.kind === 'unknown') {
       await deps.anomalies.record(station.station.id, 'unknown-transaction', {
         action: 'StopTransaction',
