@@ -76,8 +76,20 @@ const SETTLE_MS = Number(process.env.BENCH_SETTLE_MS ?? 12_000);
 const WARMUP_STATIONS = 50;
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
+// BENCH_BUILD=1: evcms runs compiled (scripts/build.sh into dist-bench/) with plain node, as production does.
+const fromBuild = process.env.BENCH_BUILD === '1';
+if (fromBuild) {
+  const built = spawnSync('bash', [join(here, '../scripts/build.sh'), 'dist-bench', 'tsconfig.bench.json'], { stdio: 'inherit' });
+  if (built.status !== 0) throw new Error('bench: the build failed');
+}
+
 function spawn(script: string, env: Record<string, string> = {}, execArgv: string[] = [], nice = 0): ChildProcess {
   const options = { env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] as StdioOptions };
+  if (fromBuild && script === 'evcms-server.ts') {
+    const compiled = join(here, '../dist-bench/bench/evcms-server.js');
+    if (nice) return spawnProcess('nice', ['-n', String(nice), process.execPath, ...execArgv, compiled], options);
+    return fork(compiled, [], { execPath: process.execPath, execArgv, ...options });
+  }
   // Niced from the start, so every thread inherits it: chDB's pools and V8's workers start at import.
   if (nice) {
     return spawnProcess('nice', ['-n', String(nice), process.execPath, '--import', 'tsx', ...execArgv, join(here, script)], options);
