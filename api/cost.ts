@@ -1,47 +1,89 @@
 import {
   type DocumentNode,
   type FragmentDefinitionNode,
+  GraphQLError,
+  type GraphQLSchema,
+  getNullableType,
+  isListType,
   Kind,
   type OperationDefinitionNode,
   type SelectionSetNode,
-  type ValueNode,
 } from 'graphql';
-import { refusal } from './errors.js';
+import { type ComplexityEstimator, fieldExtensionsEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
+import { ApiError, refusal } from './errors.js';
 import type { QueryLimits } from './limits.js';
 
+/** A list without `first`/`last` counts as this many items (the pages the API serves by default are 20). */
+const UNPAGED_LIST_SIZE = 10;
+
 /**
- * Depth and cost of one operation, fragments followed: every field costs 1, a list field its page size
- * (`first`/`last`, literal or variable, else a default) times its children. Throws QUERY_TOO_COMPLEX.
- * The recursion is bounded: checkShape has refused documents nested deeper than the depth limit.
+ * A field with `first`/`last` (literal, variable or the argument's default) costs 1 + that page size times
+ * its children; a list without them 1 + 10 times its children, except a connection's `edges`/`nodes`,
+ * which are the page already counted. Other fields fall through to a declared `complexity` or 1 + children.
+ */
+const pageEstimator: ComplexityEstimator = ({ args, field, type, childComplexity }) => {
+  const size = args.first ?? args.last;
+  if (typeof size === 'number' && Number.isInteger(size)) return 1 + Math.max(0, size) * childComplexity;
+  if (!isListType(getNullableType(field.type))) return undefined;
+  return type.name.endsWith('Connection') ? 1 + childComplexity : 1 + UNPAGED_LIST_SIZE * childComplexity;
+};
+
+/**
+ * Depth and cost of one operation, refused as QUERY_TOO_COMPLEX. The cost is graphql-query-complexity's,
+ * with the estimators above, on the schema and the request's variables. That library walks every spread
+ * of every fragment, so a document of fragments that double at each level would take it exponential
+ * time: a linear pass (each fragment measured once) first refuses an expansion over `maxFields`.
  */
 export function checkCost(
+  schema: GraphQLSchema,
   document: DocumentNode,
   operation: OperationDefinitionNode,
   variables: Record<string, unknown> | undefined,
   limits: QueryLimits,
 ): void {
+  const { depth, fields } = measureExpansion(document, operation);
+  if (depth > limits.maxDepth) throw refusal('QUERY_TOO_COMPLEX', `query depth ${depth} exceeds the limit of ${limits.maxDepth}`);
+  if (fields > limits.maxFields)
+    throw refusal('QUERY_TOO_COMPLEX', `the query expands to ${fields} fields, over the limit of ${limits.maxFields}`);
+  let cost: number;
+  try {
+    cost = getComplexity({
+      schema,
+      query: document,
+      operationName: operation.name?.value,
+      variables: variables ?? {},
+      estimators: [fieldExtensionsEstimator(), pageEstimator, simpleEstimator({ defaultComplexity: 1 })],
+    });
+  } catch (error) {
+    if (error instanceof ApiError) throw error;
+    // Variables that do not fit their types: the same words graphql-js would answer with.
+    throw new GraphQLError((error as Error).message, { extensions: { code: 'BAD_USER_INPUT' } });
+  }
+  if (cost > limits.maxCost) throw refusal('QUERY_TOO_COMPLEX', `query cost ${cost} exceeds the limit of ${limits.maxCost}`);
+}
+
+interface Expansion {
+  depth: number;
+  fields: number;
+}
+
+/** Levels of fields and fields selected once every fragment is spread, each fragment measured once. */
+export function measureExpansion(document: DocumentNode, operation: OperationDefinitionNode): Expansion {
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const definition of document.definitions) {
     if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
   }
-  const pageSize = (value: ValueNode | undefined): number | null => {
-    const given = value?.kind === Kind.INT ? Number(value.value) : value?.kind === Kind.VARIABLE ? variables?.[value.name.value] : null;
-    return typeof given === 'number' && Number.isInteger(given) && given >= 0 ? given : null;
-  };
-  // Relative depth (levels of fields below) and cost of a selection set; each fragment is measured once,
-  // so fragments spread many times in many fragments cost linear time, not exponential.
-  const measured = new Map<string, Measure>();
-  const measure = (set: SelectionSetNode | undefined, seen: ReadonlySet<string>): Measure => {
+  const measured = new Map<string, Expansion>();
+  // The recursion is bounded: checkShape has refused documents nested deeper than the depth limit.
+  const measure = (set: SelectionSetNode | undefined, seen: ReadonlySet<string>): Expansion => {
     let depth = 0;
-    let cost = 0;
+    let fields = 0;
     for (const selection of set?.selections ?? []) {
-      let inner: Measure;
+      let inner: Expansion;
       if (selection.kind === Kind.FIELD) {
         if (selection.name.value.startsWith('__')) continue;
-        const first = selection.arguments?.find((a) => a.name.value === 'first' || a.name.value === 'last');
-        const size = pageSize(first?.value) ?? (selection.selectionSet ? defaultSize(selection.name.value) : 1);
         const below = measure(selection.selectionSet, seen);
-        inner = { depth: below.depth + 1, cost: 1 + size * below.cost };
+        inner = { depth: below.depth + 1, fields: below.fields + 1 };
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
         inner = measure(selection.selectionSet, seen);
       } else {
@@ -51,25 +93,9 @@ export function checkCost(
         measured.set(name, inner);
       }
       depth = Math.max(depth, inner.depth);
-      cost += inner.cost;
+      fields += inner.fields;
     }
-    return { depth, cost };
+    return { depth, fields };
   };
-  const { depth, cost } = measure(operation.selectionSet, new Set());
-  if (depth > limits.maxDepth) throw refusal('QUERY_TOO_COMPLEX', `query depth ${depth} exceeds the limit of ${limits.maxDepth}`);
-  if (cost > limits.maxCost) throw refusal('QUERY_TOO_COMPLEX', `query cost ${cost} exceeds the limit of ${limits.maxCost}`);
-}
-
-// A connection without `first` counts as a default page (20); its edges and nodes are that page, not
-// another multiple; other plural fields count as 10. (Guessed from names: graphql-query-complexity,
-// with estimators declared on the schema's fields, is the later replacement.)
-interface Measure {
-  depth: number;
-  cost: number;
-}
-
-function defaultSize(name: string): number {
-  if (name === 'edges' || name === 'nodes' || name === 'pageInfo') return 1;
-  if (/(s|History|history)$/.test(name)) return name.endsWith('Connection') ? 20 : 10;
-  return 1;
+  return measure(operation.selectionSet, new Set());
 }

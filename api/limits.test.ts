@@ -1,14 +1,19 @@
-import { getOperationAST, parse } from 'graphql';
+import { buildSchema, getOperationAST, parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { checkCost } from './cost.js';
 import { checkShape, defaultQueryLimits, parseWithinLimits } from './limits.js';
 
-// The checks need no schema: they run before validation.
+// The shape checks need no schema: they run before validation. The cost is measured on a schema.
 const limits = { ...defaultQueryLimits(), maxDepth: 4, maxCost: 500 };
+const schema = buildSchema(`
+  type Query { root: Node, items(first: Int, last: Int): [Node], nodes: NodeConnection }
+  type Node { name: String, children(first: Int): [Node] }
+  type NodeConnection { edges: [Node], total: Int }
+`);
 const cost = (query: string, variables?: Record<string, unknown>) => {
   const document = parse(query);
   try {
-    checkCost(document, getOperationAST(document) ?? (undefined as never), variables, limits);
+    checkCost(schema, document, getOperationAST(document) ?? (undefined as never), variables, limits);
     return null;
   } catch (error) {
     return (error as Error).message;
@@ -51,8 +56,21 @@ describe('query cost', () => {
     const doubling = Array.from({ length: 40 }, (_, i) => `fragment F${i} on Node { a: ...F${i + 1} b: ...F${i + 1} }`)
       .join(' ')
       .replaceAll(/a: |b: /g, '');
-    // 2^40 names: refused at once, where walking each spread would never end.
-    expect(cost(`${doubling} fragment F40 on Node { name } { root { ...F0 } }`)).toBe('query cost 1099511627777 exceeds the limit of 500');
+    // 2^40 names: refused at once by the linear pass, where walking each spread would never end.
+    expect(cost(`${doubling} fragment F40 on Node { name } { root { ...F0 } }`)).toBe(
+      'the query expands to 1099511627777 fields, over the limit of 1000',
+    );
+  });
+
+  it("counts a list without a page size as 10, and a connection's edges as its page", () => {
+    expect(cost('{ items { children { children { name } } } }')).toBe('query cost 1111 exceeds the limit of 500');
+    // nodes: 1 + (edges: 1 + (children: 1 + 10 x name) + total) = 14
+    expect(cost('{ nodes { edges { children { name } } total } }')).toBeNull();
+  });
+
+  it('honours `last` and a variable left unset falls back to the unpaged size', () => {
+    expect(cost('{ items(last: 60) { children(first: 10) { name } } }')).toBe('query cost 661 exceeds the limit of 500');
+    expect(cost('query($n: Int) { items(first: $n) { children(first: 10) { name } } }', {})).toBeNull();
   });
 });
 

@@ -97,6 +97,22 @@ describe('limits on what a GraphQL request may ask', () => {
         expect(await refused(query, 'QUERY_TOO_COMPLEX', '{"n":1000}')).toMatch(/^query cost \d+ exceeds the limit of 20000/);
       });
 
+      it("counts the cost a field declares (a session's meter series is a warehouse query each)", async () => {
+        const query = 'query($n: Int) { sessions(first: $n) { nodes { meterValues { value } } } }';
+        expect(await refused(query, 'QUERY_TOO_COMPLEX', '{"n":400}')).toMatch(/^query cost \d+ exceeds the limit of 20000/);
+      });
+
+      it('refuses a query nested deeper than 10 levels of fields', async () => {
+        const deep = `{ ${'station(identity: "X") { site { stations { nodes { '.repeat(3)}identity${' } } } }'.repeat(3)} }`;
+        expect(await refused(deep, 'QUERY_TOO_COMPLEX')).toMatch(/deeper than 10 levels|depth \d+ exceeds/);
+      });
+
+      it('lets a dashboard query with a page size in a variable through', async () => {
+        const query = 'query($n: Int) { stations(first: $n) { nodes { identity connectors { connectorId status } } } }';
+        const answer = await send(query, '{"n":50}');
+        expect(answer.errors.map((e) => e.extensions?.code).filter((c) => c?.startsWith('QUERY_'))).toEqual([]);
+      });
+
       it('refuses a NUL in a string literal, naming the argument', async () => {
         const query = '{ stations(filter: { search: "a\\u0000b" }) { totalCount } }';
         expect(await refused(query, 'BAD_USER_INPUT')).toBe('filter.search: contains a NUL character (U+0000)');

@@ -14,8 +14,8 @@ export function queryGuardPlugin<T extends object>(limits: QueryLimits): ApolloS
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ document, operation, request }) {
-          if (operation) checkCost(document, operation, request.variables, limits);
+        async didResolveOperation({ schema, document, operation, request }) {
+          if (operation) checkCost(schema, document, operation, request.variables, limits);
           checkVariables(request.variables, limits.maxInputDepth);
         },
       };
@@ -39,7 +39,7 @@ export function guardSubscription(
   if (errors.length) return { errors };
   const operation = getOperationAST(document, payload.operationName);
   if (!operation) throw refusal('BAD_USER_INPUT', 'no operation of that name in the document');
-  checkCost(document, operation, payload.variables ?? undefined, limits);
+  checkCost(schema, document, operation, payload.variables ?? undefined, limits);
   checkVariables(payload.variables, limits.maxInputDepth);
   return { document, operationName: payload.operationName, variableValues: payload.variables };
 }

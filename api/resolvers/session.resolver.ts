@@ -86,7 +86,11 @@ export class SessionResolver {
     return null;
   }
 
-  @FieldResolver(() => [MeterValuePointType], { description: 'A measurand of this session over time, from the warehouse' })
+  // A warehouse query per session: a page of 50 sessions with their series costs 50 x 50, over half the limit.
+  @FieldResolver(() => [MeterValuePointType], {
+    description: 'A measurand of this session over time, from the warehouse',
+    complexity: ({ childComplexity }) => 50 + childComplexity,
+  })
   async meterValues(
     @Root() session: ChargingSessionType,
     @Ctx() context: ApiContext,
