@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type ApolloServer, HeaderMap } from '@apollo/server';
+import type { LogTransport } from '../auth/mail-transport.js';
 import { sendJson } from '../platform/http.js';
 import { serveProbe } from '../platform/probes.js';
 import { checkDocument } from './apollo.js';
@@ -8,6 +9,8 @@ import { ApiError, type FormatOptions, formatError } from './errors.js';
 import { ideHtml } from './ide.js';
 import type { QueryLimits } from './limits.js';
 import type { LiveAccess } from './live-access.js';
+import { serveAccountPage } from './pages/account-pages.js';
+import { serveMailPage } from './pages/mail-page.js';
 import { readBodyWithin, refuseLargeBody } from './request-body.js';
 
 const clientIp = (req: IncomingMessage) => req.socket.remoteAddress ?? 'unknown';
@@ -35,6 +38,10 @@ export function httpHandler(parts: HttpParts): (req: IncomingMessage, res: Serve
     async function handle() {
       if (await serveProbe(req, res, deps)) return;
       const url = new URL(req.url ?? '/', 'http://localhost');
+      if (url.pathname.startsWith('/account/') && (await serveAccountPage(req, res, url, deps.accounts))) return;
+      const transport = deps.mail.transport;
+      if (url.pathname === '/dev/mail' && deps.config.NODE_ENV !== 'production' && 'sent' in transport)
+        return serveMailPage(res, transport.sent as LogTransport['sent']);
       if (url.pathname !== '/graphql') return sendJson(res, 404, { errors: [{ message: 'not found: the API is at /graphql' }] });
       if (req.method === 'GET' && !url.search && (req.headers.accept ?? '').includes('text/html')) {
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': "default-src 'self' 'unsafe-inline'" });

@@ -26,8 +26,11 @@ export interface LogTransport extends MailTransport {
   readonly sent: SentMail[];
 }
 
-/** Logs each mail (its text, links included) at info level; with `record`, also keeps it in memory. */
-export function logTransport(log: Logger, options: { record?: boolean } = {}): LogTransport {
+/**
+ * Logs each mail (its text, links included) at info level; with `record`, also keeps it in memory (the
+ * newest `keep`, all by default): tests read tokens from there, development shows them at /dev/mail.
+ */
+export function logTransport(log: Logger, options: { record?: boolean; keep?: number } = {}): LogTransport {
   const sent: SentMail[] = [];
   return {
     name: 'log',
@@ -35,6 +38,7 @@ export function logTransport(log: Logger, options: { record?: boolean } = {}): L
     async send(to, subject, text) {
       log.info({ mail: { to, subject, text } }, `mail to ${to}: ${subject}`);
       if (options.record) sent.push({ to, subject, text, at: new Date() });
+      if (sent.length > (options.keep ?? Number.POSITIVE_INFINITY)) sent.shift();
     },
   };
 }

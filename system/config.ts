@@ -37,6 +37,8 @@ export const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HOST: z.string().min(1).default('0.0.0.0'),
   PUBLIC_HOST: z.string().min(1).default('127.0.0.1'),
+  /** Where the links in account mails point (`${APP_URL}/account/...`): a partner's app; unset, the API's own pages. */
+  APP_URL: url(['http:', 'https:']).optional(),
   OCPP_PORT: port(8180),
   /**
    * Binds OCPP_PORT with SO_REUSEPORT, so that several gateway processes (ROLES=ocpp, each with this set)

@@ -119,12 +119,13 @@ export async function createDeps(config: Config, log: Logger): Promise<Deps> {
     const authDecisions = new AuthDecisionLog({ orm, log });
     const authorization = new AuthorizationService({ orm, redis, prefix, decisions: authDecisions });
     const tokens = createTokenSigner(secretKey);
-    // Production leaves mail in the outbox for a relay; elsewhere mail is logged (and kept in memory in tests).
+    // Production leaves mail in the outbox for a relay; elsewhere mail is logged and kept in memory (all of it
+    // in tests, which read tokens from it; the newest 100 in development, shown at /dev/mail).
     const transport = config.MAIL_SMTP_URL
       ? smtpTransport(config.MAIL_SMTP_URL, config.MAIL_FROM)
       : config.NODE_ENV === 'production'
         ? outboxOnlyTransport()
-        : logTransport(log, { record: config.NODE_ENV === 'test' });
+        : logTransport(log, { record: true, keep: config.NODE_ENV === 'test' ? Number.POSITIVE_INFINITY : 100 });
     return {
       config,
       log,
@@ -147,7 +148,7 @@ export async function createDeps(config: Config, log: Logger): Promise<Deps> {
         secretKey,
         log,
         authorization,
-        linkBase: `http://${config.PUBLIC_HOST}:${config.API_PORT}`,
+        linkBase: config.APP_URL?.replace(/\/+$/, '') ?? `http://${config.PUBLIC_HOST}:${config.API_PORT}`,
         credentialsBlocked: async (tokenIds) => {
           for (const id of tokenIds)
             await updateLocalLists({ orm, stationCommands, log }, id).catch((error: unknown) =>
