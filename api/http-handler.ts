@@ -6,7 +6,7 @@ import { serveProbe } from '../platform/probes.js';
 import { checkDocument } from './apollo.js';
 import { type ApiContext, type ApiDeps, authenticate, createContext } from './context.js';
 import { ApiError, type FormatOptions, formatError } from './errors.js';
-import { ideHtml } from './ide.js';
+import { serveIdeAsset, serveIdePage } from './ide/page.js';
 import type { QueryLimits } from './limits.js';
 import type { LiveAccess } from './live-access.js';
 import { serveAccountPage } from './pages/account-pages.js';
@@ -42,10 +42,10 @@ export function httpHandler(parts: HttpParts): (req: IncomingMessage, res: Serve
       const transport = deps.mail.transport;
       if (url.pathname === '/dev/mail' && deps.config.NODE_ENV !== 'production' && 'sent' in transport)
         return serveMailPage(res, transport.sent as LogTransport['sent']);
+      if (url.pathname.startsWith('/graphql/ide/') && req.method === 'GET' && (await serveIdeAsset(res, url.pathname.slice(13)))) return;
       if (url.pathname !== '/graphql') return sendJson(res, 404, { errors: [{ message: 'not found: the API is at /graphql' }] });
       if (req.method === 'GET' && !url.search && (req.headers.accept ?? '').includes('text/html')) {
-        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': "default-src 'self' 'unsafe-inline'" });
-        return void res.end(ideHtml);
+        return serveIdePage(res);
       }
       let principal: ApiContext['principal'];
       try {
