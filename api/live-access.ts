@@ -15,7 +15,7 @@ interface Cached<T> {
  */
 export class LiveAccess {
   private readonly stations = new Map<string, Cached<StationFacts | null>>();
-  private readonly owners = new Map<number, Cached<string | null>>();
+  private readonly owners = new Map<string, Cached<string | null>>();
 
   constructor(
     private readonly orm: Orm,
@@ -52,14 +52,14 @@ export class LiveAccess {
   }
 
   /** The user who owns the credential a session started with, if any. */
-  private sessionOwner(transactionId: number): Promise<string | null> {
-    return this.cached(this.owners, transactionId, async () => {
+  private sessionOwner(sessionId: string): Promise<string | null> {
+    return this.cached(this.owners, sessionId, async () => {
       const rows = await this.orm.em
         .fork()
         .getConnection()
         .execute<{ owner_id: string | null }[]>(
-          'select k.owner_id from charging_transaction t join id_token k on k.id = t.id_token_id where t.id = ?',
-          [transactionId],
+          'select k.owner_id from charging_session t join id_token k on k.id = t.id_token_id where t.id = ?',
+          [sessionId],
         );
       return rows[0]?.owner_id ?? null;
     });
@@ -74,11 +74,11 @@ export class LiveAccess {
   }
 
   /** Session events: as `seesSession` (sessions/visibility.ts) says, looking up only what the principal's role needs. */
-  async seesSession(principal: Principal | null, stationId: string, transactionId: number): Promise<boolean> {
+  async seesSession(principal: Principal | null, stationId: string, sessionId: string): Promise<boolean> {
     if (!principal) return false;
     if (principal.role === 'ADMIN') return true;
     if (principal.role === 'DRIVER')
-      return seesSession(principal, { ownerId: await this.sessionOwner(transactionId), stationOrganisationId: undefined });
+      return seesSession(principal, { ownerId: await this.sessionOwner(sessionId), stationOrganisationId: undefined });
     const station = await this.station(stationId);
     return station !== null && seesSession(principal, { ownerId: undefined, stationOrganisationId: station.organisationId });
   }

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
 import type { Sql } from '../database/sql.js';
-import { Organisation, Site, Station, Transaction, User } from '../schema/entities/index.js';
+import { Organisation, Site, Station, ChargingSession, User } from '../schema/entities/index.js';
 import type { ConnectorFields } from './types/station.type.js';
 
 const byId = <T extends { id: string }>(rows: T[], ids: readonly string[]) => {
@@ -116,9 +116,9 @@ export function createLoaders(em: EntityManager, sql: Sql) {
       }
       return ids.map((id) => byStation.get(id) ?? []);
     }),
-    openSessionsByStation: new DataLoader<string, Transaction[]>(async (ids) => {
+    openSessionsByStation: new DataLoader<string, ChargingSession[]>(async (ids) => {
       const rows = await em.find(
-        Transaction,
+        ChargingSession,
         { station: { $in: [...ids] }, state: 'Active' },
         { orderBy: { connectorId: 'asc' }, populate: ['station', 'idToken'] },
       );
@@ -145,7 +145,7 @@ export function createLoaders(em: EntityManager, sql: Sql) {
     }),
     anomaliesByStation: childPages(em, { table: 'anomaly', parent: 'station_id', order: 't.received_at desc, t.id desc' }),
     securityEventsByStation: childPages(em, { table: 'security_event', parent: 'station_id', order: 't.received_at desc, t.id desc' }),
-    anomaliesByTransaction: childRows(em, 'anomaly', 'transaction_id', 'received_at, id'),
+    anomaliesBySession: childRows(em, 'anomaly', 'session_id', 'received_at, id'),
     /** Who an audit entry's actor is: a user (by email) or an API key (by name). */
     actorName: new DataLoader<string, { name: string; kind: 'user' | 'apiKey' } | null>(async (actors) => {
       const ids = actors.filter((a) => /^[0-9a-f-]{36}$/i.test(a));

@@ -184,7 +184,7 @@ function mutationRows(w: PermissionWorld, reservationId: number): Record<string,
     },
     stopCharging: {
       document: 'mutation($id: ID!) { stopCharging(sessionId: $id) { id } }',
-      variables: () => ({ id: String(w.driverSession) }),
+      variables: () => ({ id: w.driverSession }),
       expect: { ...staffAndPartners('STATION_OFFLINE'), driver: 'STATION_OFFLINE', otherDriver: 'NOT_FOUND' },
     },
 
@@ -196,9 +196,7 @@ function mutationRows(w: PermissionWorld, reservationId: number): Record<string,
       ),
       variables: async () => ({ station: w.stationA.identity, tag: (await aCard(w.system, w.orgA, null)).value }),
     },
-    remoteStop: command('mutation($station: String!, $tx: Int!) { remoteStop(stationIdentity: $station, transactionId: $tx) { status } }', {
-      tx: w.staffSession,
-    }),
+    remoteStop: command('mutation($session: ID!) { remoteStop(sessionId: $session) { status } }', { session: w.staffSession }),
     resetStation: command('mutation($station: String!) { resetStation(stationIdentity: $station, type: SOFT) { status } }'),
     unlockConnector: command('mutation($station: String!) { unlockConnector(stationIdentity: $station, connectorId: 1) { status } }'),
     changeAvailability: command(

@@ -101,7 +101,7 @@ function queryRows(w: PermissionWorld): Record<string, OperationRow> {
     },
     session: {
       document: 'query($id: ID!) { session(id: $id) { id } }',
-      variables: () => ({ id: String(w.driverSession) }),
+      variables: () => ({ id: w.driverSession }),
       expect: { ...staffAndPartners('ok'), driver: 'ok', otherDriver: 'NOT_FOUND' },
     },
     sessions: {

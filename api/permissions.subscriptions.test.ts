@@ -43,7 +43,7 @@ const securityEvent: LiveExpectations = commandEvent;
 
 function subscriptionRows(w: PermissionWorld): Record<string, SubscriptionRow> {
   const station = { stationId: w.stationA.id, identity: w.stationA.identity };
-  const session = { ...station, transactionId: w.driverSession, connectorId: 1 };
+  const session = { ...station, sessionId: w.driverSession, transactionId: '1', connectorId: 1 };
   const at = new Date().toISOString();
   const ofStationA = { station: w.stationA.identity };
   return {
@@ -78,17 +78,17 @@ function subscriptionRows(w: PermissionWorld): Record<string, SubscriptionRow> {
       expect: stationEvent,
     },
     sessionStarted: {
-      document: 'subscription { sessionStarted { transactionId } }',
+      document: 'subscription { sessionStarted { sessionId } }',
       event: { topic: 'session.started', payload: { ...session, idTag: w.driverTag.value, at } },
       expect: sessionEvent,
     },
     sessionUpdated: {
-      document: 'subscription { sessionUpdated { transactionId energyWh } }',
+      document: 'subscription { sessionUpdated { sessionId energyWh } }',
       event: { topic: 'session.updated', payload: { ...session, energyWh: 1200, powerW: 7200, at } },
       expect: sessionEvent,
     },
     sessionEnded: {
-      document: 'subscription { sessionEnded { transactionId reason } }',
+      document: 'subscription { sessionEnded { sessionId ocppTransactionId reason } }',
       event: { topic: 'session.ended', payload: { ...session, energyWh: 2400, reason: 'Local', at } },
       expect: sessionEvent,
     },

@@ -1,7 +1,8 @@
 import type { Redis } from 'ioredis';
 import type { Orm } from '../database/orm.js';
 import { REDIS_WAIT_MS, isReady, within } from '../platform/redis.js';
-import { IdToken } from '../schema/entities/index.js';
+import { type CredentialType, IdToken, type IdTokenType } from '../schema/entities/index.js';
+import { credentialTypeOf } from './credential-type.js';
 import type { AuthDecisionLog, AuthPurpose } from './decision-log.js';
 
 export type IdTagStatus = 'Accepted' | 'Blocked' | 'Expired' | 'Invalid' | 'ConcurrentTx';
@@ -17,6 +18,8 @@ export interface AuthorizationDecision {
   idTagInfo: IdTagInfo;
   /** The credential found, if any. */
   tokenId: string | null;
+  /** How it was presented: its registered type, Unknown when none is registered. */
+  credentialType: CredentialType;
   /** Why, in words an operator reads in the audit. */
   reason: string;
 }
@@ -24,7 +27,7 @@ export interface AuthorizationDecision {
 interface TokenSnapshot {
   id: string;
   value: string;
-  type: string;
+  type: IdTokenType;
   status: 'Accepted' | 'Blocked' | 'Expired';
   expiresAt: string | null;
   maxConcurrent: number;
@@ -78,7 +81,7 @@ export class AuthorizationService {
   private async decide(idTag: string, options: CheckOptions): Promise<AuthorizationDecision> {
     const now = options.now ?? new Date();
     const token = await this.lookup(idTag);
-    if (!token) return { idTagInfo: { status: 'Invalid' }, tokenId: null, reason: 'unknown credential' };
+    if (!token) return { idTagInfo: { status: 'Invalid' }, tokenId: null, credentialType: 'Unknown', reason: 'unknown credential' };
     const info: IdTagInfo = { status: 'Accepted' };
     if (token.expiresAt) info.expiryDate = token.expiresAt;
     if (token.parent) info.parentIdTag = token.parent.value;
@@ -86,6 +89,7 @@ export class AuthorizationService {
     const deny = (status: IdTagStatus, reason: string): AuthorizationDecision => ({
       idTagInfo: { ...info, status },
       tokenId: token.id,
+      credentialType: credentialTypeOf(token.type),
       reason,
     });
     if (token.status === 'Blocked') return deny('Blocked', 'credential blocked');
@@ -99,7 +103,7 @@ export class AuthorizationService {
         .fork()
         .getConnection()
         .execute<{ n: string }[]>(
-          `select count(*) as n from charging_transaction where (id_token_id = ? or id_tag in (?, ?, ?)) and state = 'Active'
+          `select count(*) as n from charging_session where (id_token_id = ? or id_tag in (?, ?, ?)) and state = 'Active'
              and not coalesce(station_id = ? and connector_id = ?, false)`,
           [
             token.id,
@@ -113,7 +117,7 @@ export class AuthorizationService {
         );
       if (Number(rows[0]?.n ?? 0) >= token.maxConcurrent) return deny('ConcurrentTx', `already ${token.maxConcurrent} open session(s)`);
     }
-    return { idTagInfo: info, tokenId: token.id, reason: 'accepted' };
+    return { idTagInfo: info, tokenId: token.id, credentialType: credentialTypeOf(token.type), reason: 'accepted' };
   }
 
   /** Forget the cached credential (call after any change to it or its group). */

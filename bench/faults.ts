@@ -207,7 +207,7 @@ async function report(): Promise<void> {
   await db.connect();
   const sessions = (
     await db.query<{ id: number; state: string; meter_stop_wh: string | null; energy_wh: string | null }>(
-      'select id, state, meter_stop_wh::text, energy_wh::text from charging_transaction',
+      'select transaction_id::int as id, state, meter_stop_wh::text, energy_wh::text from charging_session',
     )
   ).rows;
   await db.end();

@@ -6,13 +6,15 @@ type Deps = { commands: StationCommands; events: EventBus };
 
 export interface RemoteStartResult {
   status: 'Accepted' | 'Rejected';
-  /** The OCPP transactionId of the session the station started; null when it did not within the wait. */
-  transactionId: number | null;
+  /** The session the station started; null when it did not within the wait. */
+  sessionId: string | null;
+  /** Its protocol key (1.6: the transactionId evcms issued). */
+  transactionId: string | null;
 }
 
 /**
  * RemoteStartTransaction, then waits for the station's StartTransaction with that idTag so the caller
- * gets the transactionId back, not only "Accepted".
+ * gets the session back, not only "Accepted".
  */
 export async function remoteStart(
   deps: Deps,
@@ -35,12 +37,12 @@ export async function remoteStart(
   });
   try {
     const response = await deps.commands.send(identity, 'RemoteStartTransaction', request, options);
-    if (response.status !== 'Accepted') return { status: response.status, transactionId: null };
+    if (response.status !== 'Accepted') return { status: response.status, sessionId: null, transactionId: null };
     const waitMs = options.waitForSessionMs ?? 60_000;
     let timer: NodeJS.Timeout | undefined;
     const event = await Promise.race([started, new Promise<null>((r) => (timer = setTimeout(() => r(null), waitMs)))]);
     clearTimeout(timer);
-    return { status: 'Accepted', transactionId: event?.transactionId ?? null };
+    return { status: 'Accepted', sessionId: event?.sessionId ?? null, transactionId: event?.transactionId ?? null };
   } finally {
     unsubscribe();
   }

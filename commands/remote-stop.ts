@@ -17,7 +17,7 @@ export interface RemoteStopResult {
 export async function remoteStop(
   deps: Deps,
   identity: string,
-  transactionId: number,
+  session: { sessionId: string; transactionId: string },
   options: SendOptions & { waitForEndMs?: number } = {},
 ): Promise<RemoteStopResult> {
   let resolveEnded: (event: EventMap['session.ended']) => void = () => {};
@@ -25,10 +25,12 @@ export async function remoteStop(
     resolveEnded = resolve;
   });
   const unsubscribe = await deps.events.subscribe('session.ended', (event) => {
-    if (event.identity === identity && event.transactionId === transactionId) resolveEnded(event);
+    if (event.sessionId === session.sessionId) resolveEnded(event);
   });
   try {
-    const response = await deps.commands.send(identity, 'RemoteStopTransaction', { transactionId }, options);
+    // OCPP 1.6 names the session by the int32 evcms issued for it.
+    const request = { transactionId: Number(session.transactionId) };
+    const response = await deps.commands.send(identity, 'RemoteStopTransaction', request, options);
     if (response.status !== 'Accepted') return { status: response.status, ended: false };
     let timer: NodeJS.Timeout | undefined;
     const event = await Promise.race([

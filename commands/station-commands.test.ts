@@ -121,7 +121,7 @@ describe('commands to a station', () => {
     await charger.close();
   });
 
-  it('returns the transactionId of a remote start once the station has started the session', async () => {
+  it('returns the session of a remote start once the station has started the session', async () => {
     const station = await aStation(system);
     let startCall: Promise<unknown> = Promise.resolve();
     const charger = await connectCharger(system, station, {
@@ -145,10 +145,10 @@ describe('commands to a station', () => {
       connectorId: 1,
     });
     expect(result.status).toBe('Accepted');
-    expect(result.transactionId).toBeGreaterThan(0);
-    const rows = await sql().execute('select id_tag from charging_transaction where id = ?', [result.transactionId]);
-    expect(rows).toEqual([{ id_tag: 'APPTOKEN1' }]);
-    await expect(startCall).resolves.toMatchObject({ transactionId: result.transactionId });
+    expect(Number(result.transactionId)).toBeGreaterThan(0);
+    const rows = await sql().execute('select id_tag, transaction_id from charging_session where id = ?', [result.sessionId]);
+    expect(rows).toEqual([{ id_tag: 'APPTOKEN1', transaction_id: result.transactionId }]);
+    await expect(startCall).resolves.toMatchObject({ transactionId: Number(result.transactionId) });
     expect(charger.violations).toEqual([]);
     await charger.close();
   });

@@ -8,12 +8,13 @@ import { type EventBus, createEventBus } from './bus.js';
 const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const at = new Date().toISOString();
 const online = (identity: string, isOnline: boolean) => ({ stationId: identity, identity, online: isOnline, at });
-const updated = (transactionId: number) => ({
+const updated = (n: number) => ({
   stationId: 's',
   identity: 'CP',
-  transactionId,
+  sessionId: `session-${n}`,
+  transactionId: String(n),
   connectorId: 1,
-  energyWh: transactionId * 10,
+  energyWh: n * 10,
   powerW: null,
   at,
 });
@@ -65,12 +66,12 @@ describe('event bus', () => {
     await Promise.all([1, 2, 3].map((n) => publisher.publish('session.updated', updated(n))));
     await eventually(() => messages.length >= 1);
     expect(messages).toHaveLength(1);
-    expect((JSON.parse(messages[0] as string) as Array<{ transactionId: number }>).map((e) => e.transactionId)).toEqual([1, 2, 3]);
+    expect((JSON.parse(messages[0] as string) as Array<{ transactionId: string }>).map((e) => e.transactionId)).toEqual(['1', '2', '3']);
   });
 
   it('still reads a message holding one event, and ignores one that is not JSON', async () => {
     const seen: number[] = [];
-    await subscriber.subscribe('session.updated', (e) => seen.push(e.transactionId));
+    await subscriber.subscribe('session.updated', (e) => seen.push(Number(e.transactionId)));
     const raw = await redis('raw');
     await raw.publish(`${prefix}:events:session.updated`, 'not json');
     await raw.publish(`${prefix}:events:session.updated`, JSON.stringify(updated(42)));
@@ -103,7 +104,7 @@ describe('event bus while Redis is away', () => {
 
       await server.start();
       const seen: number[] = [];
-      await subscriber.subscribe('session.updated', (e) => seen.push(e.transactionId));
+      await subscriber.subscribe('session.updated', (e) => seen.push(Number(e.transactionId)));
       await eventually(async () => {
         await publisher.publish('session.updated', updated(2));
         return seen.includes(2);

@@ -3,7 +3,8 @@ import type { EventMap, Topic } from './topics.js';
 /** What a live subscriber narrowed its events to; an argument left out (or null) narrows nothing. */
 export interface EventWanted {
   stationIdentity?: string | null;
-  transactionId?: number | null;
+  /** evcms's session id. */
+  sessionId?: string | null;
   connectorId?: number | null;
 }
 
@@ -11,9 +12,7 @@ export interface EventWanted {
 export function wantedEvent(payload: EventMap[Topic], args: EventWanted): boolean {
   return (
     (!args.stationIdentity || payload.identity === args.stationIdentity) &&
-    (args.transactionId === undefined ||
-      args.transactionId === null ||
-      ('transactionId' in payload && payload.transactionId === args.transactionId)) &&
+    (args.sessionId === undefined || args.sessionId === null || ('sessionId' in payload && payload.sessionId === args.sessionId)) &&
     (args.connectorId === undefined || args.connectorId === null || ('connectorId' in payload && payload.connectorId === args.connectorId))
   );
 }

@@ -18,11 +18,21 @@ export interface EventMap {
     vendorErrorCode: string | null;
     at: string;
   };
-  'session.started': { stationId: string; identity: string; transactionId: number; connectorId: number; idTag: string; at: string };
+  /** Sessions are named by evcms's id (`sessionId`); `transactionId` is the protocol's key, as on the wire. */
+  'session.started': {
+    stationId: string;
+    identity: string;
+    sessionId: string;
+    transactionId: string;
+    connectorId: number;
+    idTag: string;
+    at: string;
+  };
   'session.updated': {
     stationId: string;
     identity: string;
-    transactionId: number;
+    sessionId: string;
+    transactionId: string;
     connectorId: number;
     energyWh: number | null;
     powerW: number | null;
@@ -31,7 +41,8 @@ export interface EventMap {
   'session.ended': {
     stationId: string;
     identity: string;
-    transactionId: number;
+    sessionId: string;
+    transactionId: string;
     connectorId: number;
     energyWh: number | null;
     reason: string | null;

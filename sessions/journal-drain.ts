@@ -19,7 +19,12 @@ export function stopApplier(deps: { sessions: SessionService; anomalies: Anomaly
       }
       if (outcome.kind === 'stopped') {
         for (const flag of outcome.flags) {
-          await deps.anomalies.record(stop.stationId, flag, { meterStop: stop.meterStopWh }, stop.transactionId);
+          await deps.anomalies.record(
+            stop.stationId,
+            flag,
+            { meterStop: stop.meterStopWh },
+            { sessionId: outcome.sessionId, transactionId: String(stop.transactionId) },
+          );
         }
       }
     },

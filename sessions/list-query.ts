@@ -8,12 +8,13 @@ export interface SessionListFilter {
   siteId?: string | null;
   driverId?: string | null;
   idTag?: string | null;
+  ocppTransactionId?: string | null;
   from?: Date | null;
   to?: Date | null;
   state?: string | null;
 }
 
-/** The sessions (t: charging_transaction, s: its station) a principal may see, narrowed by the filter. */
+/** The sessions (t: charging_session, s: its station) a principal may see, narrowed by the filter. */
 export function sessionListWhere(principal: Principal, filter?: SessionListFilter | null): Condition {
   const where = new Conditions(sessionScope(principal));
   const add = (sql: string, ...values: unknown[]) => where.add(sql, ...values);
@@ -21,10 +22,11 @@ export function sessionListWhere(principal: Principal, filter?: SessionListFilte
   if (filter?.siteId) add('s.site_id = ?', filter.siteId);
   if (filter?.driverId) add('t.id_token_id in (select k.id from id_token k where k.owner_id = ?)', filter.driverId);
   if (filter?.idTag) add('t.id_tag = ?', filter.idTag);
+  if (filter?.ocppTransactionId) add('t.transaction_id = ?', filter.ocppTransactionId);
   if (filter?.from) add('t.started_at >= ?', filter.from.toISOString());
   if (filter?.to) add('t.started_at < ?', filter.to.toISOString());
   if (filter?.state) add('t.state = ?', filter.state);
   return where;
 }
 
-export const sessionOrderColumns = { startedAt: 't.started_at', stoppedAt: 't.stopped_at', energyWh: 't.energy_wh', transactionId: 't.id' };
+export const sessionOrderColumns = { startedAt: 't.started_at', stoppedAt: 't.stopped_at', energyWh: 't.energy_wh' };

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import type { CredentialType } from '../schema/entities/index.js';
 import { isPostgresUnavailable, withinDeadline } from '../database/availability.js';
 import type { Orm } from '../database/orm.js';
 import { type Sql, WriteBehind } from '../database/sql.js';
@@ -12,8 +13,14 @@ import { sessionEnergy } from '../telemetry/normalise.js';
 import { StopJournal } from './stop-journal.js';
 
 export interface StartInput {
+  /** The protocol's key for it when the station issues one (2.0.1); absent, evcms issues an OCPP 1.6 int32. */
+  transactionId?: string | undefined;
+  /** 1.6: the connector's number (one EVSE per connector). */
+  evseId?: number | undefined;
   connectorId: number;
+  /** The credential's value, as the station sent it. */
   idTag: string;
+  credentialType: CredentialType;
   meterStartWh: number;
   /** As the station sent it. */
   startedAt: Date;
@@ -24,7 +31,8 @@ export interface StartInput {
 }
 
 export interface StopInput {
-  transactionId: number;
+  /** The protocol's key, as the station sent it (1.6: the int32 as decimal). */
+  transactionId: string;
   meterStopWh: number;
   stoppedAt: Date;
   reason?: string | undefined;
@@ -33,8 +41,8 @@ export interface StopInput {
 }
 
 export type StopOutcome =
-  | { kind: 'stopped'; energyWh: number | null; flags: string[]; connectorId: number; idTag: string }
-  | { kind: 'already-stopped'; connectorId: number }
+  | { kind: 'stopped'; sessionId: string; energyWh: number | null; flags: string[]; connectorId: number; idTag: string }
+  | { kind: 'already-stopped'; sessionId: string; connectorId: number }
   | { kind: 'unknown' };
 
 /** A stop PostgreSQL could not take now: kept in the journal, applied (and its anomalies recorded) when it is back. */
@@ -46,7 +54,7 @@ export const storableWh = (wh: number): number | null => (Number.isSafeInteger(w
 /** A stored reading (bigint text, or null when unknown) as a number; NaN when unknown, so energy checks flag it. */
 const readingWh = (stored: string | null): number => (stored === null ? Number.NaN : Number(stored));
 
-/** Whether a transactionId is one evcms could have issued (an int32); any other is unknown and cannot be stored. */
+/** Whether an OCPP 1.6 id (a transactionId, a reservationId) is one evcms could have issued: an int32. */
 export const isTransactionId = (id: number): boolean => Number.isInteger(id) && id >= -(2 ** 31) && id < 2 ** 31;
 
 /**
@@ -58,19 +66,22 @@ const stoppable = "(state = 'Active' or (stop_reason = 'Superseded' and meter_st
 
 /** What the gateway keeps about an open session, to read MeterValues without a database round trip. */
 export interface OpenSession {
-  transactionId: number;
+  sessionId: string;
+  /** The protocol's key. */
+  transactionId: string;
   connectorId: number;
   meterStartWh: number;
   idTag: string;
 }
 
 /**
- * Charging sessions: StartTransaction is idempotent (a retry gets the same transactionId),
+ * Charging sessions, by evcms's own id (a UUID); stations name them by the protocol's transaction key.
+ * StartTransaction is idempotent (a retry gets the same transactionId),
  * StopTransaction is final (a repeat changes nothing), live energy and power are written behind.
  */
 export class SessionService {
   /** Open session id → its latest live figures (`at` in ms since epoch), until the next flush. */
-  private readonly live = new WriteBehind<number, { energyWh: number | null; powerW: number | null; at: number }>(
+  private readonly live = new WriteBehind<string, { energyWh: number | null; powerW: number | null; at: number }>(
     (id, v) => [
       id,
       v.energyWh === null || !Number.isFinite(v.energyWh) ? null : storableWh(Math.round(v.energyWh)),
@@ -79,10 +90,10 @@ export class SessionService {
     ],
     (arrays) =>
       this.deps.sql.query(
-        `update charging_transaction t set live_energy_wh = coalesce(v.energy, t.live_energy_wh),
+        `update charging_session t set live_energy_wh = coalesce(v.energy, t.live_energy_wh),
            live_power_w = coalesce(v.power, t.live_power_w), last_meter_at = coalesce(to_timestamp(v.ms / 1000.0), t.last_meter_at),
            updated_at = now()
-         from unnest($1::int[], $2::bigint[], $3::float8[], $4::float8[]) as v(id, energy, power, ms)
+         from unnest($1::uuid[], $2::bigint[], $3::float8[], $4::float8[]) as v(id, energy, power, ms)
          where t.id = v.id and t.state = 'Active'`,
         arrays,
       ),
@@ -96,7 +107,7 @@ export class SessionService {
    * trip. Filled by starts and by the first MeterValues of a session this node did not start; emptied by stops
    * and when the station's last socket here closes (`forgetStation`).
    */
-  private readonly openByStation = new Map<string, Map<number, OpenSession>>();
+  private readonly openByStation = new Map<string, Map<string, OpenSession>>();
 
   constructor(
     private readonly deps: { orm: Orm; sql: Sql; events: EventBus; log: Logger; redis: Redis; prefix: string; metrics: Metrics },
@@ -115,25 +126,33 @@ export class SessionService {
   }
 
   /** Starts a session, or finds the one a retried StartTransaction started already. */
-  async start(station: StationIdentity, input: StartInput): Promise<{ transactionId: number; created: boolean; authStatus: string }> {
+  async start(
+    station: StationIdentity,
+    input: StartInput,
+  ): Promise<{ sessionId: string; transactionId: string; created: boolean; authStatus: string }> {
     const key = SessionService.startKey(station.id, input);
     const sql = this.sql();
-    const inserted = await sql.execute<{ id: number }[]>(
-      `insert into charging_transaction
-         (start_key, station_id, connector_id, id_tag, id_token_id, auth_status, reservation_id, state, meter_start_wh,
-          started_at, start_received_at, flags, updated_at)
-       values (?, ?, ?, ?, ?, ?, ?, 'Active', ?, ?, ?, ?::jsonb, now())
+    const reservationId = input.reservationId !== undefined && isTransactionId(input.reservationId) ? input.reservationId : null;
+    const inserted = await sql.execute<{ id: string; transaction_id: string }[]>(
+      `insert into charging_session
+         (id, transaction_id, start_key, station_id, evse_id, connector_id, id_tag, credential_type, id_token_id, auth_status,
+          reservation_id, state, meter_start_wh, started_at, start_received_at, flags, updated_at)
+       values (gen_random_uuid(), coalesce(?, nextval('ocpp16_transaction_id')::text), ?, ?, ?, ?, ?, ?, ?, ?, ?, 'Active', ?, ?, ?,
+         ?::jsonb, now())
        on conflict (start_key) do nothing
-       returning id`,
+       returning id, transaction_id`,
       [
+        input.transactionId ?? null,
         key,
         station.id,
+        input.evseId ?? input.connectorId,
         input.connectorId,
         input.idTag,
+        input.credentialType,
         input.idTokenId,
         input.authStatus,
         // One no int4 column can hold is no reservation evcms made (reservation ids are int32 too).
-        input.reservationId !== undefined && isTransactionId(input.reservationId) ? input.reservationId : null,
+        reservationId,
         storableWh(input.meterStartWh),
         input.startedAt.toISOString(),
         input.receivedAt.toISOString(),
@@ -145,50 +164,59 @@ export class SessionService {
     );
     const created = inserted[0];
     if (!created) {
-      const found = await sql.execute<{ id: number; auth_status: string }[]>(
-        'select id, auth_status from charging_transaction where start_key = ?',
+      const found = await sql.execute<{ id: string; transaction_id: string; auth_status: string }[]>(
+        'select id, transaction_id, auth_status from charging_session where start_key = ?',
         [key],
       );
       const row = found[0];
       if (!row) throw new Error('StartTransaction: session vanished between insert and select');
-      return { transactionId: row.id, created: false, authStatus: row.auth_status };
+      return { sessionId: row.id, transactionId: row.transaction_id, created: false, authStatus: row.auth_status };
     }
     // A connector has one session at a time: an older one still open lost its stop (offline, reboot).
     await sql.execute(
-      `update charging_transaction set state = 'Completed', stop_reason = 'Superseded', stop_received_at = ?,
+      `update charging_session set state = 'Completed', stop_reason = 'Superseded', stop_received_at = ?,
          flags = flags || '["stop-lost"]'::jsonb, updated_at = now()
        where station_id = ? and connector_id = ? and state = 'Active' and id <> ?`,
       [input.receivedAt.toISOString(), station.id, input.connectorId, created.id],
     );
+    if (reservationId !== null) {
+      await sql.execute(
+        `update reservation set status = 'Used', session_id = ?, updated_at = now()
+         where id = ? and station_id = ? and status in ('Accepted', 'Requested')`,
+        [created.id, reservationId, station.id],
+      );
+    }
     // Announced, not awaited: publish never rejects (events are dropped and counted while Redis is away), and
     // a slow Redis must not use up the deadline this work has for PostgreSQL (it would be taken for an outage).
     void this.deps.events.publish('session.started', {
       stationId: station.id,
       identity: station.identity,
-      transactionId: created.id,
+      sessionId: created.id,
+      transactionId: created.transaction_id,
       connectorId: input.connectorId,
       idTag: input.idTag,
       at: input.startedAt.toISOString(),
     });
-    return { transactionId: created.id, created: true, authStatus: input.authStatus };
+    return { sessionId: created.id, transactionId: created.transaction_id, created: true, authStatus: input.authStatus };
   }
 
   /** Ends a session once; the energy is meterStop - meterStart, or null and flagged when that is not sane. */
   async stop(station: Pick<StationIdentity, 'id' | 'identity'>, input: StopInput): Promise<StopOutcome> {
     const sql = this.sql();
     const rows = await sql.execute<
-      { meter_start_wh: string | null; state: string; connector_id: number; id_tag: string; stoppable: boolean }[]
+      { id: string; meter_start_wh: string | null; state: string; connector_id: number; id_tag: string; stoppable: boolean }[]
     >(
-      `select meter_start_wh, state, connector_id, id_tag, ${stoppable} as stoppable from charging_transaction where id = ? and station_id = ?`,
-      [input.transactionId, station.id],
+      `select id, meter_start_wh, state, connector_id, id_tag, ${stoppable} as stoppable from charging_session
+       where station_id = ? and transaction_id = ?`,
+      [station.id, input.transactionId],
     );
     const row = rows[0];
     if (!row) return { kind: 'unknown' };
-    if (!row.stoppable) return { kind: 'already-stopped', connectorId: row.connector_id };
+    if (!row.stoppable) return { kind: 'already-stopped', sessionId: row.id, connectorId: row.connector_id };
     const meterStopWh = storableWh(input.meterStopWh);
     const check = sessionEnergy(readingWh(row.meter_start_wh), meterStopWh ?? Number.NaN);
     const updated = await sql.execute<{ id: number }[]>(
-      `update charging_transaction set state = 'Completed', meter_stop_wh = ?, stopped_at = ?, stop_received_at = ?,
+      `update charging_session set state = 'Completed', meter_stop_wh = ?, stopped_at = ?, stop_received_at = ?,
          stop_reason = ?, stop_id_tag = ?, energy_wh = ?, live_energy_wh = coalesce(?, live_energy_wh),
          flags = (flags - 'stop-lost') || ?::jsonb, updated_at = now()
        where id = ? and ${stoppable} returning id`,
@@ -201,24 +229,32 @@ export class SessionService {
         check.energyWh,
         check.energyWh,
         JSON.stringify(check.flags),
-        input.transactionId,
+        row.id,
       ],
     );
-    if (!updated[0]) return { kind: 'already-stopped', connectorId: row.connector_id };
-    this.live.delete(input.transactionId);
+    if (!updated[0]) return { kind: 'already-stopped', sessionId: row.id, connectorId: row.connector_id };
+    this.live.delete(row.id);
     this.forgetOpen(station.id, input.transactionId);
     // Announced, not awaited: publish never rejects (events are dropped and counted while Redis is away), and
     // a slow Redis must not use up the deadline this work has for PostgreSQL (it would be taken for an outage).
     void this.deps.events.publish('session.ended', {
       stationId: station.id,
       identity: station.identity,
+      sessionId: row.id,
       transactionId: input.transactionId,
       connectorId: row.connector_id,
       energyWh: check.energyWh,
       reason: input.reason ?? 'Local',
       at: input.stoppedAt.toISOString(),
     });
-    return { kind: 'stopped', energyWh: check.energyWh, flags: check.flags, connectorId: row.connector_id, idTag: row.id_tag };
+    return {
+      kind: 'stopped',
+      sessionId: row.id,
+      energyWh: check.energyWh,
+      flags: check.flags,
+      connectorId: row.connector_id,
+      idTag: row.id_tag,
+    };
   }
 
   /**
@@ -244,24 +280,22 @@ export class SessionService {
    * The open session with this id at this station, if any. While PostgreSQL is away, none (the samples are
    * buffered all the same; only the live figures of a session this gateway did not know wait).
    */
-  async findOpen(station: StationIdentity, transactionId: number): Promise<OpenSession | null> {
+  async findOpen(station: StationIdentity, transactionId: string): Promise<OpenSession | null> {
     const rows = await withinDeadline(() =>
-      this.sql().execute<{ id: number; connector_id: number; meter_start_wh: string | null; id_tag: string }[]>(
-        `select id, connector_id, meter_start_wh, id_tag from charging_transaction where id = ? and station_id = ? and state = 'Active'`,
-        [transactionId, station.id],
+      this.sql().execute<OpenRow[]>(
+        `select ${openColumns} from charging_session where station_id = ? and transaction_id = ? and state = 'Active'`,
+        [station.id, transactionId],
       ),
     ).catch((error: unknown) => {
       if (isPostgresUnavailable(error)) return [];
       throw error;
     });
     const row = rows[0];
-    return row
-      ? { transactionId: row.id, connectorId: row.connector_id, meterStartWh: readingWh(row.meter_start_wh), idTag: row.id_tag }
-      : null;
+    return row ? openSession(row) : null;
   }
 
   /** The cached open session with this transactionId at this station, if this node knows it. */
-  cachedOpen(stationId: string, transactionId: number): OpenSession | undefined {
+  cachedOpen(stationId: string, transactionId: string): OpenSession | undefined {
     return this.openByStation.get(stationId)?.get(transactionId);
   }
 
@@ -277,7 +311,7 @@ export class SessionService {
   }
 
   /** Drops one session from the cache (it stopped); returns what was cached. */
-  forgetOpen(stationId: string, transactionId: number): OpenSession | undefined {
+  forgetOpen(stationId: string, transactionId: string): OpenSession | undefined {
     const open = this.openByStation.get(stationId);
     const session = open?.get(transactionId);
     open?.delete(transactionId);
@@ -294,7 +328,7 @@ export class SessionService {
    * The open session with this id at this station: from the cache, else from PostgreSQL (then cached).
    * No query per frame once a session is known.
    */
-  async open(station: StationIdentity, transactionId: number): Promise<OpenSession | null> {
+  async open(station: StationIdentity, transactionId: string): Promise<OpenSession | null> {
     const cached = this.cachedOpen(station.id, transactionId);
     if (cached) return cached;
     const found = await this.findOpen(station, transactionId);
@@ -303,16 +337,11 @@ export class SessionService {
   }
 
   async openSessions(stationId: string): Promise<OpenSession[]> {
-    const rows = await this.sql().execute<{ id: number; connector_id: number; meter_start_wh: string | null; id_tag: string }[]>(
-      `select id, connector_id, meter_start_wh, id_tag from charging_transaction where station_id = ? and state = 'Active'`,
+    const rows = await this.sql().execute<OpenRow[]>(
+      `select ${openColumns} from charging_session where station_id = ? and state = 'Active'`,
       [stationId],
     );
-    return rows.map((r) => ({
-      transactionId: r.id,
-      connectorId: r.connector_id,
-      meterStartWh: readingWh(r.meter_start_wh),
-      idTag: r.id_tag,
-    }));
+    return rows.map(openSession);
   }
 
   /** Live energy and power of an open session: announced now, written to PostgreSQL on the next flush. */
@@ -323,12 +352,13 @@ export class SessionService {
     powerW: number | null,
     at: Date,
   ): Promise<void> {
-    const previous = this.live.get(session.transactionId);
+    const previous = this.live.get(session.sessionId);
     const next = { energyWh: energyWh ?? previous?.energyWh ?? null, powerW: powerW ?? previous?.powerW ?? null, at: at.getTime() };
-    this.live.set(session.transactionId, next);
+    this.live.set(session.sessionId, next);
     await this.deps.events.publish('session.updated', {
       stationId: station.id,
       identity: station.identity,
+      sessionId: session.sessionId,
       transactionId: session.transactionId,
       connectorId: session.connectorId,
       energyWh: next.energyWh,
@@ -344,3 +374,19 @@ export class SessionService {
 }
 
 const finiteOrNull = (n: number | null) => (n !== null && Number.isFinite(n) ? n : null);
+
+interface OpenRow {
+  id: string;
+  transaction_id: string;
+  connector_id: number;
+  meter_start_wh: string | null;
+  id_tag: string;
+}
+const openColumns = 'id, transaction_id, connector_id, meter_start_wh, id_tag';
+const openSession = (row: OpenRow): OpenSession => ({
+  sessionId: row.id,
+  transactionId: row.transaction_id,
+  connectorId: row.connector_id,
+  meterStartWh: readingWh(row.meter_start_wh),
+  idTag: row.id_tag,
+});

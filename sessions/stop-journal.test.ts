@@ -22,6 +22,7 @@ describe('the stop journal', () => {
     const { transactionId } = await system.deps.sessions.start(station, {
       connectorId: 1,
       idTag: anIdTag(),
+      credentialType: 'Unknown',
       meterStartWh,
       startedAt: new Date(),
       authStatus: 'Accepted',

@@ -10,7 +10,8 @@ import type { StopInput, StopOutcome } from './service.js';
 export interface JournalledStop {
   stationId: string;
   identity: string;
-  transactionId: number;
+  /** The protocol's key as sent (journals written before sessions had their own id hold the 1.6 number). */
+  transactionId: string | number;
   meterStopWh: number;
   /** ISO 8601, as for the other times. */
   stoppedAt: string;
@@ -115,7 +116,7 @@ export class StopJournal {
       const outcome = await applier.stop(
         { id: stop.stationId, identity: stop.identity },
         {
-          transactionId: stop.transactionId,
+          transactionId: String(stop.transactionId),
           meterStopWh: stop.meterStopWh,
           stoppedAt: new Date(stop.stoppedAt),
           reason: stop.reason,

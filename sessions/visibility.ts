@@ -17,7 +17,7 @@ export function seesSession(principal: Principal, session: SessionFacts): boolea
 }
 
 /**
- * The sessions a principal may see (t: charging_transaction, s: its station): all for admins, those at
+ * The sessions a principal may see (t: charging_session, s: its station): all for admins, those at
  * the organisation's stations for operators and partners, those with credentials they own for drivers.
  */
 export function sessionScope(principal: Principal): { sql: string; params: unknown[] } {

@@ -49,8 +49,8 @@ describe('SimulatedCharger', () => {
     expect(charger.stats.errors).toBe(0);
 
     const [session] = await sql<{ state: string; energy_wh: string; stop_reason: string; meter_start_wh: string }[]>(
-      'select state, energy_wh, stop_reason, meter_start_wh from charging_transaction where id = ?',
-      [transactionId],
+      'select state, energy_wh, stop_reason, meter_start_wh from charging_session where transaction_id = ?',
+      [String(transactionId)],
     );
     expect(session).toMatchObject({ state: 'Completed', stop_reason: 'Local' });
     expect(Number(session?.meter_start_wh)).toBe(1_000_000);
@@ -73,8 +73,8 @@ describe('SimulatedCharger', () => {
     const table = system.deps.warehouse.table('meter_values');
     const result = await system.deps.warehouse.client.query({
       query: `SELECT count() AS n, uniqExact(measurand) AS measurands, countIf(source = 'StopTransaction') AS stop
-              FROM ${table} FINAL WHERE station = {station:String} AND transaction_id = {tx:Int32}`,
-      query_params: { station: station.identity, tx: transactionId },
+              FROM ${table} FINAL WHERE station = {station:String} AND transaction_id = {tx:String}`,
+      query_params: { station: station.identity, tx: String(transactionId) },
       format: 'JSONEachRow',
     });
     const [rows] = (await result.json()) as Array<{ n: string; measurands: string; stop: string }>;
@@ -96,8 +96,8 @@ describe('SimulatedCharger', () => {
     expect(await link.call('RemoteStopTransaction', { transactionId })).toEqual({ status: 'Accepted' });
     const stopped = await eventually(async () => {
       const [row] = await sql<{ state: string; stop_reason: string }[]>(
-        'select state, stop_reason from charging_transaction where id = ?',
-        [transactionId],
+        'select state, stop_reason from charging_session where transaction_id = ?',
+        [String(transactionId)],
       );
       return row?.state === 'Completed' ? row : false;
     });

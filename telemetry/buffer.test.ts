@@ -6,6 +6,7 @@ import { TelemetryBuffer } from './buffer.js';
 const aBatch = (value: number) => ({
   station: 'CP-1',
   connectorId: 1,
+  sessionId: null,
   transactionId: null,
   receivedAt: new Date(),
   source: 'MeterValues',

@@ -6,13 +6,16 @@ import type { Sample } from './normalise.js';
 
 /**
  * A frame's samples as buffered, and as the warehouse's `meter_frames` table reads them
- * (migrations/clickhouse/0002_meter_frames.sql): v holds [ts ms, measurand, phase, location, context, unit, value].
+ * (migrations/clickhouse/0002_meter_frames.sql, 0003_session_id.sql): v holds [ts ms, measurand, phase, location, context, unit, value].
  */
 export interface BufferedFrame {
   k: string;
   s: string;
   c: number;
-  t: number | null;
+  /** The protocol's transaction key as the station sent it (frames buffered before 0003 hold the 1.6 number). */
+  t: string | number | null;
+  /** evcms's session id, when the gateway knew the session (absent in frames buffered before 0003). */
+  u?: string | null;
   r: number;
   o: string;
   v: Array<[number, string, string, string, string, string, number]>;
@@ -21,7 +24,10 @@ export interface BufferedFrame {
 export interface SampleBatch {
   station: string;
   connectorId: number;
-  transactionId: number | null;
+  /** evcms's session id; null when the gateway could not tell (PostgreSQL away, an unknown transaction). */
+  sessionId: string | null;
+  /** The protocol's transaction key, as sent. */
+  transactionId: string | null;
   receivedAt: Date;
   /** MeterValues or StopTransaction. */
   source: string;
@@ -126,9 +132,11 @@ export class TelemetryBuffer {
     const values = JSON.stringify(batch.samples.map((x) => [x.ts.getTime(), x.measurand, x.phase, x.location, x.context, x.unit, x.value]));
     const station = JSON.stringify(batch.station);
     const source = JSON.stringify(batch.source);
-    const head = `"s":${station},"c":${batch.connectorId},"t":${batch.transactionId},"o":${source}`;
+    const head = `"s":${station},"c":${batch.connectorId},"t":${batch.transactionId === null ? 'null' : JSON.stringify(batch.transactionId)},"o":${source}`;
+    // The session id is left out of the key: a frame sent again while PostgreSQL is away (its session unknown) is the same frame.
     const key = batch.frameKey ?? `${batch.station}:${hash('sha1', `${head},"v":${values}`, 'base64url')}`;
-    const line = `{"k":${JSON.stringify(key)},${head},"r":${batch.receivedAt.getTime()},"v":${values}}`;
+    const session = batch.sessionId === null ? 'null' : `"${batch.sessionId}"`;
+    const line = `{"k":${JSON.stringify(key)},${head},"u":${session},"r":${batch.receivedAt.getTime()},"v":${values}}`;
     let group = this.group;
     if (!group) {
       group = { lines: [], samples: 0, stored: Promise.withResolvers<void>(), committed: false };

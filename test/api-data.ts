@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { credentialTypeOf } from '../auth/credential-type.js';
 import { IdToken, User } from '../schema/entities/index.js';
 import type { StationIdentity } from '../stations/service.js';
 import { aUser, anOrganisation } from './api.js';
@@ -30,7 +31,7 @@ export async function aTagOf(system: TestSystem, userId: string | null): Promise
   return token;
 }
 
-/** A session started at a station with that tag; stopped too when `stop` is given. */
+/** A session started at a station with that tag (its id and OCPP transactionId); stopped too when `stop` is given. */
 export async function aSession(
   system: TestSystem,
   station: StationIdentity,
@@ -41,11 +42,12 @@ export async function aSession(
     meterStartWh?: number;
     stop?: { meterStopWh: number; at?: Date; reason?: string };
   } = {},
-): Promise<number> {
+): Promise<{ id: string; transactionId: string }> {
   const startedAt = options.startedAt ?? new Date();
-  const { transactionId } = await system.deps.sessions.start(station, {
+  const { sessionId, transactionId } = await system.deps.sessions.start(station, {
     connectorId: options.connectorId ?? 1,
     idTag: tag.value,
+    credentialType: credentialTypeOf(tag.type),
     meterStartWh: options.meterStartWh ?? 1000,
     startedAt,
     authStatus: 'Accepted',
@@ -62,7 +64,7 @@ export async function aSession(
       receivedAt: at,
     });
   }
-  return transactionId;
+  return { id: sessionId, transactionId };
 }
 
 /** Two organisations (each with a site) and, for the permission tests, a user and a token per role. */

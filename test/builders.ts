@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import type { EventMap, Topic } from '../events/topics.js';
-import { IdToken, type IdTokenStatus, type IdTokenType, Transaction } from '../schema/entities/index.js';
+import { ChargingSession, IdToken, type IdTokenStatus, type IdTokenType } from '../schema/entities/index.js';
 import { aStation, connectCharger, type TestCharger } from './chargers.js';
 import { eventually, type TestSystem } from './system.js';
 
@@ -95,9 +95,9 @@ export function sql<T = Record<string, unknown>>(system: TestSystem, query: stri
   return system.deps.orm.em.fork().getConnection().execute<T[]>(query, params);
 }
 
-/** The session behind an OCPP transactionId, as stored. */
-export const sessionRow = (system: TestSystem, transactionId: number) =>
-  system.deps.orm.em.fork().findOneOrFail(Transaction, { id: transactionId });
+/** The session behind an OCPP 1.6 transactionId (evcms issues each once), as stored. */
+export const sessionRow = (system: TestSystem, transactionId: number | string) =>
+  system.deps.orm.em.fork().findOneOrFail(ChargingSession, { transactionId: String(transactionId) }, { populate: ['station'] });
 
 /** The kinds of anomaly recorded for a station, oldest first. */
 export async function anomalyKinds(system: TestSystem, stationId: string): Promise<string[]> {
@@ -117,7 +117,8 @@ export async function listenTo<T extends Topic>(system: TestSystem, topic: T) {
 }
 
 export interface WarehouseSampleRow {
-  transaction_id: number | null;
+  session_id: string | null;
+  transaction_id: string | null;
   measurand: string;
   phase: string;
   unit: string;
@@ -130,7 +131,7 @@ export async function warehouseSamples(system: TestSystem, identity: string): Pr
   expect(await system.workers!.sink.drain()).toBe(true);
   const { warehouse } = system.deps;
   const result = await warehouse.client.query({
-    query: `SELECT transaction_id, measurand, phase, unit, value, source FROM ${warehouse.table('meter_values')} FINAL
+    query: `SELECT session_id, transaction_id, measurand, phase, unit, value, source FROM ${warehouse.table('meter_values')} FINAL
             WHERE station = '${identity.replaceAll("'", "\\'")}' ORDER BY ts, measurand, phase, sample_id`,
     format: 'JSONEachRow',
   });

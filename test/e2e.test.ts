@@ -92,12 +92,12 @@ describe('a station, its gateway, and a subscriber of an API running in another 
     );
     const updates = await subscribe(
       subscriber,
-      'subscription($s: String) { sessionUpdated(stationIdentity: $s) { transactionId energyWh powerW } }',
+      'subscription($s: String) { sessionUpdated(stationIdentity: $s) { sessionId ocppTransactionId energyWh powerW } }',
       vars,
     );
     const ends = await subscribe(
       subscriber,
-      'subscription($s: String) { sessionEnded(stationIdentity: $s) { transactionId reason energyWh } }',
+      'subscription($s: String) { sessionEnded(stationIdentity: $s) { sessionId ocppTransactionId reason energyWh } }',
       vars,
     );
     const presence = await subscribe(subscriber, 'subscription($s: String) { stationOnlineChanged(stationIdentity: $s) { online } }', vars);
@@ -146,19 +146,24 @@ describe('a station, its gateway, and a subscriber of an API running in another 
         },
       ],
     });
-    expect(await updates.next()).toEqual({ sessionUpdated: { transactionId, energyWh: 1500, powerW: 7200 } });
+    const update = (await updates.next()) as { sessionUpdated: { sessionId: string } };
+    const sessionId = update.sessionUpdated.sessionId;
+    expect(update).toEqual({ sessionUpdated: { sessionId, ocppTransactionId: String(transactionId), energyWh: 1500, powerW: 7200 } });
+    expect(sessionId).toMatch(/^[0-9a-f-]{36}$/);
 
     const stopped = await gql(
       { ...system, apiUrl: api.apiUrl },
-      'mutation($s: String!, $t: Int!) { remoteStop(stationIdentity: $s, transactionId: $t) { status ended session { state stopReason energyWh } } }',
-      { ...vars, t: transactionId },
+      'mutation($id: ID!) { remoteStop(sessionId: $id) { status ended session { state stopReason energyWh } } }',
+      { id: sessionId },
       operator.token,
     );
     expect(stopped.errors).toBeUndefined();
     expect(stopped.data).toEqual({
       remoteStop: { status: 'Accepted', ended: true, session: { state: 'Completed', stopReason: 'Remote', energyWh: 3000 } },
     });
-    expect(await ends.next()).toEqual({ sessionEnded: { transactionId, reason: 'Remote', energyWh: 3000 } });
+    expect(await ends.next()).toEqual({
+      sessionEnded: { sessionId, ocppTransactionId: String(transactionId), reason: 'Remote', energyWh: 3000 },
+    });
 
     const audit = await gql<{ commandLog: { nodes: Array<Record<string, unknown>> } }>(
       { ...system, apiUrl: api.apiUrl },

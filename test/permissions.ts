@@ -106,11 +106,11 @@ export interface PermissionWorld {
   /** A card of organisation A that no driver owns. */
   orgATag: IdToken;
   /** The driver's open session at station A. */
-  driverSession: number;
+  driverSession: string;
   /** The other driver's open session at station B. */
-  otherDriverSession: number;
+  otherDriverSession: string;
   /** An open session at station A with organisation A's unowned card. */
-  staffSession: number;
+  staffSession: string;
 }
 
 const organisationOf: Record<PrincipalName, 'A' | 'B' | null> = {
@@ -202,9 +202,9 @@ export async function aPermissionWorld(system: TestSystem): Promise<PermissionWo
     aCard(system, b.organisationId, otherDriver.id),
     aCard(system, a.organisationId, null),
   ]);
-  const driverSession = await aSession(system, stationA, driverTag, { connectorId: 1 });
-  const staffSession = await aSession(system, stationA, orgATag, { connectorId: 2 });
-  const otherDriverSession = await aSession(system, stationB, otherDriverTag, { connectorId: 1 });
+  const driverSession = (await aSession(system, stationA, driverTag, { connectorId: 1 })).id;
+  const staffSession = (await aSession(system, stationA, orgATag, { connectorId: 2 })).id;
+  const otherDriverSession = (await aSession(system, stationB, otherDriverTag, { connectorId: 1 })).id;
   return {
     system,
     orgA: a.organisationId,

@@ -10,7 +10,10 @@ export interface SeriesPoint {
 export interface SeriesQuery {
   station: string;
   connectorId: number;
-  transactionId: number;
+  /** evcms's session id. */
+  sessionId: string;
+  /** The protocol's key: finds the samples buffered while the gateway could not tell the session. */
+  transactionId: string;
   measurand: string;
   /** Width of a bucket, in seconds. */
   resolutionSeconds: number;
@@ -37,7 +40,7 @@ export async function meterSeries(warehouse: Warehouse, query: SeriesQuery, maxP
       FROM ${warehouse.table('meter_values')} FINAL
       WHERE station = {station:String} AND connector_id = {connectorId:UInt16}
         AND ts >= {from:DateTime64(3, 'UTC')} AND ts <= {to:DateTime64(3, 'UTC')}
-        AND transaction_id = {transactionId:Int32} AND measurand = {measurand:String} AND phase = {phase:String}
+        AND (session_id = {sessionId:UUID} OR (session_id IS NULL AND transaction_id = {transactionId:String})) AND measurand = {measurand:String} AND phase = {phase:String}
       GROUP BY bucket
       ORDER BY bucket
       LIMIT {maxPoints:UInt32}`,
@@ -47,6 +50,7 @@ export async function meterSeries(warehouse: Warehouse, query: SeriesQuery, maxP
       connectorId: query.connectorId,
       from: clickHouseTime(query.from),
       to: clickHouseTime(query.to),
+      sessionId: query.sessionId,
       transactionId: query.transactionId,
       measurand: query.measurand,
       phase: query.phase,
@@ -58,12 +62,13 @@ export async function meterSeries(warehouse: Warehouse, query: SeriesQuery, maxP
   return rows.map((r) => ({ at: new Date(`${r.bucket.replace(' ', 'T')}Z`), value: Number(r.value), unit: r.unit }));
 }
 
-/** One row of meter_values (migrations/clickhouse/0001_meter_values.sql), as JSONEachRow reads and writes it. */
+/** One row of meter_values (migrations/clickhouse/0001_meter_values.sql, 0003_session_id.sql), as JSONEachRow reads and writes it. */
 export interface WarehouseSample extends Omit<Sample, 'ts'> {
   sample_id: string;
   station: string;
   connector_id: number;
-  transaction_id: number | null;
+  session_id: string | null;
+  transaction_id: string | null;
   ts: string;
   received_at: string;
   source: string;

@@ -13,19 +13,19 @@ describe('maintenance jobs', () => {
 
   it('closes a session silent for longer than the rule allows, keeping its live energy and flagging it', async () => {
     const station = await aStation(system);
-    const [stale] = await sql().execute<{ id: number }[]>(
-      `insert into charging_transaction (start_key, station_id, connector_id, id_tag, auth_status, meter_start_wh, started_at, start_received_at, live_energy_wh, updated_at)
-       values ('k-stale', ?, 1, 'TAG', 'Accepted', 0, now() - interval '3 days', now() - interval '3 days', 4200, now()) returning id`,
+    const [stale] = await sql().execute<{ id: string }[]>(
+      `insert into charging_session (id, transaction_id, evse_id, start_key, station_id, connector_id, id_tag, auth_status, meter_start_wh, started_at, start_received_at, live_energy_wh, updated_at)
+       values (gen_random_uuid(), nextval('ocpp16_transaction_id')::text, 1, 'k-stale', ?, 1, 'TAG', 'Accepted', 0, now() - interval '3 days', now() - interval '3 days', 4200, now()) returning id`,
       [station.id],
     );
-    const [fresh] = await sql().execute<{ id: number }[]>(
-      `insert into charging_transaction (start_key, station_id, connector_id, id_tag, auth_status, meter_start_wh, started_at, start_received_at, updated_at)
-       values ('k-fresh', ?, 2, 'TAG2', 'Accepted', 0, now() - interval '1 hour', now(), now()) returning id`,
+    const [fresh] = await sql().execute<{ id: string }[]>(
+      `insert into charging_session (id, transaction_id, evse_id, start_key, station_id, connector_id, id_tag, auth_status, meter_start_wh, started_at, start_received_at, updated_at)
+       values (gen_random_uuid(), nextval('ocpp16_transaction_id')::text, 2, 'k-fresh', ?, 2, 'TAG2', 'Accepted', 0, now() - interval '1 hour', now(), now()) returning id`,
       [station.id],
     );
     expect(await reconcileSessions(system.deps.orm, 48)).toEqual([stale?.id]);
     const rows = await sql().execute(
-      'select id, state, stop_reason, energy_wh, flags from charging_transaction where station_id = ? order by id',
+      'select id, state, stop_reason, energy_wh, flags from charging_session where station_id = ? order by started_at',
       [station.id],
     );
     expect(rows).toEqual([

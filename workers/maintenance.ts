@@ -5,12 +5,12 @@ import type { Deps } from '../system/deps.js';
 export const maintenanceQueue = 'maintenance';
 
 /** Sessions whose stop never came (lost while offline) are closed by rule after `hours` of silence. */
-export async function reconcileSessions(orm: Orm, hours: number): Promise<number[]> {
+export async function reconcileSessions(orm: Orm, hours: number): Promise<string[]> {
   const closed = await orm.em
     .fork()
     .getConnection()
-    .execute<{ id: number }[]>(
-      `update charging_transaction set state = 'Completed', stop_reason = 'Reconciled', stop_received_at = now(),
+    .execute<{ id: string }[]>(
+      `update charging_session set state = 'Completed', stop_reason = 'Reconciled', stop_received_at = now(),
          energy_wh = live_energy_wh, flags = flags || '["stop-lost"]'::jsonb, updated_at = now()
        where state = 'Active' and coalesce(last_meter_at, started_at) < now() - make_interval(hours => ?)
        returning id`,

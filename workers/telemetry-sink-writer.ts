@@ -60,6 +60,8 @@ export class SinkWriter {
       deduplicate_blocks_in_dependent_materialized_views: 1,
       // A frame the warehouse cannot read fails the insert (and is set aside below), never half-written.
       input_format_allow_errors_num: '0',
+      // Frames buffered before 0003_session_id.sql carry the 1.6 transactionId as a number; the column is text now.
+      input_format_json_read_numbers_as_strings: 1,
       // One core per insert: embedded (chDB), the engine shares the machine with the gateway.
       max_threads: 1,
       max_insert_threads: '1',

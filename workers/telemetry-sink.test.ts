@@ -8,7 +8,8 @@ import { isDataError, startTelemetrySink } from './telemetry-sink.js';
 const aBatch = (overrides: Partial<SampleBatch> = {}): SampleBatch => ({
   station: 'SINK-CP',
   connectorId: 1,
-  transactionId: 7,
+  sessionId: null,
+  transactionId: '7',
   receivedAt: new Date(),
   source: 'MeterValues',
   frameKey: `frame-${Math.random()}`,
@@ -58,7 +59,9 @@ describe('telemetry sink', () => {
     const { frameKey: _, ...batch } = aBatch({ station: 'SINK-K' });
     await system.deps.telemetry.push(batch);
     await system.deps.telemetry.push({ ...batch, receivedAt: new Date(Date.now() + 1000) });
-    await system.deps.telemetry.push({ ...batch, transactionId: 8 });
+    await system.deps.telemetry.push({ ...batch, transactionId: '8' });
+    // The session id is no part of the key: the frame sent again once the session is known is the same frame.
+    await system.deps.telemetry.push({ ...batch, sessionId: '7b0a3c4e-0c1d-4a8e-9f55-3c2b1a000001' });
     const moved = batch.samples.map((s) => ({ ...s, value: s.value + 1 }));
     await system.deps.telemetry.push({ ...batch, samples: moved });
     await system.workers!.sink.drain();
@@ -154,7 +157,8 @@ describe('telemetry sink', () => {
       aBatch({
         station: 'SINK-F',
         connectorId: 2,
-        transactionId: null,
+        sessionId: '7b0a3c4e-0c1d-4a8e-9f55-3c2b1a000002',
+        transactionId: '2147483647',
         source: 'StopTransaction',
         frameKey: 'fields',
         receivedAt: new Date(Date.UTC(2026, 10, 26, 13, 0, 1)),
@@ -166,7 +170,7 @@ describe('telemetry sink', () => {
     );
     expect(await system.workers!.sink.drain(15_000)).toBe(true);
     const result = await system.deps.warehouse.client.query({
-      query: `SELECT sample_id, connector_id, transaction_id, toString(ts) AS ts, toString(received_at) AS received_at, measurand, phase,
+      query: `SELECT sample_id, connector_id, session_id, transaction_id, toString(ts) AS ts, toString(received_at) AS received_at, measurand, phase,
                 location, context, unit, value, source
               FROM ${system.deps.warehouse.table('meter_values')} FINAL WHERE station = 'SINK-F' ORDER BY sample_id`,
       format: 'JSONEachRow',
@@ -175,7 +179,8 @@ describe('telemetry sink', () => {
       {
         sample_id: 'fields:0',
         connector_id: 2,
-        transaction_id: null,
+        session_id: '7b0a3c4e-0c1d-4a8e-9f55-3c2b1a000002',
+        transaction_id: '2147483647',
         ts: '2026-11-26 13:00:00.250',
         received_at: '2026-11-26 13:00:01.000',
         measurand: 'Voltage',
@@ -189,7 +194,8 @@ describe('telemetry sink', () => {
       {
         sample_id: 'fields:1',
         connector_id: 2,
-        transaction_id: null,
+        session_id: '7b0a3c4e-0c1d-4a8e-9f55-3c2b1a000002',
+        transaction_id: '2147483647',
         ts: '2026-11-26 13:00:00.250',
         received_at: '2026-11-26 13:00:01.000',
         measurand: 'Power.Active.Import',
@@ -201,6 +207,25 @@ describe('telemetry sink', () => {
         source: 'StopTransaction',
       },
     ]);
+  });
+
+  it('still takes a frame buffered before sessions had their own id: the 1.6 transactionId as a number, no session id', async () => {
+    const frame = {
+      k: 'old-frame',
+      s: 'SINK-OLD',
+      c: 1,
+      t: 42,
+      r: Date.UTC(2026, 10, 26, 14),
+      o: 'MeterValues',
+      v: [[Date.UTC(2026, 10, 26, 14), 'Energy.Active.Import.Register', '', 'Outlet', 'Sample.Periodic', 'Wh', 5]],
+    };
+    await system.deps.redis.xadd(system.deps.telemetry.stream, '*', 'frames', JSON.stringify(frame), 'n', '1');
+    expect(await system.workers!.sink.drain(15_000)).toBe(true);
+    const result = await system.deps.warehouse.client.query({
+      query: `SELECT session_id, transaction_id, value FROM ${system.deps.warehouse.table('meter_values')} FINAL WHERE station = 'SINK-OLD'`,
+      format: 'JSONEachRow',
+    });
+    expect(await result.json()).toEqual([{ session_id: null, transaction_id: '42', value: 5 }]);
   });
 
   // Last: it stops the test system's sink and runs its own.

@@ -18,8 +18,11 @@ export class SessionFilter {
   @Field(() => ID, { nullable: true, description: 'Sessions with credentials this driver owns' })
   driverId?: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'The credential value the session started with' })
   idTag?: string;
+
+  @Field(() => String, { nullable: true, description: "The protocol's transaction key, as in the charger's logs" })
+  ocppTransactionId?: string;
 
   @Field(() => Date, { nullable: true, description: 'Started at or after' })
   from?: Date;
@@ -35,7 +38,6 @@ export enum SessionOrderField {
   STARTED_AT = 'startedAt',
   STOPPED_AT = 'stoppedAt',
   ENERGY = 'energyWh',
-  TRANSACTION_ID = 'transactionId',
 }
 registerEnumType(SessionOrderField, { name: 'SessionOrderField' });
 

@@ -135,8 +135,8 @@ describe('accounts in the API', () => {
       const station = await aStation(system);
       const sql = em.getConnection();
       await sql.execute(
-        `insert into charging_transaction (start_key, station_id, connector_id, id_tag, id_token_id, auth_status, meter_start_wh, started_at, start_received_at, updated_at)
-         values (?, ?, 1, ?, ?, 'Accepted', 0, now(), now(), now())`,
+        `insert into charging_session (id, transaction_id, evse_id, start_key, station_id, connector_id, id_tag, id_token_id, auth_status, meter_start_wh, started_at, start_received_at, updated_at)
+         values (gen_random_uuid(), nextval('ocpp16_transaction_id')::text, 1, ?, ?, 1, ?, ?, 'Accepted', 0, now(), now(), now())`,
         [`k-${tag.id}`, station.id, tag.value, tag.id],
       );
       const wrong = await gql(system, 'mutation { deleteAccount(password: "not-my-password") }', {}, tokens.token);
@@ -157,7 +157,7 @@ describe('accounts in the API', () => {
       expect(await sql.execute('select status, owner_id from id_token where id = ?', [tag.id])).toEqual([
         { status: 'Blocked', owner_id: user.id },
       ]);
-      expect(await sql.execute('select count(*)::int as n from charging_transaction where id_token_id = ?', [tag.id])).toEqual([{ n: 1 }]);
+      expect(await sql.execute('select count(*)::int as n from charging_session where id_token_id = ?', [tag.id])).toEqual([{ n: 1 }]);
       expect(await sql.execute('select count(*)::int as n from email_outbox where "to" = ?', [email])).toEqual([{ n: 0 }]);
       expect(errorCode(await gql(system, me, {}, tokens.token))).toBe('UNAUTHENTICATED');
       const again = await gql(system, login, { email, password: 'Lake-Kivu-sunrise-42' });

@@ -6,17 +6,17 @@ import { startTestSystem, type TestSystem } from '../../test/system.js';
 
 interface Session {
   id: string;
-  transactionId: number;
+  ocppTransactionId: string;
   stationIdentity: string;
   connectorId: number;
-  idTag: string;
+  credential: { value: string; type: string };
   state: string;
   meterStartWh: number;
   energyWh: number | null;
   stopReason: string | null;
 }
 
-const fields = 'id transactionId stationIdentity connectorId idTag state meterStartWh energyWh stopReason';
+const fields = 'id ocppTransactionId stationIdentity connectorId credential { value type } state meterStartWh energyWh stopReason';
 const start = `mutation($station: String!, $connector: Int) { startCharging(stationIdentity: $station, connectorId: $connector) { ${fields} } }`;
 const stop = `mutation($id: ID!) { stopCharging(sessionId: $id) { ${fields} } }`;
 
@@ -56,19 +56,19 @@ describe('charging from the app', () => {
     return { station, charger, done };
   }
 
-  it("starts with the driver's app credential and answers with the transactionId the station started", async () => {
+  it("starts with the driver's app credential and answers with the session the station started", async () => {
     const driver = await aUser(system, 'DRIVER');
     const { station, done } = await aCharger();
     const result = await gql<{ startCharging: Session }>(system, start, { station: station.identity, connector: 2 }, driver.token);
     expect(result.errors).toBeUndefined();
     const session = result.data!.startCharging;
     expect(session).toMatchObject({ stationIdentity: station.identity, connectorId: 2, state: 'Active', meterStartWh: 1000 });
-    expect(session.transactionId).toBeGreaterThan(0);
-    expect(session.id).toBe(String(session.transactionId));
+    expect(Number(session.ocppTransactionId)).toBeGreaterThan(0);
+    expect(session.id).toMatch(/^[0-9a-f-]{36}$/);
     const app = await system.deps.idTokens.appTokenOf(driver.id);
-    expect(session.idTag).toBe(app.value);
-    expect(await sql(system, 'select id_tag, state from charging_transaction where id = ?', [session.transactionId])).toEqual([
-      { id_tag: app.value, state: 'Active' },
+    expect(session.credential).toEqual({ value: app.value, type: 'Central' });
+    expect(await sql(system, 'select id_tag, transaction_id, state from charging_session where id = ?', [session.id])).toEqual([
+      { id_tag: app.value, transaction_id: session.ocppTransactionId, state: 'Active' },
     ]);
     await gql(system, stop, { id: session.id }, driver.token);
     await done();

@@ -2,10 +2,9 @@ import { Arg, Authorized, Ctx, ID, Int, Mutation, Resolver } from 'type-graphql'
 import type { Principal } from '../../auth/principal.js';
 import { remoteStart } from '../../commands/remote-start.js';
 import { remoteStop } from '../../commands/remote-stop.js';
-import { Transaction } from '../../schema/entities/index.js';
-import { isTransactionId } from '../../sessions/service.js';
+import { ChargingSession } from '../../schema/entities/index.js';
 import type { ApiContext } from '../context.js';
-import { ApiError, badInput, notFound } from '../errors.js';
+import { ApiError, badInput } from '../errors.js';
 import { ChargingSessionType } from '../types/session.type.js';
 import { visibleSession } from './session.resolver.js';
 import { visibleStation } from '../visible.js';
@@ -19,7 +18,7 @@ const refusals: Record<string, string> = {
 
 /**
  * Drivers' charging from the app: a remote start with the driver's app credential that answers with the
- * session the station started (its transactionId), and a remote stop that answers once the session ended.
+ * session the station started, and a remote stop that answers once the session ended.
  * Failures say where they happened: STATION_OFFLINE, STATION_TIMEOUT, STATION_REJECTED.
  */
 @Resolver()
@@ -53,10 +52,10 @@ export class ChargingResolver {
       { actor: principal.id, waitForSessionMs: waitSeconds * 1000 },
     );
     if (started.status !== 'Accepted') throw new ApiError('STATION_REJECTED', `station ${station.identity} refused to start charging`);
-    if (started.transactionId === null) {
+    if (started.sessionId === null) {
       throw new ApiError('STATION_TIMEOUT', `station ${station.identity} accepted but started no session within ${waitSeconds} s`);
     }
-    const session = await context.em.findOneOrFail(Transaction, { id: started.transactionId }, { populate: ['station'] });
+    const session = await context.em.findOneOrFail(ChargingSession, { id: started.sessionId }, { populate: ['station'] });
     return ChargingSessionType.from(session);
   }
 
@@ -66,21 +65,19 @@ export class ChargingResolver {
   })
   async stopCharging(@Ctx() context: ApiContext, @Arg('sessionId', () => ID) sessionId: string): Promise<ChargingSessionType> {
     const { deps } = context;
-    const transactionId = Number(sessionId);
-    if (!/^\d+$/.test(sessionId) || !isTransactionId(transactionId)) throw notFound(`session ${sessionId}`);
     // Drivers act on sessions of their own credentials, operators and partners on their stations'.
-    const session = await visibleSession(context, transactionId);
+    const session = await visibleSession(context, sessionId);
     if (session.state !== 'Active') return session;
     const identity = session.stationIdentity;
     const waitSeconds = deps.config.REMOTE_SESSION_TIMEOUT;
-    const stopped = await remoteStop({ commands: deps.stationCommands, events: deps.events }, identity, transactionId, {
+    const target = { sessionId: session.id, transactionId: session.ocppTransactionId };
+    const stopped = await remoteStop({ commands: deps.stationCommands, events: deps.events }, identity, target, {
       actor: (context.principal as Principal).id,
       waitForEndMs: waitSeconds * 1000,
     });
-    if (stopped.status !== 'Accepted')
-      throw new ApiError('STATION_REJECTED', `station ${identity} refused to stop session ${transactionId}`);
+    if (stopped.status !== 'Accepted') throw new ApiError('STATION_REJECTED', `station ${identity} refused to stop session ${sessionId}`);
     if (!stopped.ended)
       throw new ApiError('STATION_TIMEOUT', `station ${identity} accepted but did not end the session within ${waitSeconds} s`);
-    return ChargingSessionType.from(await context.em.fork().findOneOrFail(Transaction, { id: transactionId }, { populate: ['station'] }));
+    return ChargingSessionType.from(await context.em.fork().findOneOrFail(ChargingSession, { id: session.id }, { populate: ['station'] }));
   }
 }

@@ -12,8 +12,8 @@ describe('live monitoring over graphql-ws', () => {
   const clients: Client[] = [];
   let stationA: StationIdentity;
   let stationB: StationIdentity;
-  let driverSession: number;
-  let otherSession: number;
+  let driverSession: { id: string; transactionId: string };
+  let otherSession: { id: string; transactionId: string };
   const client = (who?: string) => {
     const created = liveClient(system.apiUrl, who ? tokens[who] : undefined);
     clients.push(created);
@@ -22,11 +22,12 @@ describe('live monitoring over graphql-ws', () => {
   const at = () => new Date().toISOString();
   const online = (station: StationIdentity, value = true) =>
     system.deps.events.publish('station.online', { stationId: station.id, identity: station.identity, online: value, at: at() });
-  const update = (station: StationIdentity, transactionId: number, energyWh: number) =>
+  const update = (station: StationIdentity, session: { id: string; transactionId: string }, energyWh: number) =>
     system.deps.events.publish('session.updated', {
       stationId: station.id,
       identity: station.identity,
-      transactionId,
+      sessionId: session.id,
+      transactionId: session.transactionId,
       connectorId: 1,
       energyWh,
       powerW: 7200,
@@ -82,36 +83,40 @@ describe('live monitoring over graphql-ws', () => {
   });
 
   it("shows a driver the live energy of their own session, not of another driver's at the same station", async () => {
-    const feed = await subscribe(client('driver'), 'subscription { sessionUpdated { transactionId energyWh powerW } }');
+    const feed = await subscribe(client('driver'), 'subscription { sessionUpdated { sessionId energyWh powerW } }');
     await update(stationA, otherSession, 500);
     await update(stationA, driverSession, 1234);
     await feed.next();
-    expect(feed.received).toEqual([{ sessionUpdated: { transactionId: driverSession, energyWh: 1234, powerW: 7200 } }]);
+    expect(feed.received).toEqual([{ sessionUpdated: { sessionId: driverSession.id, energyWh: 1234, powerW: 7200 } }]);
   });
 
-  it('tells staff of a session ending, narrowed to a transactionId', async () => {
+  it('tells staff of a session ending, narrowed to a session', async () => {
     const feed = await subscribe(
       client('operatorA'),
-      'subscription($id: Int) { sessionEnded(transactionId: $id) { transactionId reason energyWh } }',
+      'subscription($id: ID) { sessionEnded(sessionId: $id) { sessionId ocppTransactionId reason energyWh } }',
       {
-        id: otherSession,
+        id: otherSession.id,
       },
     );
     await system.deps.sessions.stop(stationA, {
-      transactionId: driverSession,
+      transactionId: driverSession.transactionId,
       meterStopWh: 2000,
       stoppedAt: new Date(),
       receivedAt: new Date(),
     });
     await system.deps.sessions.stop(stationA, {
-      transactionId: otherSession,
+      transactionId: otherSession.transactionId,
       meterStopWh: 3000,
       stoppedAt: new Date(),
       reason: 'Remote',
       receivedAt: new Date(),
     });
     await feed.next();
-    expect(feed.received).toEqual([{ sessionEnded: { transactionId: otherSession, reason: 'Remote', energyWh: 2000 } }]);
+    expect(feed.received).toEqual([
+      {
+        sessionEnded: { sessionId: otherSession.id, ocppTransactionId: otherSession.transactionId, reason: 'Remote', energyWh: 2000 },
+      },
+    ]);
   });
 
   it("tells staff of their organisation's stations' security events, and drivers nothing", async () => {
@@ -130,7 +135,7 @@ describe('live monitoring over graphql-ws', () => {
   });
 
   it('refuses a subscription the caller may not make, with the code that says why', async () => {
-    const sessions = await subscribe(client('partnerStations'), 'subscription { sessionUpdated { transactionId } }');
+    const sessions = await subscribe(client('partnerStations'), 'subscription { sessionUpdated { sessionId } }');
     const commands = await subscribe(client('driver'), 'subscription { commandResult { action } }');
     const anonymous = await subscribe(client(), 'subscription { stationOnlineChanged { online } }');
     await expect.poll(() => sessions.errors[0]?.extensions?.code).toBe('FORBIDDEN');

@@ -1,4 +1,4 @@
-import { Arg, Authorized, Int, Resolver, Root, Subscription } from 'type-graphql';
+import { Arg, ID, Authorized, Int, Resolver, Root, Subscription } from 'type-graphql';
 import { type EventWanted, wantedEvent } from '../../events/subscription-filter.js';
 import type { EventMap, Topic } from '../../events/topics.js';
 import type { ApiContext } from '../context.js';
@@ -26,7 +26,7 @@ const stationEvent = (data: Filtered<Topic>) =>
   wanted(data) && data.context.live.seesStation(data.context.principal, data.payload.stationId);
 
 const sessionEvent = (data: Filtered<'session.started' | 'session.updated' | 'session.ended'>) =>
-  wanted(data) && data.context.live.seesSession(data.context.principal, data.payload.stationId, data.payload.transactionId);
+  wanted(data) && data.context.live.seesSession(data.context.principal, data.payload.stationId, data.payload.sessionId);
 
 /** Live monitoring over graphql-ws, fed by the event bus (whichever process the station is connected to). */
 @Resolver()
@@ -98,7 +98,7 @@ export class LiveResolver {
   })
   sessionUpdated(
     @Root() event: EventMap['session.updated'],
-    @Arg('transactionId', () => Int, { nullable: true }) _transactionId?: number,
+    @Arg('sessionId', () => ID, { nullable: true }) _sessionId?: string,
     @Arg('stationIdentity', () => String, { nullable: true }) _stationIdentity?: string,
   ) {
     return SessionUpdate.from(event);
@@ -108,7 +108,7 @@ export class LiveResolver {
   @Subscription(() => SessionEnd, { topics: 'session.ended', filter: sessionEvent, description: 'Sessions ending' })
   sessionEnded(
     @Root() event: EventMap['session.ended'],
-    @Arg('transactionId', () => Int, { nullable: true }) _transactionId?: number,
+    @Arg('sessionId', () => ID, { nullable: true }) _sessionId?: string,
     @Arg('stationIdentity', () => String, { nullable: true }) _stationIdentity?: string,
   ) {
     return SessionEnd.from(event);

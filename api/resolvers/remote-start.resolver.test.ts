@@ -5,11 +5,11 @@ import { anIdentity, bootPayload, connectCharger, type TestCharger } from '../..
 import { startTestSystem, type TestSystem } from '../../test/system.js';
 
 const start = `mutation($s: String!, $t: String!, $p: JSON) {
-  remoteStart(stationIdentity: $s, idTag: $t, connectorId: 1, chargingProfile: $p) { status transactionId }
+  remoteStart(stationIdentity: $s, idTag: $t, connectorId: 1, chargingProfile: $p) { status ocppTransactionId }
 }`;
 
 const startPlain = `mutation($s: String!, $t: String!) {
-  remoteStart(stationIdentity: $s, idTag: $t, connectorId: 1) { status transactionId }
+  remoteStart(stationIdentity: $s, idTag: $t, connectorId: 1) { status ocppTransactionId }
 }`;
 
 const txProfile = {
@@ -101,14 +101,14 @@ describe('remoteStart in the API: the credential checked first, an optional TxPr
 
   it('sends an accepted credential, with the TxProfile given, to a strict OCPP 1.6 station', async () => {
     const token = await anIdToken(system);
-    const started = await gql<{ remoteStart: { status: string; transactionId: number } }>(
+    const started = await gql<{ remoteStart: { status: string; ocppTransactionId: string } }>(
       system,
       start,
       { s: identity, t: token.value, p: txProfile },
       operator,
     );
     expect(started.errors).toBeUndefined();
-    expect(started.data?.remoteStart).toEqual({ status: 'Accepted', transactionId: expect.any(Number) });
+    expect(started.data?.remoteStart).toEqual({ status: 'Accepted', ocppTransactionId: expect.stringMatching(/^\d+$/) });
     expect(received).toEqual([{ connectorId: 1, idTag: token.value, chargingProfile: txProfile }]);
     const plain = await anIdToken(system);
     await gql(system, startPlain.replace('connectorId: 1', 'connectorId: 2'), { s: identity, t: plain.value }, operator);

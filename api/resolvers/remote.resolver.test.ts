@@ -200,20 +200,22 @@ describe('remote operations in the API', () => {
   });
 
   it('starts a session remotely and returns it, then stops it and returns it ended', async () => {
-    const start = await gql<{ remoteStart: { status: string; transactionId: number; session: { idTag: string; state: string } } }>(
+    const start = await gql<{
+      remoteStart: { status: string; sessionId: string; ocppTransactionId: string; session: { id: string; idTag: string; state: string } };
+    }>(
       system,
-      'mutation { remoteStart(stationIdentity: "RMT-A", idTag: "APP-1", connectorId: 1) { status transactionId session { idTag state } } }',
+      'mutation { remoteStart(stationIdentity: "RMT-A", idTag: "APP-1", connectorId: 1) { status sessionId ocppTransactionId session { id idTag state } } }',
       {},
       tokens.operatorA,
     );
+    const id = start.data?.remoteStart.sessionId;
     expect(start.data?.remoteStart).toEqual({
       status: 'Accepted',
-      transactionId: expect.any(Number),
-      session: { idTag: 'APP-1', state: 'Active' },
+      sessionId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      ocppTransactionId: expect.stringMatching(/^\d+$/),
+      session: { id, idTag: 'APP-1', state: 'Active' },
     });
-    const stop =
-      'mutation($id: Int!) { remoteStop(stationIdentity: "RMT-A", transactionId: $id) { status ended session { state stopReason energyWh } } }';
-    const id = start.data?.remoteStart.transactionId;
+    const stop = 'mutation($id: ID!) { remoteStop(sessionId: $id) { status ended session { state stopReason energyWh } } }';
     expect(errorCode(await gql(system, stop, { id }, tokens.operatorB))).toBe('NOT_FOUND');
     const stopped = await gql(system, stop, { id }, tokens.operatorA);
     expect(stopped.data).toEqual({

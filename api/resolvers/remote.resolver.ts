@@ -1,9 +1,9 @@
-import { Arg, Authorized, Ctx, Int, Mutation, Resolver } from 'type-graphql';
+import { Arg, Authorized, Ctx, ID, Int, Mutation, Resolver } from 'type-graphql';
 import { remoteStart } from '../../commands/remote-start.js';
 import { remoteStop } from '../../commands/remote-stop.js';
 import type { Request } from '../../commands/station-commands.js';
 import type { ApiContext } from '../context.js';
-import { ApiError, badInput, notFound } from '../errors.js';
+import { ApiError, badInput } from '../errors.js';
 import { AvailabilityTypeValue, ResetTypeValue, TriggerableMessage } from '../inputs/command.input.js';
 import { checkCommand, commandTarget, commanding, sendAs } from '../remote.js';
 import { CommandResultType, RemoteStartResultType, RemoteStopResultType } from '../types/command.type.js';
@@ -69,27 +69,29 @@ export class RemoteResolver {
     const result = await commanding(stationIdentity, 'RemoteStartTransaction', () =>
       remoteStart(deps, stationIdentity, request, { ...options, waitForSessionMs: waitMs(context) }),
     );
-    const session = result.transactionId === null ? null : await visibleSession(context, result.transactionId);
-    return Object.assign(new RemoteStartResultType(), { ...result, session });
+    const session = result.sessionId === null ? null : await visibleSession(context, result.sessionId);
+    return Object.assign(new RemoteStartResultType(), {
+      status: result.status,
+      sessionId: result.sessionId,
+      ocppTransactionId: result.transactionId,
+      session,
+    });
   }
 
   @Authorized('ADMIN', 'OPERATOR', 'scope:commands:write')
   @Mutation(() => RemoteStopResultType, { description: 'Stops a session and waits for the station to end it' })
-  async remoteStop(
-    @Ctx() context: ApiContext,
-    @Arg('stationIdentity', () => String) stationIdentity: string,
-    @Arg('transactionId', () => Int) transactionId: number,
-  ): Promise<RemoteStopResultType> {
-    const { station, options } = await commandTarget(context, stationIdentity);
-    const open = await visibleSession(context, transactionId).catch(() => null);
-    if (!open || open.stationId !== station.id) throw notFound(`session ${transactionId} at station ${stationIdentity}`);
-    if (open.state !== 'Active') throw new ApiError('CONFLICT', `session ${transactionId} has ended already`);
+  async remoteStop(@Ctx() context: ApiContext, @Arg('sessionId', () => ID) sessionId: string): Promise<RemoteStopResultType> {
+    const open = await visibleSession(context, sessionId);
+    const stationIdentity = open.stationIdentity;
+    const { options } = await commandTarget(context, stationIdentity);
+    if (open.state !== 'Active') throw new ApiError('CONFLICT', `session ${sessionId} has ended already`);
     const deps = { commands: context.deps.stationCommands, events: context.deps.events };
+    const target = { sessionId, transactionId: open.ocppTransactionId };
     const result = await commanding(stationIdentity, 'RemoteStopTransaction', () =>
-      remoteStop(deps, stationIdentity, transactionId, { ...options, waitForEndMs: waitMs(context) }),
+      remoteStop(deps, stationIdentity, target, { ...options, waitForEndMs: waitMs(context) }),
     );
     context.em.clear();
-    return Object.assign(new RemoteStopResultType(), { ...result, session: await visibleSession(context, transactionId) });
+    return Object.assign(new RemoteStopResultType(), { ...result, session: await visibleSession(context, sessionId) });
   }
 
   @Authorized('ADMIN', 'OPERATOR', 'scope:commands:write')

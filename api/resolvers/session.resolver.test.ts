@@ -8,7 +8,8 @@ describe('sessions in the API', () => {
   let system: TestSystem;
   let orgA: Awaited<ReturnType<typeof anOrganisation>>;
   const tokens: Record<string, string> = {};
-  const ids: Record<string, number> = {};
+  const ids: Record<string, string> = {};
+  const ocppIds: Record<string, string> = {};
   let driverId: string;
   const t0 = new Date(Date.UTC(2026, 5, 1, 8, 0, 0));
   beforeAll(async () => {
@@ -27,28 +28,37 @@ describe('sessions in the API', () => {
     const driverTag = await aTagOf(system, driver.id);
     const otherTag = await aTagOf(system, null);
     const hour = 3_600_000;
-    ids.driverDone = await aSession(system, a1, driverTag, {
+    ({ id: ids.driverDone, transactionId: ocppIds.driverDone } = await aSession(system, a1, driverTag, {
       startedAt: t0,
       meterStartWh: 1000,
       stop: { meterStopWh: 13_000, reason: 'EVDisconnected' },
-    });
-    ids.otherDone = await aSession(system, a1, otherTag, {
+    }));
+    ({ id: ids.otherDone, transactionId: ocppIds.otherDone } = await aSession(system, a1, otherTag, {
       connectorId: 2,
       startedAt: new Date(t0.getTime() + hour),
       stop: { meterStopWh: 6000 },
-    });
-    ids.driverAtB = await aSession(system, b1, driverTag, { startedAt: new Date(t0.getTime() + 2 * hour) });
-    ids.otherActive = await aSession(system, a1, otherTag, { startedAt: new Date(t0.getTime() + 3 * hour) });
-    await system.deps.anomalies.record(a1.id, 'meter-not-a-number', { detail: 'x' }, ids.driverDone);
+    }));
+    ({ id: ids.driverAtB, transactionId: ocppIds.driverAtB } = await aSession(system, b1, driverTag, {
+      startedAt: new Date(t0.getTime() + 2 * hour),
+    }));
+    ({ id: ids.otherActive, transactionId: ocppIds.otherActive } = await aSession(system, a1, otherTag, {
+      startedAt: new Date(t0.getTime() + 3 * hour),
+    }));
+    await system.deps.anomalies.record(
+      a1.id,
+      'meter-not-a-number',
+      { detail: 'x' },
+      { sessionId: ids.driverDone, transactionId: ocppIds.driverDone },
+    );
   });
   afterAll(() => system?.close());
 
   const list = `query($filter: SessionFilter, $orderBy: SessionOrder, $first: Int) {
-    sessions(filter: $filter, orderBy: $orderBy, first: $first) { totalCount nodes { transactionId } } }`;
+    sessions(filter: $filter, orderBy: $orderBy, first: $first) { totalCount nodes { id } } }`;
   const listed = async (who: string, variables: Record<string, unknown> = {}) => {
-    const result = await gql<{ sessions: { nodes: { transactionId: number }[] } }>(system, list, variables, tokens[who]);
+    const result = await gql<{ sessions: { nodes: { id: string }[] } }>(system, list, variables, tokens[who]);
     expect(result.errors).toBeUndefined();
-    return result.data?.sessions.nodes.map((n) => n.transactionId);
+    return result.data?.sessions.nodes.map((n) => n.id);
   };
 
   it("shows staff and partners the sessions at their organisation's stations, newest first, and drivers their own", async () => {
@@ -73,14 +83,16 @@ describe('sessions in the API', () => {
   });
 
   const one = `query($id: ID!) { session(id: $id) {
-    id transactionId stationIdentity state energyWh meterStartWh meterStopWh stopReason durationSeconds flags cost { amountMinor } station { identity } } }`;
+    id ocppTransactionId evseId credential { value type } stationIdentity state energyWh meterStartWh meterStopWh stopReason durationSeconds flags cost { amountMinor } station { identity } } }`;
 
   it('tells the energy, duration and stop reason of a session, and no cost yet', async () => {
-    const result = await gql(system, one, { id: String(ids.driverDone) }, tokens.driver);
+    const result = await gql(system, one, { id: ids.driverDone }, tokens.driver);
     expect(result.data).toEqual({
       session: {
-        id: String(ids.driverDone),
-        transactionId: ids.driverDone,
+        id: ids.driverDone,
+        ocppTransactionId: ocppIds.driverDone,
+        evseId: 1,
+        credential: { value: expect.stringMatching(/^T/), type: 'ISO14443' },
         stationIdentity: 'SESS-A1',
         state: 'Completed',
         energyWh: 12_000,
@@ -96,16 +108,18 @@ describe('sessions in the API', () => {
   });
 
   it("reads someone else's session as not found", async () => {
-    expect(errorCode(await gql(system, one, { id: String(ids.otherDone) }, tokens.driver))).toBe('NOT_FOUND');
-    expect(errorCode(await gql(system, one, { id: String(ids.driverDone) }, tokens.operatorB))).toBe('NOT_FOUND');
+    expect(errorCode(await gql(system, one, { id: ids.otherDone }, tokens.driver))).toBe('NOT_FOUND');
+    expect(errorCode(await gql(system, one, { id: ids.driverDone }, tokens.operatorB))).toBe('NOT_FOUND');
     expect(errorCode(await gql(system, one, { id: 'abc' }, tokens.admin))).toBe('NOT_FOUND');
   });
 
   it("shows a session's anomalies to staff, not to its driver", async () => {
-    const query = 'query($id: ID!) { session(id: $id) { anomalies { kind transactionId } } }';
-    const staff = await gql(system, query, { id: String(ids.driverDone) }, tokens.operatorA);
-    expect(staff.data).toEqual({ session: { anomalies: [{ kind: 'meter-not-a-number', transactionId: ids.driverDone }] } });
-    expect(errorCode(await gql(system, query, { id: String(ids.driverDone) }, tokens.driver))).toBe('FORBIDDEN');
+    const query = 'query($id: ID!) { session(id: $id) { anomalies { kind sessionId ocppTransactionId } } }';
+    const staff = await gql(system, query, { id: ids.driverDone }, tokens.operatorA);
+    expect(staff.data).toEqual({
+      session: { anomalies: [{ kind: 'meter-not-a-number', sessionId: ids.driverDone, ocppTransactionId: ocppIds.driverDone }] },
+    });
+    expect(errorCode(await gql(system, query, { id: ids.driverDone }, tokens.driver))).toBe('FORBIDDEN');
   });
 
   it('reads meter values from the warehouse, one point per bucket, replayed rows counted once', async () => {
@@ -113,7 +127,8 @@ describe('sessions in the API', () => {
       sample_id: id,
       station: 'SESS-A1',
       connector_id: 1,
-      transaction_id: ids.driverDone as number,
+      session_id: ids.driverDone as string,
+      transaction_id: ocppIds.driverDone as string,
       ts: new Date(t0.getTime() + secondsIn * 1000).toISOString(),
       received_at: new Date().toISOString(),
       measurand,
@@ -143,7 +158,7 @@ describe('sessions in the API', () => {
     await insert(rows.slice(0, 2)); // a replayed batch
     const query = `query($id: ID!, $m: String!) { session(id: $id) {
       energy: meterValues { at value unit } power: meterValues(measurand: $m, resolutionSeconds: 3600) { at value unit } } }`;
-    const result = await gql(system, query, { id: String(ids.driverDone), m: 'Power.Active.Import' }, tokens.driver);
+    const result = await gql(system, query, { id: ids.driverDone, m: 'Power.Active.Import' }, tokens.driver);
     expect(result.errors).toBeUndefined();
     expect(result.data).toEqual({
       session: {
@@ -158,6 +173,6 @@ describe('sessions in the API', () => {
 
   it('refuses a resolution out of range', async () => {
     const query = 'query($id: ID!) { session(id: $id) { meterValues(resolutionSeconds: 0) { value } } }';
-    expect(errorCode(await gql(system, query, { id: String(ids.driverDone) }, tokens.admin))).toBe('BAD_USER_INPUT');
+    expect(errorCode(await gql(system, query, { id: ids.driverDone }, tokens.admin))).toBe('BAD_USER_INPUT');
   });
 });

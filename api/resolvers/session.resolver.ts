@@ -1,6 +1,6 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
 import type { Principal } from '../../auth/principal.js';
-import { Transaction } from '../../schema/entities/index.js';
+import { ChargingSession } from '../../schema/entities/index.js';
 import { sessionListWhere, sessionOrderColumns } from '../../sessions/list-query.js';
 import { sessionScope } from '../../sessions/visibility.js';
 import { meterSeries } from '../../warehouse/meter-series.js';
@@ -15,17 +15,20 @@ import { StationType } from '../types/station.type.js';
 const SessionConnection = ConnectionType('ChargingSession', ChargingSessionType);
 const day = 86_400_000;
 
-/** One session the principal may see, by its transactionId, or not found. */
-export async function visibleSession(context: ApiContext, transactionId: number): Promise<ChargingSessionType> {
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** One session the principal may see, by its id, or not found (an id that is no UUID included). */
+export async function visibleSession(context: ApiContext, sessionId: string): Promise<ChargingSessionType> {
+  if (!uuid.test(sessionId)) throw notFound(`session ${sessionId}`);
   const scope = sessionScope(context.principal as Principal);
   const rows = await context.em
     .getConnection()
-    .execute<{ id: number }[]>(
-      `select t.id from charging_transaction t join station s on s.id = t.station_id where t.id = ? and ${scope.sql}`,
-      [transactionId, ...scope.params],
+    .execute<{ id: string }[]>(
+      `select t.id from charging_session t join station s on s.id = t.station_id where t.id = ? and ${scope.sql}`,
+      [sessionId, ...scope.params],
     );
-  const session = rows[0] ? await context.em.findOne(Transaction, { id: transactionId }, { populate: ['station'] }) : null;
-  if (!session) throw notFound(`session ${transactionId}`);
+  const session = rows[0] ? await context.em.findOne(ChargingSession, { id: sessionId }, { populate: ['station'] }) : null;
+  if (!session) throw notFound(`session ${sessionId}`);
   return ChargingSessionType.from(session);
 }
 
@@ -45,27 +48,25 @@ export class SessionResolver {
     const column = sessionOrderColumns[orderBy?.field ?? 'startedAt'];
     const direction = (orderBy?.direction ?? 'desc') === 'asc' ? 'asc' : 'desc';
     const sql = context.em.getConnection();
-    const from = 'charging_transaction t join station s on s.id = t.station_id';
+    const from = 'charging_session t join station s on s.id = t.station_id';
     const clause = where.sql;
     const [rows, counted] = await Promise.all([
-      sql.execute<{ id: number }[]>(
+      sql.execute<{ id: string }[]>(
         `select t.id from ${from} where ${clause} order by ${column} ${direction} nulls last, t.id ${direction} limit ? offset ?`,
         [...params, window.limit, window.offset],
       ),
       sql.execute<{ n: string }[]>(`select count(*) as n from ${from} where ${clause}`, params),
     ]);
-    const found = await context.em.find(Transaction, { id: { $in: rows.map((r) => r.id) } }, { populate: ['station'] });
+    const found = await context.em.find(ChargingSession, { id: { $in: rows.map((r) => r.id) } }, { populate: ['station'] });
     const byId = new Map(found.map((t) => [t.id, t]));
-    const ordered = rows.map((r) => byId.get(r.id)).filter((t): t is Transaction => Boolean(t));
+    const ordered = rows.map((r) => byId.get(r.id)).filter((t): t is ChargingSession => Boolean(t));
     return toConnection(ordered.map(ChargingSessionType.from), Number(counted[0]?.n ?? 0), window);
   }
 
   @Authorized('ADMIN', 'OPERATOR', 'DRIVER', 'scope:sessions:read')
-  @Query(() => ChargingSessionType, { description: 'One session by its id (the OCPP transactionId)' })
+  @Query(() => ChargingSessionType, { description: 'One session by its id (find one by its OCPP transactionId with sessions(filter))' })
   async session(@Ctx() context: ApiContext, @Arg('id', () => ID) id: string): Promise<ChargingSessionType> {
-    const transactionId = Number(id);
-    if (!Number.isInteger(transactionId)) throw notFound(`session ${id}`);
-    return visibleSession(context, transactionId);
+    return visibleSession(context, id);
   }
 
   @FieldResolver(() => StationType)
@@ -78,7 +79,7 @@ export class SessionResolver {
   @Authorized('ADMIN', 'OPERATOR', 'scope:sessions:read')
   @FieldResolver(() => [AnomalyType], { description: 'What was odd about this session, oldest first' })
   async anomalies(@Root() session: ChargingSessionType, @Ctx() context: ApiContext): Promise<AnomalyType[]> {
-    return (await context.loaders.anomaliesByTransaction.load(session.transactionId)).map(AnomalyType.fromRow);
+    return (await context.loaders.anomaliesBySession.load(session.id)).map(AnomalyType.fromRow);
   }
 
   @FieldResolver(() => MoneyType, { nullable: true, description: 'What the session costs; null until billing is in place' })
@@ -108,7 +109,8 @@ export class SessionResolver {
     const points = await meterSeries(context.deps.warehouse, {
       station: session.stationIdentity,
       connectorId: session.connectorId,
-      transactionId: session.transactionId,
+      sessionId: session.id,
+      transactionId: session.ocppTransactionId,
       measurand,
       resolutionSeconds,
       phase,

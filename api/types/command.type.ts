@@ -46,8 +46,11 @@ export class RemoteStartResultType {
   @Field(() => String, { description: 'Accepted or Rejected' })
   status!: string;
 
-  @Field(() => Int, { nullable: true, description: 'The OCPP transactionId, when the station started the session within the wait' })
-  transactionId!: number | null;
+  @Field(() => ID, { nullable: true, description: 'The session, when the station started it within the wait' })
+  sessionId!: string | null;
+
+  @Field(() => String, { nullable: true, description: "The session's OCPP transactionId, when the station started it within the wait" })
+  ocppTransactionId!: string | null;
 
   @Field(() => ChargingSessionType, { nullable: true })
   session!: ChargingSessionType | null;

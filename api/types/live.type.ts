@@ -1,13 +1,19 @@
-import { Field, Float, Int, ObjectType } from 'type-graphql';
-import type { EventMap, Topic } from '../../events/topics.js';
+import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
+import type { EventMap } from '../../events/topics.js';
 import { JSONScalar } from './json.scalar.js';
 
 // What subscribers receive: the bus events as they were announced, named by station identity, without internal ids.
 
 /** An event's fields for a subscriber: `identity` as `stationIdentity`, `at` as a Date, `stationId` left out. */
-function fields<E extends EventMap[Topic]>(event: E) {
+function fields<E extends { identity: string; stationId: string; at: string }>(event: E) {
   const { identity, stationId: _, at, ...rest } = event;
   return { ...rest, stationIdentity: identity, at: new Date(at) };
+}
+
+/** A session event's fields: `fields`, with the protocol's key as `ocppTransactionId`. */
+function sessionFields<E extends EventMap['session.started' | 'session.updated' | 'session.ended']>(event: E) {
+  const { transactionId, ...rest } = event;
+  return { ...fields(rest), ocppTransactionId: transactionId };
 }
 
 @ObjectType()
@@ -21,8 +27,11 @@ abstract class StationEvent {
 
 @ObjectType()
 abstract class SessionEvent extends StationEvent {
-  @Field(() => Int)
-  transactionId!: number;
+  @Field(() => ID, { description: "evcms's id for the session" })
+  sessionId!: string;
+
+  @Field(() => String, { description: "The protocol's transaction key, as in the charger's logs (1.6: the transactionId)" })
+  ocppTransactionId!: string;
 
   @Field(() => Int)
   connectorId!: number;
@@ -92,7 +101,7 @@ export class StationSecurityEvent extends StationEvent {
 @ObjectType('SessionStart', { description: 'A session began', simpleResolvers: true })
 export class SessionStart extends SessionEvent {
   static from(e: EventMap['session.started']) {
-    const { idTag: _, ...event } = fields(e);
+    const { idTag: _, ...event } = sessionFields(e);
     return Object.assign(new SessionStart(), event);
   }
 }
@@ -106,7 +115,7 @@ export class SessionUpdate extends SessionEvent {
   powerW!: number | null;
 
   static from(e: EventMap['session.updated']) {
-    return Object.assign(new SessionUpdate(), fields(e));
+    return Object.assign(new SessionUpdate(), sessionFields(e));
   }
 }
 
@@ -119,7 +128,7 @@ export class SessionEnd extends SessionEvent {
   reason!: string | null;
 
   static from(e: EventMap['session.ended']) {
-    return Object.assign(new SessionEnd(), fields(e));
+    return Object.assign(new SessionEnd(), sessionFields(e));
   }
 }
 

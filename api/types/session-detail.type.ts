@@ -1,4 +1,4 @@
-import { Field, Float, Int, ObjectType } from 'type-graphql';
+import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import { JSONScalar } from './json.scalar.js';
 
 @ObjectType('Money', { description: 'An amount in integer minor units of an ISO 4217 currency (RWF has none: 1500 is 1500 RWF)' })
@@ -30,8 +30,11 @@ export class AnomalyType {
   @Field(() => String, { description: 'unknown-transaction, negative-energy, meter-not-a-number, stop-lost, ...' })
   kind!: string;
 
-  @Field(() => Int, { nullable: true })
-  transactionId!: number | null;
+  @Field(() => ID, { nullable: true, description: 'The session it concerns, when evcms knows it' })
+  sessionId!: string | null;
+
+  @Field(() => String, { nullable: true, description: "The protocol's transaction key the station sent, known to evcms or not" })
+  ocppTransactionId!: string | null;
 
   @Field(() => JSONScalar)
   detail!: unknown;
@@ -43,7 +46,8 @@ export class AnomalyType {
     return Object.assign(new AnomalyType(), {
       id: String(row.id),
       kind: String(row.kind),
-      transactionId: row.transaction_id === null || row.transaction_id === undefined ? null : Number(row.transaction_id),
+      sessionId: (row.session_id as string | null | undefined) ?? null,
+      ocppTransactionId: (row.transaction_id as string | null | undefined) ?? null,
       detail: row.detail ?? {},
       receivedAt: new Date(row.received_at as string | Date),
     });

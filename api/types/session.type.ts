@@ -1,21 +1,44 @@
-import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
-import type { Transaction } from '../../schema/entities/index.js';
+import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { type ChargingSession, type CredentialType, credentialTypes } from '../../schema/entities/index.js';
 
-@ObjectType('ChargingSession', { description: 'A charging session (an OCPP transaction)' })
+export const CredentialTypeValue = Object.fromEntries(credentialTypes.map((t) => [t, t])) as { [T in CredentialType]: T };
+registerEnumType(CredentialTypeValue, {
+  name: 'CredentialType',
+  description: "How a credential was presented, as OCPP 2.0.1's IdToken types it; Unknown for a 1.6 idTag evcms has not registered",
+});
+
+@ObjectType('Credential', { description: 'A credential as a station presented it: a value and its type (an OCPP 2.0.1 IdToken)' })
+export class CredentialObject {
+  @Field(() => String, { description: 'As the station sent it (an OCPP 1.6 idTag)' })
+  value!: string;
+
+  @Field(() => CredentialTypeValue)
+  type!: CredentialType;
+}
+
+@ObjectType('ChargingSession', { description: 'A charging session' })
 export class ChargingSessionType {
-  @Field(() => ID, { description: 'The OCPP transactionId, as a string' })
+  @Field(() => ID, { description: "evcms's id for the session (a UUID): what the API, events, bills and the warehouse name it by" })
   id!: string;
 
-  @Field(() => Int, { description: 'The OCPP 1.6 transactionId evcms gave the station' })
-  transactionId!: number;
+  @Field(() => String, {
+    description: "The protocol's transaction key, as in the charger's logs: for OCPP 1.6 the transactionId evcms issued (decimal)",
+  })
+  ocppTransactionId!: string;
 
   @Field(() => String)
   stationIdentity!: string;
 
+  @Field(() => Int, { description: 'The EVSE (OCPP 1.6: the same number as the connector)' })
+  evseId!: number;
+
   @Field(() => Int)
   connectorId!: number;
 
-  @Field(() => String, { description: 'The credential the session started with, as the station sent it' })
+  @Field(() => CredentialObject, { description: 'The credential the session started with' })
+  credential!: CredentialObject;
+
+  @Field(() => String, { description: 'The credential value, as the station sent it', deprecationReason: 'Use credential.value' })
   idTag!: string;
 
   @Field(() => String, { description: 'Active or Completed' })
@@ -60,13 +83,15 @@ export class ChargingSessionType {
   stationId!: string;
 
   /** From a session whose station is loaded (populate ['station']). */
-  static from(row: Transaction): ChargingSessionType {
+  static from(row: ChargingSession): ChargingSessionType {
     return Object.assign(new ChargingSessionType(), {
-      id: String(row.id),
-      transactionId: row.id,
+      id: row.id,
+      ocppTransactionId: row.transactionId,
       stationId: row.station.id,
       stationIdentity: row.station.identity,
+      evseId: row.evseId,
       connectorId: row.connectorId,
+      credential: Object.assign(new CredentialObject(), { value: row.idTag, type: row.credentialType }),
       idTag: row.idTag,
       state: row.state,
       startedAt: row.startedAt,

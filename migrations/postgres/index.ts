@@ -7,6 +7,7 @@ import { Migration20261127043000_security_events } from './Migration202611270430
 import { Migration20261127050000_offered_password } from './Migration20261127050000_offered_password.js';
 import { Migration20261202220000_station_identity_case } from './Migration20261202220000_station_identity_case.js';
 import { Migration20261202221000_evse_connector_status } from './Migration20261202221000_evse_connector_status.js';
+import { Migration20261203080000_session_uuid } from './Migration20261203080000_session_uuid.js';
 
 /** PostgreSQL migrations, oldest first. `npm run migration:create -- <name>` writes a new file; add it here. */
 export const migrations: MigrationObject[] = [
@@ -18,4 +19,5 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261127050000_offered_password', class: Migration20261127050000_offered_password },
   { name: 'Migration20261202220000_station_identity_case', class: Migration20261202220000_station_identity_case },
   { name: 'Migration20261202221000_evse_connector_status', class: Migration20261202221000_evse_connector_status },
+  { name: 'Migration20261203080000_session_uuid', class: Migration20261203080000_session_uuid },
 ];

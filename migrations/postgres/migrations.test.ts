@@ -61,6 +61,63 @@ describe('PostgreSQL migrations', () => {
     ]);
   });
 
+  it('give sessions their own id, keeping the 1.6 transactionId, the credential type and what pointed at them', async () => {
+    const db = await databaseAt('Migration20261202221000_evse_connector_status');
+    opened.push(db);
+    const sql = db.orm.em.fork().getConnection();
+    const stationId = randomUUID();
+    const tokenId = randomUUID();
+    await sql.execute(`insert into station (id, identity, created_at, updated_at) values (?, 'CP-SESSIONS', now(), now())`, [stationId]);
+    await sql.execute(
+      `insert into id_token (id, value, type, status, max_concurrent, created_at, updated_at) values (?, 'AABBCCDD', 'RFID', 'Accepted', 1, now(), now())`,
+      [tokenId],
+    );
+    for (const [id, idTag, token] of [
+      [5, 'AABBCCDD', tokenId],
+      [9, 'STRANGER', null],
+    ] as const) {
+      await sql.execute(
+        `insert into charging_transaction (id, start_key, station_id, connector_id, id_tag, id_token_id, auth_status, meter_start_wh,
+           started_at, start_received_at, updated_at) values (?, ?, ?, 2, ?, ?, 'Accepted', 100, now(), now(), now())`,
+        [id, `key-${id}`, stationId, idTag, token],
+      );
+    }
+    await sql.execute(`select setval('charging_transaction_id_seq', 9)`);
+    await sql.execute(
+      `insert into anomaly (station_id, transaction_id, kind, detail, received_at) values (?, 9, 'negative-energy', '{}', now())`,
+      [stationId],
+    );
+    await sql.execute(
+      `insert into reservation (station_id, connector_id, id_tag, expires_at, status, transaction_id, created_at, updated_at)
+       values (?, 2, 'AABBCCDD', now(), 'Used', 5, now(), now())`,
+      [stationId],
+    );
+    await db.orm.migrator.up();
+    const sessions = await sql.execute<{ id: string; transaction_id: string; evse_id: number; credential_type: string }[]>(
+      'select id, transaction_id, evse_id, credential_type from charging_session where station_id = ? order by transaction_id',
+      [stationId],
+    );
+    expect(sessions.map(({ id: _, ...rest }) => rest)).toEqual([
+      { transaction_id: '5', evse_id: 2, credential_type: 'ISO14443' },
+      { transaction_id: '9', evse_id: 2, credential_type: 'Unknown' },
+    ]);
+    for (const session of sessions) expect(session.id).toMatch(/^[0-9a-f-]{36}$/);
+    const [five, nine] = sessions;
+    expect(await sql.execute('select session_id, transaction_id from anomaly where station_id = ?', [stationId])).toEqual([
+      { session_id: nine?.id, transaction_id: '9' },
+    ]);
+    expect(await sql.execute('select session_id from reservation where station_id = ?', [stationId])).toEqual([{ session_id: five?.id }]);
+    // 1.6 ids go on from the last one issued.
+    expect(await sql.execute(`select nextval('ocpp16_transaction_id')::int as next`)).toEqual([{ next: 10 }]);
+    await db.orm.migrator.down({ to: 'Migration20261202221000_evse_connector_status' });
+    expect(await sql.execute('select id, id_tag from charging_transaction where station_id = ? order by id', [stationId])).toEqual([
+      { id: 5, id_tag: 'AABBCCDD' },
+      { id: 9, id_tag: 'STRANGER' },
+    ]);
+    expect(await sql.execute('select transaction_id from reservation where station_id = ?', [stationId])).toEqual([{ transaction_id: 5 }]);
+    expect(await sql.execute('select transaction_id from anomaly where station_id = ?', [stationId])).toEqual([{ transaction_id: 9 }]);
+  });
+
   it('leave the database as the entities describe it', async () => {
     const db = await databaseAt();
     opened.push(db);

@@ -59,11 +59,14 @@ SecurityEventSchema.setClass(SecurityEvent);
 /** Something a station sent that evcms answered but could not take at face value. */
 export const AnomalySchema = defineEntity({
   name: 'Anomaly',
-  indexes: [{ properties: ['station', 'receivedAt'] }, { properties: ['transactionId'] }],
+  indexes: [{ properties: ['station', 'receivedAt'] }, { properties: ['sessionId'] }],
   properties: {
     id: p.bigint('number').primary().autoincrement(),
     station: () => p.manyToOne(Station),
-    transactionId: p.integer().nullable(),
+    /** The session it concerns, when evcms knows it. */
+    sessionId: p.uuid().nullable(),
+    /** The protocol's transaction key as the station sent it (one evcms may not know). */
+    transactionId: p.string().nullable(),
     kind: p.string(),
     detail: p.json<Record<string, unknown>>(),
     receivedAt: p.datetime(),

@@ -1,3 +1,4 @@
+export * from './charging-session.js';
 export * from './command-log.js';
 export * from './connector.js';
 export * from './credentials.js';
@@ -8,7 +9,6 @@ export * from './reservation.js';
 export * from './site.js';
 export * from './station.js';
 export * from './tariff.js';
-export * from './transaction.js';
 export * from './user.js';
 
 import { CommandLogSchema } from './command-log.js';
@@ -21,7 +21,7 @@ import { ReservationSchema } from './reservation.js';
 import { SiteSchema } from './site.js';
 import { StationSchema } from './station.js';
 import { TariffSchema } from './tariff.js';
-import { TransactionSchema } from './transaction.js';
+import { ChargingSessionSchema } from './charging-session.js';
 import { UserSchema } from './user.js';
 
 /** Every PostgreSQL entity, for MikroORM's discovery. */
@@ -35,7 +35,7 @@ export const entities = [
   BootEventSchema,
   AnomalySchema,
   ConfigurationKeySchema,
-  TransactionSchema,
+  ChargingSessionSchema,
   ReservationSchema,
   UserSchema,
   IdTokenSchema,

@@ -14,7 +14,8 @@ export const ReservationSchema = defineEntity({
     expiresAt: p.datetime(),
     /** Requested, Accepted, Faulted, Occupied, Rejected, Unavailable, Cancelled, Used, Expired. */
     status: p.string().default('Requested'),
-    transactionId: p.integer().nullable(),
+    /** The session the reservation was used by. */
+    sessionId: p.uuid().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p
       .datetime()

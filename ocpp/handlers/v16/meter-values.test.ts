@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WRITE_BEHIND_CHUNK } from '../../../database/sql.js';
 import { SessionService } from '../../../sessions/service.js';
@@ -80,10 +81,12 @@ describe('MeterValues', () => {
     const timestamp = new Date().toISOString();
     await charger.call('MeterValues', { connectorId: 2, transactionId, meterValue: readings('12.5', '7.2', timestamp) });
     const event = await updates.next((e) => e.identity === station.identity);
+    const { id: sessionId } = await sessionRow(system, transactionId);
     expect(event).toEqual({
       stationId: station.id,
       identity: station.identity,
-      transactionId,
+      sessionId,
+      transactionId: String(transactionId),
       connectorId: 2,
       energyWh: 11_500,
       powerW: 7_200,
@@ -95,7 +98,10 @@ describe('MeterValues', () => {
       livePowerW: 7_200,
       lastMeterAt: new Date(timestamp),
     });
-    expect((await warehouseSamples(system, station.identity)).map((r) => r.transaction_id)).toEqual([transactionId, transactionId]);
+    expect((await warehouseSamples(system, station.identity)).map((r) => [r.session_id, r.transaction_id])).toEqual([
+      [sessionId, String(transactionId)],
+      [sessionId, String(transactionId)],
+    ]);
     updates.stop();
     expect(charger.violations).toEqual([]);
     await charger.close();
@@ -111,14 +117,19 @@ describe('MeterValues', () => {
     const sessions = new SessionService({ orm, sql, events, log, redis, metrics, prefix: system.config.REDIS_PREFIX });
     const at = new Date('2026-11-26T12:00:00.123Z');
     const identity = { id: station.id, identity: station.identity } as never;
-    const session = (transactionId: number, connectorId: number) => ({ transactionId, connectorId, meterStartWh: 0, idTag: 'X' });
-    await sessions.updateLive(identity, session(first.transactionId, 1), 1_234, 7_000, at);
+    const session = (sessionId: string, connectorId: number) => ({
+      sessionId,
+      transactionId: '0',
+      connectorId,
+      meterStartWh: 0,
+      idTag: 'X',
+    });
+    const idOf = async (transactionId: number) => (await sessionRow(system, transactionId)).id;
+    await sessions.updateLive(identity, session(await idOf(first.transactionId), 1), 1_234, 7_000, at);
     // Sessions that are gone (or never were) change nothing and break nothing.
-    const gone = Array.from({ length: WRITE_BEHIND_CHUNK + 500 }, (_, i) =>
-      sessions.updateLive(identity, session(2_000_000_000 + i, 3), 1, 1, at),
-    );
+    const gone = Array.from({ length: WRITE_BEHIND_CHUNK + 500 }, () => sessions.updateLive(identity, session(randomUUID(), 3), 1, 1, at));
     await Promise.all(gone);
-    await sessions.updateLive(identity, session(last.transactionId, 2), 4_321, 3_500.5, at);
+    await sessions.updateLive(identity, session(await idOf(last.transactionId), 2), 4_321, 3_500.5, at);
     expect(await sessions.flushLive()).toBe(WRITE_BEHIND_CHUNK + 502);
     expect(await sessionRow(system, first.transactionId)).toMatchObject({ liveEnergyWh: 1_234, livePowerW: 7_000, lastMeterAt: at });
     expect(await sessionRow(system, last.transactionId)).toMatchObject({ liveEnergyWh: 4_321, livePowerW: 3_500.5, lastMeterAt: at });
@@ -147,8 +158,8 @@ describe('MeterValues', () => {
     const next = await startSession(charger, { connectorId: 1, idTag: (await anIdToken(system)).value, meterStart: 0 });
     await charger.call('MeterValues', { connectorId: 1, transactionId: old.transactionId, meterValue: readings('1', '1') });
     await charger.call('MeterValues', { connectorId: 1, transactionId: next.transactionId, meterValue: readings('2', '2') });
-    await updates.next((e) => e.transactionId === next.transactionId);
-    expect(updates.events.filter((e) => e.identity === station.identity).map((e) => e.transactionId)).toEqual([next.transactionId]);
+    await updates.next((e) => e.transactionId === String(next.transactionId));
+    expect(updates.events.filter((e) => e.identity === station.identity).map((e) => e.transactionId)).toEqual([String(next.transactionId)]);
     updates.stop();
     expect(charger.violations).toEqual([]);
     await charger.close();
@@ -158,7 +169,12 @@ describe('MeterValues', () => {
     const { station, charger } = await aConnectedCharger(system);
     const updates = await listenTo(system, 'session.updated');
     const { transactionId } = await startSession(charger, { idTag: (await anIdToken(system)).value, meterStart: 0 });
-    await system.deps.sessions.stop(station, { transactionId, meterStopWh: 10, stoppedAt: new Date(), receivedAt: new Date() });
+    await system.deps.sessions.stop(station, {
+      transactionId: String(transactionId),
+      meterStopWh: 10,
+      stoppedAt: new Date(),
+      receivedAt: new Date(),
+    });
     await charger.call('MeterValues', { connectorId: 1, transactionId, meterValue: readings('1', '1') });
     expect(await anomalyKinds(system, station.id)).toEqual(['unknown-transaction']);
     expect(updates.events.filter((e) => e.identity === station.identity)).toEqual([]);
@@ -180,9 +196,10 @@ describe('MeterValues', () => {
       ];
       expect(await charger.call('MeterValues', { connectorId: 1, transactionId, meterValue })).toEqual({});
       expect(await anomalyKinds(system, station.id)).toEqual(['unknown-transaction', 'meter-signed-data']);
-      // A transactionId beyond int32 was never issued and cannot be stored as one.
-      const stored = transactionId < 2 ** 31 ? transactionId : null;
-      expect((await warehouseSamples(system, station.identity)).map((r) => [r.transaction_id, r.value])).toEqual([[stored, 1000]]);
+      // Kept with the key as the station sent it, and no session.
+      expect((await warehouseSamples(system, station.identity)).map((r) => [r.session_id, r.transaction_id, r.value])).toEqual([
+        [null, String(transactionId), 1000],
+      ]);
       expect(updates.events.filter((e) => e.identity === station.identity)).toEqual([]);
       updates.stop();
       expect(charger.violations).toEqual([]);

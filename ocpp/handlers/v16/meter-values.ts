@@ -1,5 +1,4 @@
 import { activePowerW, energyRegisterWh, normaliseMeterValues } from '../../../telemetry/normalise.js';
-import { isTransactionId } from '../../../sessions/service.js';
 import { checkConnectorId, defineHandler } from '../define.js';
 
 /**
@@ -12,7 +11,7 @@ export default defineHandler({
   async handle({ request, station, deps, log, receivedAt }) {
     checkConnectorId(request.connectorId);
     const { samples, problems } = normaliseMeterValues(request.meterValue);
-    const transactionId = request.transactionId ?? null;
+    const transactionId = request.transactionId === undefined ? null : String(request.transactionId);
     // The cache first, synchronously: a known session's frames cost no query and no extra turn.
     let session = transactionId === null ? undefined : deps.sessions.cachedOpen(station.station.id, transactionId);
     if (transactionId !== null && !session) session = (await deps.sessions.open(station.station, transactionId)) ?? undefined;
@@ -23,15 +22,20 @@ export default defineHandler({
         connectorId: request.connectorId,
       });
     }
-    // One never issued (beyond int32) stays in the anomaly's detail, not in the int32 columns.
-    const storedId = transactionId !== null && isTransactionId(transactionId) ? transactionId : null;
     for (const problem of problems) {
-      await deps.anomalies.record(station.station.id, `meter-${problem.kind}`, { detail: problem.detail, transactionId }, storedId);
+      await deps.anomalies.record(
+        station.station.id,
+        `meter-${problem.kind}`,
+        { detail: problem.detail, transactionId },
+        { sessionId: session?.sessionId, transactionId },
+      );
     }
     const buffered = deps.telemetry.push({
       station: station.identity,
       connectorId: request.connectorId,
-      transactionId: storedId,
+      // Unknown while PostgreSQL is away for a session this node did not cache: the warehouse has the key.
+      sessionId: session?.sessionId ?? null,
+      transactionId,
       receivedAt,
       source: 'MeterValues',
       // No frameKey: the buffer keys the frame by its content, so the same frame sent again (a retry,

@@ -22,7 +22,11 @@ describe('StartTransaction', () => {
   afterAll(() => system?.close());
 
   const sessionsOf = async (stationId: string) =>
-    sql<{ id: number; state: string }>(system, 'select id, state from charging_transaction where station_id = ? order by id', [stationId]);
+    sql<{ id: number; state: string }>(
+      system,
+      'select transaction_id::int as id, state from charging_session where station_id = ? order by transaction_id::int',
+      [stationId],
+    );
 
   it('answers a positive int32 transactionId and Accepted for a known credential', async () => {
     const token = await anIdToken(system);
@@ -51,8 +55,11 @@ describe('StartTransaction', () => {
     const row = await sessionRow(system, transactionId);
     expect(row).toMatchObject({
       station: { id: station.id },
+      transactionId: String(transactionId),
+      evseId: 2,
       connectorId: 2,
       idTag: token.value,
+      credentialType: 'ISO14443',
       idToken: { id: token.id },
       authStatus: 'Accepted',
       reservationId: 7,
@@ -63,6 +70,29 @@ describe('StartTransaction', () => {
     });
     expect(row.startReceivedAt.getTime()).toBeGreaterThanOrEqual(before - 50);
     expect(row.startReceivedAt.getTime()).toBeLessThanOrEqual(Date.now());
+    expect(charger.violations).toEqual([]);
+    await charger.close();
+  });
+
+  it("marks the reservation the start names as used, by this session, when it is the station's own", async () => {
+    const token = await anIdToken(system);
+    const { station, charger } = await aConnectedCharger(system);
+    const reserve = `insert into reservation (station_id, connector_id, id_tag, expires_at, status, created_at, updated_at)
+      values (?, 1, ?, now() + interval '1 hour', 'Accepted', now(), now()) returning id`;
+    const [mine] = await sql<{ id: number }>(system, reserve, [station.id, token.value]);
+    const { station: other, charger: otherCharger } = await aConnectedCharger(system);
+    await otherCharger.close();
+    const [theirs] = await sql<{ id: number }>(system, reserve, [other.id, token.value]);
+    const { transactionId } = await startSession(charger, { idTag: token.value, reservationId: mine?.id });
+    const session = await sessionRow(system, transactionId);
+    expect(await sql(system, 'select status, session_id from reservation where id = ?', [mine?.id])).toEqual([
+      { status: 'Used', session_id: session.id },
+    ]);
+    await charger.call('StopTransaction', { transactionId, meterStop: 1000, timestamp: new Date().toISOString() });
+    await startSession(charger, { idTag: token.value, reservationId: theirs?.id });
+    expect(await sql(system, 'select status, session_id from reservation where id = ?', [theirs?.id])).toEqual([
+      { status: 'Accepted', session_id: null },
+    ]);
     expect(charger.violations).toEqual([]);
     await charger.close();
   });
@@ -110,7 +140,13 @@ describe('StartTransaction', () => {
     expect(answer.transactionId).toBeGreaterThan(0);
     expect(answer.idTagInfo).toEqual({ status: 'Invalid' });
     const row = await sessionRow(system, answer.transactionId);
-    expect(row).toMatchObject({ authStatus: 'Invalid', idToken: null, meterStartWh: 500, flags: ['not-authorised'] });
+    expect(row).toMatchObject({
+      authStatus: 'Invalid',
+      idToken: null,
+      credentialType: 'Unknown',
+      meterStartWh: 500,
+      flags: ['not-authorised'],
+    });
     expect(await anomalyKinds(system, station.id)).toEqual(['start-not-authorised']);
     expect(charger.violations).toEqual([]);
     await charger.close();
@@ -209,7 +245,8 @@ describe('StartTransaction', () => {
     expect(event).toEqual({
       stationId: station.id,
       identity: station.identity,
-      transactionId,
+      sessionId: (await sessionRow(system, transactionId)).id,
+      transactionId: String(transactionId),
       connectorId: 3,
       idTag: token.value,
       at: timestamp,

@@ -29,6 +29,7 @@ export default defineHandler({
         deps.sessions.start(station.station, {
           connectorId: request.connectorId,
           idTag: request.idTag,
+          credentialType: decision.credentialType,
           meterStartWh: request.meterStart,
           startedAt,
           reservationId: request.reservationId,
@@ -45,6 +46,7 @@ export default defineHandler({
     deps.sessions.rememberOpen(
       station.station.id,
       {
+        sessionId: started.sessionId,
         transactionId: started.transactionId,
         connectorId: request.connectorId,
         meterStartWh: storableWh(request.meterStart) ?? Number.NaN,
@@ -57,30 +59,26 @@ export default defineHandler({
         station.station.id,
         'start-not-authorised',
         { idTag: request.idTag, status: decision.idTagInfo.status, reason: decision.reason },
-        started.transactionId,
+        started,
       );
     }
     // Numbers the schema allows but no column holds: answered and recorded, never refused (the station would retry).
     if (started.created && storableWh(request.meterStart) === null) {
-      await deps.anomalies.record(station.station.id, 'meter-out-of-range', { meterStart: request.meterStart }, started.transactionId);
+      await deps.anomalies.record(station.station.id, 'meter-out-of-range', { meterStart: request.meterStart }, started);
     }
     if (started.created && request.reservationId !== undefined && !isTransactionId(request.reservationId)) {
-      await deps.anomalies.record(
-        station.station.id,
-        'unknown-reservation',
-        { reservationId: request.reservationId },
-        started.transactionId,
-      );
+      await deps.anomalies.record(station.station.id, 'unknown-reservation', { reservationId: request.reservationId }, started);
     }
     if (started.created && startedAt.getTime() - receivedAt.getTime() > 5 * 60_000) {
       await deps.anomalies.record(
         station.station.id,
         'clock-ahead',
         { timestamp: request.timestamp, receivedAt: receivedAt.toISOString() },
-        started.transactionId,
+        started,
       );
     }
     const status = started.created ? decision.idTagInfo.status : (started.authStatus as typeof decision.idTagInfo.status);
-    return { transactionId: started.transactionId, idTagInfo: { ...decision.idTagInfo, status } };
+    // 1.6 ids are evcms's own int32s (the ocpp16_transaction_id sequence), kept as text beside 2.0.1's.
+    return { transactionId: Number(started.transactionId), idTagInfo: { ...decision.idTagInfo, status } };
   },
 });

@@ -65,7 +65,8 @@ describe('StopTransaction', () => {
     expect(event).toEqual({
       stationId: station.id,
       identity: station.identity,
-      transactionId,
+      sessionId: (await sessionRow(system, transactionId)).id,
+      transactionId: String(transactionId),
       connectorId: 2,
       energyWh: 7_500,
       reason: 'Remote',
@@ -195,9 +196,11 @@ describe('StopTransaction', () => {
     });
     await charger.call('StopTransaction', stop);
     await charger.call('StopTransaction', stop);
+    const sessionId = (await sessionRow(system, transactionId)).id;
     expect(await warehouseSamples(system, station.identity)).toEqual([
       {
-        transaction_id: transactionId,
+        session_id: sessionId,
+        transaction_id: String(transactionId),
         measurand: 'Energy.Active.Import.Register',
         phase: '',
         unit: 'Wh',
@@ -205,14 +208,23 @@ describe('StopTransaction', () => {
         source: 'StopTransaction',
       },
       {
-        transaction_id: transactionId,
+        session_id: sessionId,
+        transaction_id: String(transactionId),
         measurand: 'Energy.Active.Import.Register',
         phase: '',
         unit: 'Wh',
         value: 13_000,
         source: 'StopTransaction',
       },
-      { transaction_id: transactionId, measurand: 'Power.Active.Import', phase: '', unit: 'W', value: 0, source: 'StopTransaction' },
+      {
+        session_id: sessionId,
+        transaction_id: String(transactionId),
+        measurand: 'Power.Active.Import',
+        phase: '',
+        unit: 'W',
+        value: 0,
+        source: 'StopTransaction',
+      },
     ]);
     expect(charger.violations).toEqual([]);
     await charger.close();

@@ -1,5 +1,4 @@
 import { deadline } from '../../../database/availability.js';
-import { isTransactionId } from '../../../sessions/service.js';
 import { normaliseMeterValues, parseTimestamp } from '../../../telemetry/normalise.js';
 import { defineHandler } from '../define.js';
 
@@ -13,8 +12,9 @@ export default defineHandler({
   version: 'ocpp1.6',
   action: 'StopTransaction',
   async handle({ request, station, deps, receivedAt }) {
+    const transactionId = String(request.transactionId);
     const outcome = await deps.sessions.stopDurably(station.station, {
-      transactionId: request.transactionId,
+      transactionId,
       meterStopWh: request.meterStop,
       stoppedAt: parseTimestamp(request.timestamp) ?? receivedAt,
       reason: request.reason,
@@ -22,7 +22,8 @@ export default defineHandler({
       receivedAt,
     });
     const known = outcome.kind !== 'unknown';
-    const open = deps.sessions.forgetOpen(station.station.id, request.transactionId);
+    const open = deps.sessions.forgetOpen(station.station.id, transactionId);
+    const session = { sessionId: 'sessionId' in outcome ? outcome.sessionId : null, transactionId };
     if (outcome.kind === 'unknown') {
       await deps.anomalies.record(station.station.id, 'unknown-transaction', {
         action: 'StopTransaction',
@@ -32,7 +33,7 @@ export default defineHandler({
     }
     if (outcome.kind === 'stopped') {
       for (const flag of outcome.flags) {
-        await deps.anomalies.record(station.station.id, flag, { meterStop: request.meterStop }, request.transactionId);
+        await deps.anomalies.record(station.station.id, flag, { meterStop: request.meterStop }, session);
       }
     }
     if (request.transactionData?.length) {
@@ -42,14 +43,15 @@ export default defineHandler({
           station.station.id,
           `meter-${problem.kind}`,
           { detail: problem.detail },
-          known ? request.transactionId : null,
+          known ? session : { transactionId },
         );
       }
       await deps.telemetry.push({
         station: station.identity,
         // A repeated stop carries the same connector, so its samples replace the first ones.
         connectorId: 'connectorId' in outcome ? outcome.connectorId : (open?.connectorId ?? 0),
-        transactionId: isTransactionId(request.transactionId) ? request.transactionId : null,
+        sessionId: session.sessionId ?? open?.sessionId ?? null,
+        transactionId,
         receivedAt,
         source: 'StopTransaction',
         frameKey: `${station.identity}:stop:${request.transactionId}:${request.timestamp}`,

@@ -94,7 +94,7 @@ describe('StartTransaction and StopTransaction while PostgreSQL is away', () => 
         meterStopWh: sessions[1]!.meterStart + 5_001,
         stopReason: 'EVDisconnected',
       });
-      const ids = sessions.map((s) => s.transactionId);
+      const ids = sessions.map((s) => String(s.transactionId));
       expect(
         ended.events
           .filter((e) => ids.includes(e.transactionId))
