@@ -31,6 +31,11 @@ describe('the production build', () => {
     await system?.close();
   });
 
+  it('needs no TypeScript tooling and no test client in production: tsx, typescript, vitest and ocpp-rpc are devDependencies', () => {
+    const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    for (const tool of ['tsx', 'typescript', 'vitest', 'ocpp-rpc']) expect(manifest.dependencies, tool).not.toHaveProperty(tool);
+  });
+
   it('compiles with tsc and the compiled entry point boots with plain node and answers /healthz', async () => {
     await promisify(execFile)('bash', ['scripts/build.sh', outDir], { cwd: root, timeout: 50_000 });
     for (const file of ['system/main.js', 'migrations/clickhouse/0001_meter_values.sql', 'schema/schema.graphql', 'package.json'])
