@@ -48,6 +48,19 @@ export interface EventMap {
     reason: string | null;
     at: string;
   };
+  /** An invoice was issued for a session (billing/service.ts). */
+  'invoice.issued': {
+    stationId: string;
+    identity: string;
+    invoiceId: string;
+    number: string;
+    sessionId: string;
+    payerUserId: string | null;
+    organisationId: string;
+    currency: string;
+    totalMinor: number;
+    at: string;
+  };
   'command.result': {
     stationId: string;
     identity: string;
@@ -69,5 +82,6 @@ export const topics: Topic[] = [
   'session.started',
   'session.updated',
   'session.ended',
+  'invoice.issued',
   'command.result',
 ];

@@ -12,13 +12,21 @@ describe('the demo', () => {
   afterAll(async () => system?.close());
 
   it('seeds the simulated stations and one spare station that no simulated charger plays', async () => {
-    const { orm, stations } = system.deps;
-    expect(await seedDemo(orm, stations, 'admin@evcms.local', undefined)).toBe(true);
+    const { orm } = system.deps;
+    expect(await seedDemo(orm, system.deps, 'admin@evcms.local', undefined)).toBe(true);
     const identities = (await orm.em.fork().find(Station, {}, { orderBy: { identity: 'asc' } })).map((s) => s.identity);
     expect(identities).toEqual([...demo.stations.map((s) => s.identity), demo.spare.identity].sort());
     // npm start's fleet plays DEMO-CP-001..N; the spare is outside that range, so a person trying it takes nobody's socket.
     const simulated = demo.stations.map((_, i) => fleetIdentity('DEMO-CP-', i + 1));
     expect(simulated).not.toContain(demo.spare.identity);
-    expect(await seedDemo(orm, stations, 'admin@evcms.local', undefined)).toBe(false);
+    expect(await seedDemo(orm, system.deps, 'admin@evcms.local', undefined)).toBe(false);
+  });
+
+  it('seeds a time-of-day RWF tariff in force for every station of the demo organisation', async () => {
+    const { tariffs } = system.deps;
+    const [station] = await system.deps.orm.em.fork().find(Station, { identity: demo.stations[0]?.identity });
+    const version = await tariffs.resolve({ stationId: station?.id as string, connectorId: 1, idTokenId: null, at: new Date() });
+    expect(version?.definition.currency).toBe('RWF');
+    expect(version?.definition.elements.length).toBe(3);
   });
 });

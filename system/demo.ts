@@ -1,6 +1,8 @@
 import { hashPassword } from '../auth/passwords.js';
 import type { Orm } from '../database/orm.js';
-import { IdToken, Organisation, Site, Station, Tariff, User } from '../schema/entities/index.js';
+import type { TariffDefinition } from '../billing/tariff-model.js';
+import type { TariffService } from '../billing/tariffs.js';
+import { IdToken, Organisation, Site, Station, User } from '../schema/entities/index.js';
 import type { StationService } from '../stations/service.js';
 
 /** The demo's fixed credentials: for a local demo only, printed at start and given in the README. */
@@ -17,13 +19,31 @@ export const demo = {
   admin: { email: 'admin@evcms.local', password: 'evcms-demo-admin' },
   operator: { email: 'operator@evcms.local', password: 'evcms-demo-operator' },
   driver: { email: 'driver@evcms.local', password: 'evcms-demo-driver', tags: ['04A1B2C3D4E5F6', '04F6E5D4C3B2A1'] },
-  tariff: { name: 'Standard AC', currency: 'RWF', energyPriceMinorPerKwh: 350, sessionFeeMinor: 200 },
+  tariff: {
+    name: 'Kigali time-of-day',
+    definition: {
+      currency: 'RWF',
+      type: 'REGULAR',
+      altText: [
+        { language: 'en', text: '400 RWF/kWh 18:00-22:00, 300 RWF/kWh otherwise, 200 RWF a session; VAT 18% included' },
+        { language: 'fr', text: '400 RWF/kWh de 18h à 22h, 300 RWF/kWh sinon, 200 RWF par session ; TVA 18 % comprise' },
+      ],
+      pricesIncludeTax: true,
+      taxes: [{ type: 'VAT', ratePercent: '18' }],
+      freeBelow: { energyWh: 200, durationSeconds: 120 },
+      elements: [
+        { priceComponents: [{ type: 'FLAT', price: '200', stepSize: 1 }] },
+        { priceComponents: [{ type: 'ENERGY', price: '400', stepSize: 1 }], restrictions: { startTime: '18:00', endTime: '22:00' } },
+        { priceComponents: [{ type: 'ENERGY', price: '300', stepSize: 1 }] },
+      ],
+    } satisfies TariffDefinition,
+  },
 };
 
 /** Seeds the demo when the database has no organisation yet; returns whether it did. */
 export async function seedDemo(
   orm: Orm,
-  stations: StationService,
+  services: { stations: StationService; tariffs: TariffService },
   adminEmail: string,
   adminPassword: string | undefined,
 ): Promise<boolean> {
@@ -41,7 +61,6 @@ export async function seedDemo(
     gridLimitKw: 150,
     timeZone: 'Africa/Kigali',
   });
-  em.create(Tariff, { organisation, ...demo.tariff });
   if (!(await em.count(User, { email: adminEmail.toLowerCase() }))) {
     em.create(User, {
       email: adminEmail.toLowerCase(),
@@ -69,6 +88,12 @@ export async function seedDemo(
   });
   for (const value of demo.driver.tags) em.create(IdToken, { value, type: 'RFID', owner: driver, status: 'Accepted', maxConcurrent: 1 });
   await em.flush();
+  const { stations, tariffs } = services;
+  const { tariff } = await tariffs.create(organisation.id, demo.tariff.name, {
+    definition: demo.tariff.definition,
+    validFrom: new Date(0),
+  });
+  await tariffs.assign({ tariffId: tariff.id });
   for (const [i, s] of demo.stations.entries()) {
     await stations.create({ identity: s.identity, name: `Demo charger ${i + 1}`, siteId: site.id, ocppPassword: s.password });
   }

@@ -16,6 +16,8 @@ import { StationCommands } from '../commands/station-commands.js';
 import { type Orm, openDatabase } from '../database/orm.js';
 import { createSql, type Sql } from '../database/sql.js';
 import { type EventBus, createEventBus } from '../events/bus.js';
+import { BillingService } from '../billing/service.js';
+import { TariffService } from '../billing/tariffs.js';
 import { SessionService } from '../sessions/service.js';
 import { AnomalyLog } from '../stations/anomalies.js';
 import { StationPresence } from '../stations/presence.js';
@@ -68,6 +70,10 @@ export interface Deps {
   commands: CommandRouter;
   /** Typed, audited commands to stations: what the API and the workers use. */
   stationCommands: StationCommands;
+  /** Tariffs, their versions and where they apply. */
+  tariffs: TariffService;
+  /** Sessions priced (running cost and bill) and invoiced. */
+  billing: BillingService;
   /** Set when shutdown began: /readyz turns 503, new work is refused. */
   stopping: boolean;
   /** Set while this process runs the telemetry sink (workers role): /readyz fails while it cannot work. */
@@ -126,6 +132,7 @@ export async function createDeps(config: Config, log: Logger): Promise<Deps> {
       : config.NODE_ENV === 'production'
         ? outboxOnlyTransport()
         : logTransport(log, { record: true, keep: config.NODE_ENV === 'test' ? Number.POSITIVE_INFINITY : 100 });
+    const tariffs = new TariffService({ orm });
     return {
       config,
       log,
@@ -167,6 +174,8 @@ export async function createDeps(config: Config, log: Logger): Promise<Deps> {
       telemetry: new TelemetryBuffer(redis, prefix, { window: writeWindow }),
       commands,
       stationCommands,
+      tariffs,
+      billing: new BillingService({ orm, warehouse, tariffs, events, log }),
       stopping: false,
     };
   } catch (error) {

@@ -54,7 +54,7 @@ async function main(): Promise<void> {
   try {
     const admin = await ensureAdmin(deps.orm, config.ADMIN_EMAIL, config.ADMIN_PASSWORD ?? (config.DEMO ? demo.admin.password : undefined));
     if (admin?.password) log.warn({ email: admin.email }, `created the first administrator; its password, shown once: ${admin.password}`);
-    const seeded = config.DEMO && (await seedDemo(deps.orm, deps.stations, config.ADMIN_EMAIL, config.ADMIN_PASSWORD));
+    const seeded = config.DEMO && (await seedDemo(deps.orm, deps, config.ADMIN_EMAIL, config.ADMIN_PASSWORD));
 
     const urls: string[] = [];
     // Each role's code is loaded only when the role runs: a gateway alone keeps out the API's schema, BullMQ

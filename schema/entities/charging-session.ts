@@ -1,9 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { defineEntity, p } from '@mikro-orm/core';
+import { TariffVersion } from './billing.js';
 import { IdToken } from './id-token.js';
 import { Station } from './station.js';
 
 export const sessionStates = ['Active', 'Completed'] as const;
+/** pending: to be billed once ended; billed; free (nothing to pay); held: for an operator to review (`billingHold` says why). */
+export const billingStatuses = ['pending', 'billed', 'free', 'held'] as const;
+export type BillingStatus = (typeof billingStatuses)[number];
 export type SessionState = (typeof sessionStates)[number];
 
 /**
@@ -68,6 +72,10 @@ export const ChargingSessionSchema = defineEntity({
     lastMeterAt: p.datetime().nullable(),
     /** Anomaly kinds seen on this session (negative energy, meter reset, late stop, ...). */
     flags: p.json<string[]>().default('[]'),
+    /** The tariff version in force when it started: what it is priced with, whatever changes after. */
+    tariffVersion: () => p.manyToOne(TariffVersion).nullable(),
+    billingStatus: p.enum(billingStatuses).default('pending'),
+    billingHold: p.string().nullable(),
     updatedAt: p
       .datetime()
       .onCreate(() => new Date())

@@ -1,3 +1,4 @@
+export * from './billing.js';
 export * from './charging-session.js';
 export * from './command-log.js';
 export * from './connector.js';
@@ -8,7 +9,6 @@ export * from './organisation.js';
 export * from './reservation.js';
 export * from './site.js';
 export * from './station.js';
-export * from './tariff.js';
 export * from './user.js';
 
 import { CommandLogSchema } from './command-log.js';
@@ -20,7 +20,7 @@ import { OrganisationSchema } from './organisation.js';
 import { ReservationSchema } from './reservation.js';
 import { SiteSchema } from './site.js';
 import { StationSchema } from './station.js';
-import { TariffSchema } from './tariff.js';
+import { InvoiceCounterSchema, InvoiceSchema, TariffAssignmentSchema, TariffSchema, TariffVersionSchema } from './billing.js';
 import { ChargingSessionSchema } from './charging-session.js';
 import { UserSchema } from './user.js';
 
@@ -40,6 +40,10 @@ export const entities = [
   UserSchema,
   IdTokenSchema,
   TariffSchema,
+  TariffVersionSchema,
+  TariffAssignmentSchema,
+  InvoiceSchema,
+  InvoiceCounterSchema,
   CommandLogSchema,
   RefreshTokenSchema,
   ApiKeySchema,

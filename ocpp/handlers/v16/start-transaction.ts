@@ -15,7 +15,7 @@ import { checkConnectorId, defineHandler } from '../define.js';
 export default defineHandler({
   version: 'ocpp1.6',
   action: 'StartTransaction',
-  async handle({ request, station, deps, receivedAt }) {
+  async handle({ request, station, deps, log, receivedAt }) {
     checkConnectorId(request.connectorId, 1);
     const startedAt = parseTimestamp(request.timestamp) ?? receivedAt;
     const { decision, started } = await (async () => {
@@ -38,6 +38,13 @@ export default defineHandler({
           receivedAt,
         }),
       );
+      // The tariff in force now is the session's for good (billing/tariffs.ts); one not recorded is looked up at billing.
+      if (started.created) {
+        const question = { stationId: station.station.id, connectorId: request.connectorId, idTokenId: decision.tokenId, at: startedAt };
+        await withinDeadline(() => deps.tariffs.snapshot(started.sessionId, question)).catch((error: unknown) =>
+          log.warn({ err: error, sessionId: started.sessionId }, 'ocpp: tariff not recorded on the session; billing looks it up'),
+        );
+      }
       return { decision, started };
     })().catch((error: unknown) => {
       throw isPostgresUnavailable(error) ? unavailable('PostgreSQL') : error;
