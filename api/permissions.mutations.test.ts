@@ -17,6 +17,7 @@ import {
   staffAndPartners,
   unique,
 } from '../test/permissions.js';
+import { aSession } from '../test/api-data.js';
 import { startTestSystem, type TestSystem } from '../test/system.js';
 
 // Every mutation of the schema against every principal: see test/permissions.ts for who they are.
@@ -26,6 +27,14 @@ import { startTestSystem, type TestSystem } from '../test/system.js';
 const mutationNames = await schemaOperations('Mutation');
 
 const drivers: PrincipalName[] = ['driver', 'otherDriver'];
+const tariffDefinition = {
+  currency: 'RWF',
+  type: 'REGULAR',
+  altText: [],
+  pricesIncludeTax: true,
+  taxes: [],
+  elements: [{ priceComponents: [{ type: 'ENERGY', price: '250', stepSize: 1 }] }],
+};
 const hexTag = () => `${unique()}`.toUpperCase();
 
 function mutationRows(w: PermissionWorld, reservationId: number): Record<string, OperationRow> {
@@ -181,6 +190,39 @@ function mutationRows(w: PermissionWorld, reservationId: number): Record<string,
       document: 'mutation($station: String!) { startCharging(stationIdentity: $station) { id } }',
       variables: () => ({ station: w.stationA.identity }),
       expect: { ...everyone('FORBIDDEN'), anonymous: 'UNAUTHENTICATED', driver: 'STATION_OFFLINE', otherDriver: 'STATION_OFFLINE' },
+    },
+    // Billing: tariffs of organisation A, a held session at station A.
+    createTariff: {
+      document: 'mutation($org: ID, $d: JSON!) { createTariff(organisationId: $org, name: "T", definition: $d) { id } }',
+      variables: () => ({ org: w.orgA, d: tariffDefinition }),
+      // Staff and partners create theirs in their own organisation.
+      expect: { ...staffAndPartners('ok'), operatorB: 'ok', partnerB: 'ok' },
+    },
+    updateTariff: {
+      document: 'mutation($id: ID!, $d: JSON!) { updateTariff(id: $id, definition: $d) { version } }',
+      variables: () => ({ id: w.tariffA, d: tariffDefinition }),
+      expect: staffAndPartners('ok'),
+    },
+    assignTariff: {
+      document: 'mutation($id: ID!, $site: ID) { assignTariff(tariffId: $id, siteId: $site) { id } }',
+      variables: () => ({ id: w.tariffA, site: w.siteA }),
+      expect: staffAndPartners('ok'),
+    },
+    unassignTariff: {
+      document: 'mutation($id: ID!) { unassignTariff(id: $id) }',
+      variables: async () => ({ id: (await deps.tariffs.assign({ tariffId: w.tariffA, siteId: w.siteA })).id }),
+      expect: staffAndPartners('ok'),
+    },
+    releaseSession: {
+      document: 'mutation($id: ID!) { releaseSession(sessionId: $id, note: "checked the meter") { billingStatus } }',
+      variables: async () => {
+        // Started at a time of its own: attempts made in the same millisecond would otherwise be one retried start.
+        const startedAt = new Date(Date.now() - Math.floor(Math.random() * 1e9));
+        const { id } = await aSession(w.system, w.stationA, w.orgATag, { connectorId: 7, startedAt, stop: { meterStopWh: 500 } });
+        await deps.orm.em.fork().getConnection().execute(`update charging_session set billing_status = 'held' where id = ?`, [id]);
+        return { id };
+      },
+      expect: staffAndPartners('ok'),
     },
     stopCharging: {
       document: 'mutation($id: ID!) { stopCharging(sessionId: $id) { id } }',

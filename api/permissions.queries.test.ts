@@ -80,7 +80,25 @@ function queryRows(w: PermissionWorld): Record<string, OperationRow> {
       },
       expect: ownItems(),
     },
+    invoice: {
+      document: 'query($id: ID!) { invoice(id: $id) { id } }',
+      variables: () => ({ id: w.invoiceA }),
+      expect: { ...staffAndPartners('ok'), driver: 'ok', otherDriver: 'NOT_FOUND' },
+    },
+    invoices: {
+      document: '{ invoices(first: 100) { nodes { organisationId payerUserId } } }',
+      items: nodes,
+      owns: (who, invoice) =>
+        driverCards[who] ? invoice.payerUserId === personOf(w, who)?.id : inOwnOrganisation(who, invoice.organisationId),
+      expect: { ...ownItems(), otherDriver: 'empty', operatorB: 'empty', partnerB: 'empty' },
+    },
     me: { document: '{ me { id } }', expect: people('ok') },
+    priceEstimate: {
+      document:
+        'query($identity: String!) { priceEstimate(stationIdentity: $identity, energyWh: 10000, durationMinutes: 60) { inclTaxMinor } }',
+      variables: () => ({ identity: w.stationA.identity }),
+      expect: { ...staffAndPartners('ok'), driver: 'ok', otherDriver: 'ok' },
+    },
     organisation: {
       document: 'query($id: ID!) { organisation(id: $id) { id } }',
       variables: () => ({ id: w.orgA }),
@@ -138,6 +156,18 @@ function queryRows(w: PermissionWorld): Record<string, OperationRow> {
       expect: ownItems(),
     },
     system: { document: '{ system { version } }', expect: everyone('ok') },
+    tariff: {
+      document: 'query($id: ID!) { tariff(id: $id) { id } }',
+      variables: () => ({ id: w.tariffA }),
+      // Prices are public: drivers read any organisation's.
+      expect: { ...staffAndPartners('ok'), driver: 'ok', otherDriver: 'ok' },
+    },
+    tariffs: {
+      document: '{ tariffs(first: 100) { nodes { organisationId } } }',
+      items: nodes,
+      owns: (who, tariff) => inOwnOrganisation(who, tariff.organisationId),
+      expect: { ...ownItems(), driver: 'ok', otherDriver: 'ok' },
+    },
     users: {
       document: '{ users(first: 100) { nodes { id organisationId } } }',
       items: nodes,

@@ -105,6 +105,25 @@ function subscriptionRows(w: PermissionWorld): Record<string, SubscriptionRow> {
       },
       expect: commandEvent,
     },
+    invoiceIssued: {
+      document: 'subscription { invoiceIssued { number totalMinor } }',
+      event: {
+        topic: 'invoice.issued',
+        payload: {
+          ...station,
+          invoiceId: w.invoiceA,
+          number: 'PERM-1',
+          sessionId: w.driverSession,
+          payerUserId: w.people.driver.id,
+          organisationId: w.orgA,
+          currency: 'RWF',
+          totalMinor: 1180,
+          at,
+        },
+      },
+      // The driver who pays, and organisation A's staff and partners.
+      expect: { ...sessionEvent, partnerANoScope: 'FORBIDDEN' },
+    },
   };
 }
 

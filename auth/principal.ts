@@ -8,6 +8,8 @@ export const apiScopes = [
   'idtokens:write',
   'drivers:read',
   'audit:read',
+  'billing:read',
+  'billing:write',
 ] as const;
 export type ApiScope = (typeof apiScopes)[number];
 

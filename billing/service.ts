@@ -53,6 +53,7 @@ interface SessionRow {
   live_energy_wh: string | null;
   flags: string[];
   billing_status: string;
+  billing_hold: string | null;
   tariff_version_id: string | null;
   time_zone: string | null;
 }
@@ -60,7 +61,7 @@ interface SessionRow {
 const sessionQuery = `
   select t.id, t.transaction_id, t.station_id, s.identity, s.organisation_id, o.slug, t.connector_id, t.id_token_id,
     k.owner_id, k.organisation_id as token_organisation_id, t.state, t.started_at, t.stopped_at, t.meter_start_wh, t.energy_wh,
-    t.live_energy_wh, t.flags, t.billing_status, t.tariff_version_id, site.time_zone
+    t.live_energy_wh, t.flags, t.billing_status, t.billing_hold, t.tariff_version_id, site.time_zone
   from charging_session t join station s on s.id = t.station_id
     left join organisation o on o.id = s.organisation_id left join site on site.id = s.site_id
     left join id_token k on k.id = t.id_token_id
@@ -166,7 +167,9 @@ export class BillingService {
       stoppedAt: row.stopped_at,
       energyWh: row.energy_wh === null ? null : Number(row.energy_wh),
     });
-    if (hold) return this.mark(sessionId, 'held', hold);
+    // An operator released it (api: releaseSession): billed as it stands, the flags kept for the record.
+    const released = row.billing_hold?.startsWith('released by ') ?? false;
+    if (hold && !released) return this.mark(sessionId, 'held', hold);
     if (!row.organisation_id) return this.mark(sessionId, 'held', 'no-operator: the station belongs to no organisation');
     const price = await this.priceRow(row, now);
     if (!price) return this.mark(sessionId, 'free', 'no tariff applies to this station');

@@ -66,6 +66,17 @@ export class TariffService {
   /** A new version of a tariff; the currency cannot change (bills in flight would mix them). */
   async addVersion(tariffId: string, input: TariffInput): Promise<TariffVersion> {
     const definition = checkedDefinition(input.definition);
+    // Two changes at once both want the next number: the unique (tariff, version) refuses one, which tries the next.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.insertVersion(tariffId, definition, input);
+      } catch (error) {
+        if ((error as { code?: string }).code !== '23505' || attempt >= 8) throw error;
+      }
+    }
+  }
+
+  private async insertVersion(tariffId: string, definition: TariffDefinition, input: TariffInput): Promise<TariffVersion> {
     const em = this.deps.orm.em.fork();
     const tariff = await em.findOne(Tariff, { id: tariffId });
     if (!tariff) throw new BillingError('NOT_FOUND', `tariff ${tariffId} not found`);
@@ -84,12 +95,7 @@ export class TariffService {
       validTo: input.validTo ?? null,
       createdBy: input.actor ?? null,
     });
-    // Two updates at once: the unique (tariff, version) refuses the second, which is told to retry.
-    await em.flush().catch((error: unknown) => {
-      if ((error as { code?: string }).code === '23505')
-        throw new BillingError('CONFLICT', `tariff ${tariffId} changed meanwhile; try again`);
-      throw error;
-    });
+    await em.flush();
     return version;
   }
 

@@ -111,6 +111,11 @@ export interface PermissionWorld {
   otherDriverSession: string;
   /** An open session at station A with organisation A's unowned card. */
   staffSession: string;
+  /** A tariff of organisation A, assigned to its stations; one of B. */
+  tariffA: string;
+  tariffB: string;
+  /** An invoice of organisation A that the driver pays. */
+  invoiceA: string;
 }
 
 const organisationOf: Record<PrincipalName, 'A' | 'B' | null> = {
@@ -205,8 +210,24 @@ export async function aPermissionWorld(system: TestSystem): Promise<PermissionWo
   const driverSession = (await aSession(system, stationA, driverTag, { connectorId: 1 })).id;
   const staffSession = (await aSession(system, stationA, orgATag, { connectorId: 2 })).id;
   const otherDriverSession = (await aSession(system, stationB, otherDriverTag, { connectorId: 1 })).id;
+  const perKwh = { currency: 'RWF', type: 'REGULAR', altText: [], pricesIncludeTax: true, taxes: [] };
+  const definition = { ...perKwh, elements: [{ priceComponents: [{ type: 'ENERGY', price: '300', stepSize: 1 }] }] };
+  const tariffA = (await system.deps.tariffs.create(a.organisationId, 'Perm A', { definition })).tariff.id;
+  const tariffB = (await system.deps.tariffs.create(b.organisationId, 'Perm B', { definition })).tariff.id;
+  await system.deps.tariffs.assign({ tariffId: tariffA });
+  const [invoice] = await system.deps.orm.em
+    .fork()
+    .getConnection()
+    .execute<{ id: string }[]>(
+      `insert into invoice (id, organisation_id, number, kind, payer_user_id, currency, excl_tax_minor, tax_minor, incl_tax_minor,
+         status, issued_at, due_at) values (gen_random_uuid(), ?, ?, 'invoice', ?, 'RWF', 1000, 180, 1180, 'open', now(), now()) returning id`,
+      [a.organisationId, `PERM-${tag}-1`, driver.id],
+    );
   return {
     system,
+    tariffA,
+    tariffB,
+    invoiceA: invoice?.id as string,
     orgA: a.organisationId,
     orgB: b.organisationId,
     siteA: a.siteId,

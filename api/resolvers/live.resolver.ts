@@ -1,10 +1,12 @@
 import { Arg, ID, Authorized, Int, Resolver, Root, Subscription } from 'type-graphql';
+import { seesOrganisation } from '../../auth/principal.js';
 import { type EventWanted, wantedEvent } from '../../events/subscription-filter.js';
 import type { EventMap, Topic } from '../../events/topics.js';
 import type { ApiContext } from '../context.js';
 import {
   CommandOutcome,
   ConnectorStatusChange,
+  InvoiceIssued,
   SessionEnd,
   SessionStart,
   SessionUpdate,
@@ -27,6 +29,14 @@ const stationEvent = (data: Filtered<Topic>) =>
 
 const sessionEvent = (data: Filtered<'session.started' | 'session.updated' | 'session.ended'>) =>
   wanted(data) && data.context.live.seesSession(data.context.principal, data.payload.stationId, data.payload.sessionId);
+
+/** An invoice event: the driver who pays it, and the issuing organisation's staff and partners (admins all). */
+const invoiceEvent = ({ payload, context }: Filtered<'invoice.issued'>) => {
+  const principal = context.principal;
+  if (!principal) return false;
+  if (principal.role === 'DRIVER') return payload.payerUserId === principal.id;
+  return seesOrganisation(principal, payload.organisationId);
+};
 
 /** Live monitoring over graphql-ws, fed by the event bus (whichever process the station is connected to). */
 @Resolver()
@@ -125,5 +135,15 @@ export class LiveResolver {
     @Arg('stationIdentity', () => String, { nullable: true }) _stationIdentity?: string,
   ) {
     return CommandOutcome.from(event);
+  }
+
+  @Authorized('ADMIN', 'OPERATOR', 'DRIVER', 'scope:billing:read')
+  @Subscription(() => InvoiceIssued, {
+    topics: 'invoice.issued',
+    filter: invoiceEvent,
+    description: "Invoices as they are issued: drivers their own, staff and partners their organisation's",
+  })
+  invoiceIssued(@Root() event: EventMap['invoice.issued']) {
+    return InvoiceIssued.from(event);
   }
 }

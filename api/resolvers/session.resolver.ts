@@ -1,6 +1,6 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
 import type { Principal } from '../../auth/principal.js';
-import { ChargingSession } from '../../schema/entities/index.js';
+import { ChargingSession, Invoice } from '../../schema/entities/index.js';
 import { sessionListWhere, sessionOrderColumns } from '../../sessions/list-query.js';
 import { sessionScope } from '../../sessions/visibility.js';
 import { meterSeries } from '../../warehouse/meter-series.js';
@@ -8,6 +8,7 @@ import type { ApiContext } from '../context.js';
 import { badInput, notFound } from '../errors.js';
 import { SessionFilter, SessionOrder } from '../inputs/session.input.js';
 import { ConnectionType, PageArgs, pageWindow, toConnection } from '../pagination.js';
+import { InvoiceType, PriceType } from '../types/billing.type.js';
 import { AnomalyType, MeterValuePointType, MoneyType } from '../types/session-detail.type.js';
 import { ChargingSessionType } from '../types/session.type.js';
 import { StationType } from '../types/station.type.js';
@@ -82,9 +83,36 @@ export class SessionResolver {
     return (await context.loaders.anomaliesBySession.load(session.id)).map(AnomalyType.fromRow);
   }
 
-  @FieldResolver(() => MoneyType, { nullable: true, description: 'What the session costs; null until billing is in place' })
-  cost(): MoneyType | null {
-    return null;
+  // A warehouse query per open session (its readings so far): priced like meterValues.
+  @FieldResolver(() => MoneyType, {
+    nullable: true,
+    description:
+      'What the session costs, tax included: its invoice once billed, else priced now (so far, while open); null without a tariff',
+    complexity: ({ childComplexity }) => 50 + childComplexity,
+  })
+  async cost(@Root() session: ChargingSessionType, @Ctx() context: ApiContext): Promise<MoneyType | null> {
+    const price = await this.price(session, context);
+    return price ? Object.assign(new MoneyType(), { amountMinor: price.inclTaxMinor, currency: price.currency }) : null;
+  }
+
+  @FieldResolver(() => PriceType, {
+    nullable: true,
+    description: 'The price line by line: as invoiced once billed, else priced now by the same rules as the bill',
+    complexity: ({ childComplexity }) => 50 + childComplexity,
+  })
+  async price(@Root() session: ChargingSessionType, @Ctx() context: ApiContext): Promise<PriceType | null> {
+    const invoice = await context.em.findOne(Invoice, { session: session.id, kind: 'invoice' });
+    if (invoice?.priced) return PriceType.from(invoice.priced);
+    const priced = await context.deps.billing.priceOf(session.id);
+    return priced ? PriceType.from(priced.priced) : null;
+  }
+
+  @FieldResolver(() => InvoiceType, { nullable: true, description: "The session's invoice, once billed (for its payer and the operator)" })
+  async bill(@Root() session: ChargingSessionType, @Ctx() context: ApiContext): Promise<InvoiceType | null> {
+    const invoice = await context.em.findOne(Invoice, { session: session.id, kind: 'invoice' });
+    const principal = context.principal as Principal;
+    if (!invoice || (principal.role === 'DRIVER' && invoice.payerUser?.id !== principal.id)) return null;
+    return InvoiceType.from(invoice);
   }
 
   // A warehouse query per session: a page of 50 sessions with their series costs 50 x 50, over half the limit.

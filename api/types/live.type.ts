@@ -150,3 +150,26 @@ export class CommandOutcome extends StationEvent {
     return Object.assign(new CommandOutcome(), fields(e));
   }
 }
+
+@ObjectType('InvoiceIssued', { description: 'An invoice was issued for a session', simpleResolvers: true })
+export class InvoiceIssued extends StationEvent {
+  @Field(() => ID)
+  invoiceId!: string;
+
+  @Field(() => String)
+  number!: string;
+
+  @Field(() => ID)
+  sessionId!: string;
+
+  @Field(() => String)
+  currency!: string;
+
+  @Field(() => Int, { description: 'Tax included, minor units' })
+  totalMinor!: number;
+
+  static from(e: EventMap['invoice.issued']) {
+    const { payerUserId: _, organisationId: __, ...rest } = fields(e);
+    return Object.assign(new InvoiceIssued(), rest);
+  }
+}

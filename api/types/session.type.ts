@@ -71,6 +71,12 @@ export class ChargingSessionType {
   @Field(() => String, { nullable: true, description: 'The OCPP stop reason (Local, Remote, EVDisconnected, ...)' })
   stopReason!: string | null;
 
+  @Field(() => String, { description: 'pending (to bill once ended), billed, free, or held for review (billingHold says why)' })
+  billingStatus!: string;
+
+  @Field(() => String, { nullable: true, description: 'Why the session is held for review, or why it is free' })
+  billingHold!: string | null;
+
   @Field(() => [String], { description: 'Anomalies seen on this session: negative-energy, meter-reset, stop-lost, not-authorised, ...' })
   flags!: string[];
 
@@ -103,6 +109,8 @@ export class ChargingSessionType {
       stopReason: row.stopReason ?? null,
       meterStopWh: row.meterStopWh ?? null,
       flags: row.flags ?? [],
+      billingStatus: row.billingStatus,
+      billingHold: row.billingHold ?? null,
     });
   }
 }
