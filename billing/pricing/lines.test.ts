@@ -46,6 +46,11 @@ describe('step sizes', () => {
     const priced = priceSession(tariff, aSession('2026-05-04T19:00:00Z', 120, 2_000));
     expect(priced.lines.filter((line) => line.component === 'FLAT')).toMatchObject([{ elementIndex: 0, quantity: 1, exclTaxMinor: 100 }]);
   });
+
+  it('ignores a step size on a flat fee', () => {
+    const tariff = aTariff({ elements: [anElement([{ ...flat('1.00'), stepSize: 5 }])] });
+    expect(priceSession(tariff, aSession(START, 60, 1_000)).lines[0]).toMatchObject({ billedQuantity: 1, exclTaxMinor: 100 });
+  });
 });
 
 describe('rounding once per line, half-up', () => {

@@ -78,11 +78,13 @@ export function roundUpToStep(volume: number, stepSize: number): number {
  * Step sizes, once per session and dimension: the dimension's whole volume is rounded up to a multiple of the step
  * size of its last line's component (OCPI: the step_size of the last TariffElement used), and the extra is billed on
  * that last line. OCPI's further rule (a step_size also applies when switching to an element without that component)
- * is not applied: the intermediate elements' step sizes are ignored. IDLE uses the idle fee's own step size.
+ * is not applied: the intermediate elements' step sizes are ignored. IDLE uses the idle fee's own step size; FLAT is
+ * billed once whatever its step size says.
  */
 export function volumeLines(tariff: TariffDefinition, periods: Period[]): VolumeLine[] {
   const { lines, last } = elementLines(tariff, periods);
   for (const [type, lastLine] of last) {
+    if (type === 'FLAT') continue;
     const volume = lines.filter((line) => line.component === type).reduce((sum, line) => sum + line.quantity, 0);
     lastLine.billedQuantity += roundUpToStep(volume, lastLine.stepSize) - volume;
   }

@@ -79,6 +79,18 @@ describe('DST in Europe/Paris', () => {
     expect(priced.totals.exclTaxMinor).toBe(1500);
   });
 
+  it('a band opening inside the skipped hour opens when the clocks jump', () => {
+    // 2026-03-29: 02:00 CET becomes 03:00 CEST at 01:00Z, so "02:30"-"04:00" runs 01:00Z-02:00Z: 1 h at 6.00.
+    const tariff = aTariff({ elements: [anElement([time('6.00')], { startTime: '02:30', endTime: '04:00' }), anElement([time('0')])] });
+    const priced = priceSession(tariff, aSession('2026-03-29T00:00:00Z', 180, 3_000, paris));
+    expect(startsAndElements(priced, 'TIME')).toEqual([
+      ['2026-03-29T00:00:00.000Z', 1],
+      ['2026-03-29T01:00:00.000Z', 0],
+      ['2026-03-29T02:00:00.000Z', 1],
+    ]);
+    expect(priced.totals.exclTaxMinor).toBe(600);
+  });
+
   it('a band inside the repeated hour applies twice on the night clocks go back', () => {
     // 02:15-02:45 local happens at 00:15Z-00:45Z (CEST) and again at 01:15Z-01:45Z (CET): 1 h at 6.00, 1 h at 0.
     const tariff = aTariff({ elements: [anElement([time('6.00')], { startTime: '02:15', endTime: '02:45' }), anElement([time('0')])] });
