@@ -88,7 +88,10 @@ describe('taxes', () => {
     // Flat 1.00 with 20% = 0.20; energy 10 kWh x 0.25 = 2.50 with the tariff's 10% = 0.25.
     const tariff = aTariff({ taxes: [vat('10')], elements: [anElement([flat('1.00', [vat('20')]), energy('0.25')])] });
     const priced = priceSession(tariff, aSession(START, 60, 10_000));
-    expect(priced.lines.map((line) => line.taxes[0]!.amountMinor)).toEqual([25, 20]);
+    expect(priced.lines.map((line) => [line.component, line.taxes[0]!.amountMinor])).toEqual([
+      ['FLAT', 20],
+      ['ENERGY', 25],
+    ]);
     expect(priced.totals).toMatchObject({ exclTaxMinor: 350, taxMinor: 45, inclTaxMinor: 395 });
   });
 

@@ -115,8 +115,8 @@ describe('OCPI 2.2.1 tariff examples', () => {
       // Incl.: 2.875 -> 2.88, 3.00, 4.125 -> 4.13 = 10.01 (OCPI rounds its total to 10.00; evcms rounds per line).
       const priced = priceSession(complex, session('2026-05-04T07:30:00Z', 147, 42, 16));
       expect(priced.lines.map((line) => [line.component, line.elementIndex, line.billedQuantity, line.exclTaxMinor])).toEqual([
-        ['TIME', 1, 9000, 250],
         ['FLAT', 0, 1, 250],
+        ['TIME', 1, 9000, 250],
         ['PARKING_TIME', 4, 2700, 375],
       ]);
       expect(priced.totals).toMatchObject({ exclTaxMinor: 875, inclTaxMinor: 1001 });

@@ -70,6 +70,9 @@ function idleLine(tariff: TariffDefinition, periods: Period[]): VolumeLine | nul
   };
 }
 
+/** How an invoice lists them: the start fee, then energy, charging time, parking time (idle last); by first use within. */
+const LINE_ORDER: LineComponent[] = ['FLAT', 'ENERGY', 'TIME', 'PARKING_TIME', 'IDLE'];
+
 export function roundUpToStep(volume: number, stepSize: number): number {
   return Math.ceil(volume / stepSize) * stepSize;
 }
@@ -90,5 +93,6 @@ export function volumeLines(tariff: TariffDefinition, periods: Period[]): Volume
   }
   const idle = idleLine(tariff, periods);
   if (idle) idle.billedQuantity = roundUpToStep(idle.quantity, idle.stepSize);
-  return idle ? [...lines, idle] : lines;
+  const ordered = [...lines].sort((a, b) => LINE_ORDER.indexOf(a.component) - LINE_ORDER.indexOf(b.component));
+  return idle ? [...ordered, idle] : ordered;
 }
