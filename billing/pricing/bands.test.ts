@@ -126,3 +126,19 @@ describe('duration bands', () => {
     expect(priced.totals).toMatchObject({ exclTaxMinor: 1005, timeSeconds: 3600, parkingSeconds: 9900 });
   });
 });
+
+describe('the meter', () => {
+  it('reads readings in time order and never lets the register go back', () => {
+    // Sorted: 0, 4 kWh at 30 min, 3 kWh (read as 4) at 45 min, 6 kWh at 60 min: 6 kWh x 0.25 = 1.50.
+    const session = readingsSession(START, [
+      [0, 0],
+      [30, 4_000],
+      [45, 3_000],
+      [60, 6_000],
+    ]);
+    const shuffled = { ...session, readings: [session.readings[2]!, session.readings[0]!, session.readings[3]!, session.readings[1]!] };
+    const priced = priceSession(aTariff(), shuffled);
+    expect(priced.totals).toMatchObject({ energyWh: 6_000, exclTaxMinor: 150 });
+    expect(priced.chargingPeriods[0]!.dimensions[0]).toEqual({ type: 'ENERGY', volume: 6_000 });
+  });
+});

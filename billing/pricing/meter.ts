@@ -5,7 +5,8 @@ import type { SessionTimeline } from '../tariff-model.js';
  * between readings, and the power and current the station last reported.
  *
  * The register starts at 0 at the session's start and never goes back (a reading below an earlier one is read as the
- * earlier value), and readings before the start or after the stop are ignored. Energy is floored to the Wh.
+ * earlier value), readings are taken in time order, and those before the start or after the stop are ignored. Energy
+ * is floored to the Wh.
  */
 export interface MeterPoint {
   at: number;
@@ -25,7 +26,8 @@ export function toSeconds(date: Date): number {
 export function readMeter(timeline: SessionTimeline): Meter {
   const [start, stop] = [toSeconds(timeline.startedAt), toSeconds(timeline.stoppedAt)];
   const points: MeterPoint[] = [{ at: start, energyWh: 0 }];
-  for (const reading of timeline.readings) {
+  const inOrder = [...timeline.readings].sort((a, b) => a.at.getTime() - b.at.getTime());
+  for (const reading of inOrder) {
     const at = toSeconds(reading.at);
     if (at < start || at > stop) continue;
     const energyWh = Math.max(points.at(-1)!.energyWh, Math.floor(reading.energyWh));
