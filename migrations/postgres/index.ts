@@ -8,6 +8,7 @@ import { Migration20261127050000_offered_password } from './Migration20261127050
 import { Migration20261202220000_station_identity_case } from './Migration20261202220000_station_identity_case.js';
 import { Migration20261202221000_evse_connector_status } from './Migration20261202221000_evse_connector_status.js';
 import { Migration20261203080000_session_uuid } from './Migration20261203080000_session_uuid.js';
+import { Migration20261203100000_ledger } from './Migration20261203100000_ledger.js';
 
 /** PostgreSQL migrations, oldest first. `npm run migration:create -- <name>` writes a new file; add it here. */
 export const migrations: MigrationObject[] = [
@@ -20,4 +21,5 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261202220000_station_identity_case', class: Migration20261202220000_station_identity_case },
   { name: 'Migration20261202221000_evse_connector_status', class: Migration20261202221000_evse_connector_status },
   { name: 'Migration20261203080000_session_uuid', class: Migration20261203080000_session_uuid },
+  { name: 'Migration20261203100000_ledger', class: Migration20261203100000_ledger },
 ];
