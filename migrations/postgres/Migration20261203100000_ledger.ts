@@ -11,7 +11,8 @@ export class Migration20261203100000_ledger extends Migration {
   override up(): void | Promise<void> {
     this.addSql(
       `create table "ledger_account" ("id" uuid not null, "organisation_id" uuid not null, "kind" text not null, "owner_id" uuid null,
-         "currency" char(3) not null, "credit_limit_minor" bigint not null default '0', "balance_minor" bigint not null default '0',
+         "currency" char(3) not null, "credit_limit_minor" bigint not null default '0', "credit_limit_set_by" varchar(255) null,
+         "credit_limit_set_at" timestamptz null, "balance_minor" bigint not null default '0',
          "created_at" timestamptz not null, primary key ("id"),
          constraint "ledger_account_kind_check" check ("kind" in ('wallet', 'revenue', 'tax_payable', 'provider_clearing', 'receivable', 'adjustment')),
          constraint "ledger_account_credit_limit_minor_check" check (credit_limit_minor >= 0));`,

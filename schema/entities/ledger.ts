@@ -37,6 +37,9 @@ export const LedgerAccountSchema = defineEntity({
     currency: p.character().length(3),
     /** How far below zero a wallet may go (0: never). */
     creditLimitMinor: p.bigint('number').default(0).check('credit_limit_minor >= 0'),
+    /** Who set the credit limit last (a user id), and when. */
+    creditLimitSetBy: p.string().nullable(),
+    creditLimitSetAt: p.datetime().nullable(),
     balanceMinor: p.bigint('number').default(0),
     createdAt: p.datetime().onCreate(() => new Date()),
   },
