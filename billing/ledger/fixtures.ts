@@ -1,0 +1,31 @@
+import { randomUUID } from 'node:crypto';
+import type { Orm } from '../../database/orm.js';
+
+/** Test data the ledger's tests post against: an operator and its drivers, written straight to PostgreSQL. */
+export function ledgerFixtures(orm: Orm) {
+  const execute = <T>(query: string, params: unknown[] = []) => orm.em.fork().execute<T>(query, params);
+  return {
+    execute,
+    async anOrganisation(): Promise<string> {
+      const id = randomUUID();
+      await execute(`insert into organisation (id, name, slug, created_at) values (?, 'Ledger test operator', ?, now())`, [id, `op-${id}`]);
+      return id;
+    },
+    async aDriver(): Promise<string> {
+      const id = randomUUID();
+      await execute(
+        `insert into app_user (id, email, password_hash, role, created_at, updated_at) values (?, ?, 'x', 'DRIVER', now(), now())`,
+        [id, `driver-${id}@example.rw`],
+      );
+      return id;
+    },
+    /** Everything the ledger holds: rows written and each account's cached balance, to show a refusal wrote nothing. */
+    async snapshot() {
+      const [counts] = await execute<{ transactions: string; entries: string }[]>(
+        'select (select count(*) from ledger_transaction) as transactions, (select count(*) from ledger_entry) as entries',
+      );
+      const balances = await execute<{ id: string; balance_minor: string }[]>('select id, balance_minor from ledger_account order by id');
+      return { counts, balances };
+    },
+  };
+}
