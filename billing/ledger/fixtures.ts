@@ -1,5 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { Orm } from '../../database/orm.js';
+import { startTestSystem, type TestSystem } from '../../test/system.js';
+import { Ledger } from './ledger.js';
+
+export type LedgerFixtures = ReturnType<typeof ledgerFixtures>;
+
+/** A test file's own system (its own database), its ledger, fixtures and one operator to post for. */
+export async function startLedgerTestbed(): Promise<{ system: TestSystem; ledger: Ledger; data: LedgerFixtures; organisationId: string }> {
+  const system = await startTestSystem({ roles: [] });
+  const data = ledgerFixtures(system.deps.orm);
+  return { system, ledger: new Ledger({ orm: system.deps.orm }), data, organisationId: await data.anOrganisation() };
+}
 
 /** Test data the ledger's tests post against: an operator and its drivers, written straight to PostgreSQL. */
 export function ledgerFixtures(orm: Orm) {

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestSystem, type TestSystem } from '../../test/system.js';
+import type { TestSystem } from '../../test/system.js';
 import { InsufficientFundsError, LedgerError } from './errors.js';
-import { ledgerFixtures } from './fixtures.js';
-import { Ledger } from './ledger.js';
+import { type LedgerFixtures, startLedgerTestbed } from './fixtures.js';
+import type { Ledger } from './ledger.js';
 
 /** What a run does, to one of three drivers. */
 type Step =
@@ -36,13 +36,10 @@ const step: fc.Arbitrary<Step> = fc.oneof(
 describe('Ledger, under random postings', () => {
   let system: TestSystem;
   let ledger: Ledger;
-  let data: ReturnType<typeof ledgerFixtures>;
+  let data: LedgerFixtures;
   let organisationId: string;
   beforeAll(async () => {
-    system = await startTestSystem({ roles: [] });
-    ledger = new Ledger({ orm: system.deps.orm });
-    data = ledgerFixtures(system.deps.orm);
-    organisationId = await data.anOrganisation();
+    ({ system, ledger, data, organisationId } = await startLedgerTestbed());
   });
   afterAll(() => system?.close());
 
