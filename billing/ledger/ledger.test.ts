@@ -57,6 +57,9 @@ describe('Ledger', () => {
       expect(await ledger.verifiedBalance(wallet.id)).toBe(2500);
       expect(await ledger.balance(clearing.id)).toBe(-2500);
       expect(await ledger.verifiedBalance(clearing.id)).toBe(-2500);
+      const unknown = crypto.randomUUID();
+      await expect(ledger.balance(unknown)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      await expect(ledger.verifiedBalance(unknown)).rejects.toMatchObject({ code: 'NOT_FOUND' });
     });
 
     it('refuses a posting that does not balance, mixes currencies, has one entry or a fraction, and writes nothing', async () => {

@@ -276,10 +276,12 @@ export class Ledger {
   /** The balance from the entries themselves; equals `balance` unless something wrote around the ledger. */
   async verifiedBalance(accountId: string): Promise<number> {
     const [row] = await this.execute<{ sum: string }[]>(
-      'select coalesce(sum(amount_minor), 0)::text as sum from ledger_entry where account_id = ?',
+      `select coalesce((select sum(amount_minor) from ledger_entry where account_id = a.id), 0)::text as sum
+       from ledger_account a where a.id = ?`,
       [this.knownId(accountId)],
     );
-    return minor(row?.sum ?? 0);
+    if (!row) throw new LedgerError('NOT_FOUND', `no ledger account ${accountId}`);
+    return minor(row.sum);
   }
 
   /** An account's entries with their transactions, newest first; `after` is an entry id from a previous page. */
