@@ -1,15 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Orm } from '../../database/orm.js';
-import { startTestSystem, type TestSystem } from '../../test/system.js';
 import { Ledger } from './ledger.js';
 
 export type LedgerFixtures = ReturnType<typeof ledgerFixtures>;
 
-/** A test file's own system (its own database), its ledger, fixtures and one operator to post for. */
-export async function startLedgerTestbed(): Promise<{ system: TestSystem; ledger: Ledger; data: LedgerFixtures; organisationId: string }> {
-  const system = await startTestSystem({ roles: [] });
-  const data = ledgerFixtures(system.deps.orm);
-  return { system, ledger: new Ledger({ orm: system.deps.orm }), data, organisationId: await data.anOrganisation() };
+/** For a test file's database: its ledger, fixtures and one operator to post for. */
+export async function ledgerTestbed(orm: Orm): Promise<{ ledger: Ledger; data: LedgerFixtures; organisationId: string }> {
+  const data = ledgerFixtures(orm);
+  return { ledger: new Ledger({ orm }), data, organisationId: await data.anOrganisation() };
 }
 
 /** Test data the ledger's tests post against: an operator and its drivers, written straight to PostgreSQL. */

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestSystem } from '../../test/system.js';
+import { startTestSystem, type TestSystem } from '../../test/system.js';
 import { InsufficientFundsError, LedgerError } from './errors.js';
-import { type LedgerFixtures, startLedgerTestbed } from './fixtures.js';
+import { type LedgerFixtures, ledgerTestbed } from './fixtures.js';
 import type { Ledger } from './ledger.js';
 
 /** What a run does, to one of three drivers. */
@@ -39,7 +39,8 @@ describe('Ledger, under random postings', () => {
   let data: LedgerFixtures;
   let organisationId: string;
   beforeAll(async () => {
-    ({ system, ledger, data, organisationId } = await startLedgerTestbed());
+    system = await startTestSystem({ roles: [] });
+    ({ ledger, data, organisationId } = await ledgerTestbed(system.deps.orm));
   });
   afterAll(() => system?.close());
 

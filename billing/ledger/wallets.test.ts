@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestSystem } from '../../test/system.js';
+import { startTestSystem, type TestSystem } from '../../test/system.js';
 import { InsufficientFundsError } from './errors.js';
-import { type LedgerFixtures, startLedgerTestbed } from './fixtures.js';
+import { type LedgerFixtures, ledgerTestbed } from './fixtures.js';
 import type { Ledger } from './ledger.js';
 
 describe('Wallets', () => {
@@ -10,7 +10,8 @@ describe('Wallets', () => {
   let data: LedgerFixtures;
   let organisationId: string;
   beforeAll(async () => {
-    ({ system, ledger, data, organisationId } = await startLedgerTestbed());
+    system = await startTestSystem({ roles: [] });
+    ({ ledger, data, organisationId } = await ledgerTestbed(system.deps.orm));
   });
   afterAll(() => system?.close());
 
