@@ -213,6 +213,18 @@ function mutationRows(w: PermissionWorld, reservationId: number): Record<string,
       variables: async () => ({ id: (await deps.tariffs.assign({ tariffId: w.tariffA, siteId: w.siteA })).id }),
       expect: staffAndPartners('ok'),
     },
+    creditWallet: {
+      document:
+        'mutation($user: ID!, $org: ID) { creditWallet(userId: $user, currency: "RWF", amountMinor: 100, reason: "goodwill", organisationId: $org) { balanceMinor } }',
+      variables: () => ({ user: w.people.driver.id, org: w.orgA }),
+      // Staff and partners credit wallets held with their own organisation.
+      expect: { ...staffAndPartners('ok'), operatorB: 'ok', partnerB: 'ok' },
+    },
+    setWalletMinimum: {
+      document: 'mutation($org: ID) { setWalletMinimum(minimumMinor: null, organisationId: $org) }',
+      variables: () => ({ org: w.orgA }),
+      expect: { ...staffAndPartners('ok'), operatorB: 'ok', partnerB: 'ok' },
+    },
     releaseSession: {
       document: 'mutation($id: ID!) { releaseSession(sessionId: $id, note: "checked the meter") { billingStatus } }',
       variables: async () => {

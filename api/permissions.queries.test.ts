@@ -168,6 +168,12 @@ function queryRows(w: PermissionWorld): Record<string, OperationRow> {
       owns: (who, tariff) => inOwnOrganisation(who, tariff.organisationId),
       expect: { ...ownItems(), driver: 'ok', otherDriver: 'ok' },
     },
+    wallets: {
+      document: '{ wallets { organisationId ownerId } }',
+      items: (data) => data as Item[],
+      owns: (who, wallet) => (driverCards[who] ? wallet.ownerId === personOf(w, who)?.id : inOwnOrganisation(who, wallet.organisationId)),
+      expect: { ...ownItems(), otherDriver: 'empty', operatorB: 'empty', partnerB: 'empty' },
+    },
     users: {
       document: '{ users(first: 100) { nodes { id organisationId } } }',
       items: nodes,

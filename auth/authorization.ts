@@ -27,6 +27,9 @@ export interface AuthorizationDecision {
 interface TokenSnapshot {
   id: string;
   value: string;
+  /** The driver who owns it and the fleet that pays for it (absent in snapshots cached before they were kept). */
+  ownerId?: string | null;
+  organisationId?: string | null;
   type: IdTokenType;
   status: 'Accepted' | 'Blocked' | 'Expired';
   expiresAt: string | null;
@@ -50,8 +53,22 @@ export const normaliseIdTag = (idTag: string) => idTag.trim();
  * in Redis (invalidated on change); the count of open sessions is always read fresh. While Redis is away the
  * cache is passed by (PostgreSQL decides alone), so a charger's Authorize never waits for Redis.
  */
+/** A refusal for money (billing/money-gate.ts): an invoice past due, a wallet below the operator's minimum. */
+export interface MoneyCheck {
+  refusal(credential: { ownerId: string | null; fleetOrganisationId: string | null }, stationId: string | null): Promise<string | null>;
+}
+
 export class AuthorizationService {
-  constructor(private readonly deps: { orm: Orm; redis: Redis; prefix: string; cacheSeconds?: number; decisions?: AuthDecisionLog }) {}
+  constructor(
+    private readonly deps: {
+      orm: Orm;
+      redis: Redis;
+      prefix: string;
+      cacheSeconds?: number;
+      decisions?: AuthDecisionLog;
+      money?: MoneyCheck;
+    },
+  ) {}
 
   private key(value: string) {
     return `${this.deps.prefix}:idtag:${value}`;
@@ -97,6 +114,15 @@ export class AuthorizationService {
     if (token.parent?.status === 'Blocked') return deny('Blocked', `group ${token.parent.value} blocked`);
     if (token.parent && (token.parent.status === 'Expired' || expired(token.parent.expiresAt))) {
       return deny('Expired', `group ${token.parent.value} expired`);
+    }
+    // Money is decided fresh, never from the cache: a top-up or a paid invoice counts at once. Not for a stop.
+    if (this.deps.money && options.purpose !== 'StopTransaction') {
+      const stationId = options.stationId ?? options.startingOn?.stationId ?? null;
+      const refused = await this.deps.money.refusal(
+        { ownerId: token.ownerId ?? null, fleetOrganisationId: token.organisationId ?? null },
+        stationId,
+      );
+      if (refused) return deny('Blocked', refused);
     }
     if (options.countOpenSessions !== false && token.maxConcurrent > 0) {
       const rows = await this.deps.orm.em
@@ -160,6 +186,8 @@ export class AuthorizationService {
       ? {
           id: token.id,
           value: token.value,
+          ownerId: token.owner?.id ?? null,
+          organisationId: token.organisation?.id ?? null,
           type: token.type,
           status: token.status,
           expiresAt: token.expiresAt?.toISOString() ?? null,

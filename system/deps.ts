@@ -17,7 +17,10 @@ import { type Orm, openDatabase } from '../database/orm.js';
 import { createSql, type Sql } from '../database/sql.js';
 import { type EventBus, createEventBus } from '../events/bus.js';
 import { BillingService } from '../billing/service.js';
+import { Ledger } from '../billing/ledger/ledger.js';
+import { MoneyGate } from '../billing/money-gate.js';
 import { TariffService } from '../billing/tariffs.js';
+import { walletSettlement } from '../billing/wallet-settlement.js';
 import { SessionService } from '../sessions/service.js';
 import { AnomalyLog } from '../stations/anomalies.js';
 import { StationPresence } from '../stations/presence.js';
@@ -74,6 +77,8 @@ export interface Deps {
   tariffs: TariffService;
   /** Sessions priced (running cost and bill) and invoiced. */
   billing: BillingService;
+  /** The double-entry ledger: wallets, revenue, tax. */
+  ledger: Ledger;
   /** Set when shutdown began: /readyz turns 503, new work is refused. */
   stopping: boolean;
   /** Set while this process runs the telemetry sink (workers role): /readyz fails while it cannot work. */
@@ -123,7 +128,7 @@ export async function createDeps(config: Config, log: Logger): Promise<Deps> {
     await commands.start();
     const stationCommands = new StationCommands({ router: commands, orm, events, log });
     const authDecisions = new AuthDecisionLog({ orm, log });
-    const authorization = new AuthorizationService({ orm, redis, prefix, decisions: authDecisions });
+    const authorization = new AuthorizationService({ orm, redis, prefix, decisions: authDecisions, money: new MoneyGate({ orm }) });
     const tokens = createTokenSigner(secretKey);
     // Production leaves mail in the outbox for a relay; elsewhere mail is logged and kept in memory (all of it
     // in tests, which read tokens from it; the newest 100 in development, shown at /dev/mail).
@@ -133,6 +138,7 @@ export async function createDeps(config: Config, log: Logger): Promise<Deps> {
         ? outboxOnlyTransport()
         : logTransport(log, { record: true, keep: config.NODE_ENV === 'test' ? Number.POSITIVE_INFINITY : 100 });
     const tariffs = new TariffService({ orm });
+    const ledger = new Ledger({ orm });
     return {
       config,
       log,
@@ -175,7 +181,8 @@ export async function createDeps(config: Config, log: Logger): Promise<Deps> {
       commands,
       stationCommands,
       tariffs,
-      billing: new BillingService({ orm, warehouse, tariffs, events, log }),
+      ledger,
+      billing: new BillingService({ orm, warehouse, tariffs, events, log, settlement: walletSettlement(ledger) }),
       stopping: false,
     };
   } catch (error) {

@@ -220,9 +220,18 @@ export async function aPermissionWorld(system: TestSystem): Promise<PermissionWo
     .getConnection()
     .execute<{ id: string }[]>(
       `insert into invoice (id, organisation_id, number, kind, payer_user_id, currency, excl_tax_minor, tax_minor, incl_tax_minor,
-         status, issued_at, due_at) values (gen_random_uuid(), ?, ?, 'invoice', ?, 'RWF', 1000, 180, 1180, 'open', now(), now()) returning id`,
+         status, issued_at, due_at) values (gen_random_uuid(), ?, ?, 'invoice', ?, 'RWF', 1000, 180, 1180, 'open', now(), now() + interval '14 days') returning id`,
       [a.organisationId, `PERM-${tag}-1`, driver.id],
     );
+  await system.deps.ledger.creditWallet({
+    organisationId: a.organisationId,
+    userId: driver.id,
+    currency: 'RWF',
+    amountMinor: 5000,
+    actor: null,
+    reason: 'welcome credit',
+    idempotencyKey: `perm-${tag}`,
+  });
   return {
     system,
     tariffA,

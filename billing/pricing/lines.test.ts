@@ -122,3 +122,30 @@ describe('taxes', () => {
     expect(line.taxes.map((tax) => tax.amountMinor)).toEqual([100, 220]);
   });
 });
+
+describe('a session shorter than a second', () => {
+  it('still bills all its energy: it is priced as lasting one second', () => {
+    const startedAt = new Date('2026-12-03T08:00:00.700Z');
+    const stoppedAt = new Date('2026-12-03T08:00:00.900Z');
+    const tariff = {
+      currency: 'RWF',
+      type: 'REGULAR',
+      altText: [],
+      pricesIncludeTax: false,
+      taxes: [],
+      elements: [{ priceComponents: [{ type: 'ENERGY', price: '300', stepSize: 1 }] }],
+    } as const;
+    const priced = priceSession(tariff as never, {
+      startedAt,
+      stoppedAt,
+      timeZone: 'UTC',
+      readings: [
+        { at: startedAt, energyWh: 0 },
+        { at: stoppedAt, energyWh: 12_000 },
+      ],
+      charging: null,
+    });
+    // 12 kWh x 300 RWF.
+    expect(priced.totals).toMatchObject({ energyWh: 12_000, exclTaxMinor: 3600, inclTaxMinor: 3600 });
+  });
+});

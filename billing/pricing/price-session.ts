@@ -24,11 +24,31 @@ function volumes(periods: Period[]) {
 }
 
 /**
+ * Pricing counts whole seconds: a session that starts and stops within one second (a station's clock, a
+ * plug-in and out) would have no period to carry its energy. One that delivered energy is priced as lasting one
+ * second, so no energy is ever dropped; readings after the start move to its end.
+ */
+function atLeastOneSecond(timeline: SessionTimeline): SessionTimeline {
+  const start = toSeconds(timeline.startedAt);
+  const energy = (timeline.readings.at(-1)?.energyWh ?? 0) - (timeline.readings[0]?.energyWh ?? 0);
+  if (toSeconds(timeline.stoppedAt) > start || !(energy > 0)) return timeline;
+  const stoppedAt = new Date((start + 1) * 1000);
+  const after = (at: Date) => at.getTime() > timeline.startedAt.getTime();
+  return {
+    ...timeline,
+    stoppedAt,
+    readings: timeline.readings.map((r) => (after(r.at) ? { ...r, at: stoppedAt } : r)),
+    charging: timeline.charging && (timeline.charging.length ? [{ from: timeline.startedAt, to: stoppedAt }] : []),
+  };
+}
+
+/**
  * Prices a session under a tariff: pure and deterministic. Periods are cut where a price can change, each dimension of
  * a period is priced by the first element whose restrictions all hold, step sizes apply once per dimension, each line
  * is rounded once, taxes are levied per line, and adjustments (free threshold, min and max price) close the total.
  */
-export function priceSession(tariff: TariffDefinition, timeline: SessionTimeline): PricedSession {
+export function priceSession(tariff: TariffDefinition, given: SessionTimeline): PricedSession {
+  const timeline = atLeastOneSecond(given);
   const digits = minorUnits(tariff.currency);
   const periods = periodsOf(tariff, timeline);
   const lines = volumeLines(tariff, periods).map((line) => pricedLine(line, digits, tariff.pricesIncludeTax));

@@ -22,6 +22,7 @@ export class Migration20261203093000_billing extends Migration {
     this.addSql(`create unique index "invoice_session_unique" on "invoice" ("session_id") where "kind" = 'invoice';`);
     this.addSql(`alter table "invoice" add constraint "invoice_organisation_id_number_unique" unique ("organisation_id", "number");`);
     this.addSql(`alter table "charging_session" add "tariff_version_id" uuid null, add "billing_status" text not null default 'pending', add "billing_hold" varchar(255) null;`);
+    this.addSql(`alter table "organisation" add "wallet_minimum_minor" bigint null, add "wallet_currency" varchar(3) null;`);
     // Sessions that ended before billing existed are not billed behind anyone's back: held, for an operator to release.
     this.addSql(`update "charging_session" set "billing_status" = 'held', "billing_hold" = 'ended before billing' where "state" = 'Completed';`);
     this.addSql(`alter table "charging_session" add constraint "charging_session_tariff_version_id_foreign" foreign key ("tariff_version_id") references "tariff_version" ("id") on delete set null;`);
@@ -71,6 +72,7 @@ export class Migration20261203093000_billing extends Migration {
     for (const table of ['invoice', 'invoice_counter', 'tariff_assignment']) this.addSql(`drop table if exists "${table}" cascade;`);
     this.addSql(`alter table "charging_session" drop column "tariff_version_id", drop column "billing_status", drop column "billing_hold";`);
     this.addSql(`drop table if exists "tariff_version" cascade;`);
+    this.addSql(`alter table "organisation" drop column "wallet_minimum_minor", drop column "wallet_currency";`);
   }
 }
 

@@ -118,6 +118,25 @@ describe('PostgreSQL migrations', () => {
     expect(await sql.execute('select transaction_id from anomaly where station_id = ?', [stationId])).toEqual([{ transaction_id: 9 }]);
   });
 
+  it('take the ledger away and bring it back, with its append-only trigger', async () => {
+    const db = await databaseAt();
+    opened.push(db);
+    const sql = db.orm.em.fork().getConnection();
+    const tables = `select table_name from information_schema.tables where table_name like 'ledger_%' order by table_name`;
+    await db.orm.migrator.down({ to: 'Migration20261203080000_session_uuid' });
+    expect(await sql.execute(tables)).toEqual([]);
+    expect(await sql.execute(`select proname from pg_proc where proname like 'ledger_entry_%'`)).toEqual([]);
+    await db.orm.migrator.up();
+    expect(await sql.execute(tables)).toEqual([
+      { table_name: 'ledger_account' },
+      { table_name: 'ledger_entry' },
+      { table_name: 'ledger_transaction' },
+    ]);
+    expect(
+      await sql.execute(`select tgname from pg_trigger where tgrelid = 'ledger_entry'::regclass and not tgisinternal order by tgname`),
+    ).toEqual([{ tgname: 'append_only' }, { tgname: 'no_truncate' }]);
+  });
+
   it('leave the database as the entities describe it', async () => {
     const db = await databaseAt();
     opened.push(db);

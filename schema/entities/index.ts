@@ -5,6 +5,7 @@ export * from './connector.js';
 export * from './credentials.js';
 export * from './history.js';
 export * from './id-token.js';
+export * from './ledger.js';
 export * from './organisation.js';
 export * from './reservation.js';
 export * from './site.js';
@@ -16,6 +17,7 @@ import { ConnectorSchema } from './connector.js';
 import { ApiKeySchema, AuthDecisionSchema, EmailOutboxSchema, OneTimeTokenSchema, RefreshTokenSchema } from './credentials.js';
 import { AnomalySchema, BootEventSchema, ConfigurationKeySchema, SecurityEventSchema, StatusEventSchema } from './history.js';
 import { IdTokenSchema } from './id-token.js';
+import { LedgerAccountSchema, LedgerEntrySchema, LedgerTransactionSchema } from './ledger.js';
 import { OrganisationSchema } from './organisation.js';
 import { ReservationSchema } from './reservation.js';
 import { SiteSchema } from './site.js';
@@ -50,4 +52,7 @@ export const entities = [
   OneTimeTokenSchema,
   EmailOutboxSchema,
   AuthDecisionSchema,
+  LedgerAccountSchema,
+  LedgerTransactionSchema,
+  LedgerEntrySchema,
 ];

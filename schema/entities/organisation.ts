@@ -13,6 +13,9 @@ export const OrganisationSchema = defineEntity({
     slug: p.string().unique(),
     /** What happens to a station that connects with an identity nobody created. */
     registrationPolicy: p.enum(['reject', 'pending'] as const).default('reject'),
+    /** Drivers whose wallet with this operator holds less (minor units of walletCurrency) are refused a start; null: no minimum. */
+    walletMinimumMinor: p.bigint('number').nullable(),
+    walletCurrency: p.string().length(3).nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
   },
 });
