@@ -29,4 +29,15 @@ describe('the demo', () => {
     expect(version?.definition.currency).toBe('RWF');
     expect(version?.definition.elements.length).toBe(3);
   });
+
+  it("funds the demo driver's wallet, so the demo's sessions are billed and paid", async () => {
+    const rows = await system.deps.orm.em
+      .fork()
+      .getConnection()
+      .execute<{ balance_minor: string }[]>(
+        `select a.balance_minor from ledger_account a join app_user u on u.id = a.owner_id where u.email = ?`,
+        [demo.driver.email],
+      );
+    expect(rows).toEqual([{ balance_minor: String(demo.walletMinor) }]);
+  });
 });

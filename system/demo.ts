@@ -1,6 +1,7 @@
 import { hashPassword } from '../auth/passwords.js';
 import type { Orm } from '../database/orm.js';
 import type { TariffDefinition } from '../billing/tariff-model.js';
+import type { Ledger } from '../billing/ledger/ledger.js';
 import type { TariffService } from '../billing/tariffs.js';
 import { IdToken, Organisation, Site, Station, User } from '../schema/entities/index.js';
 import type { StationService } from '../stations/service.js';
@@ -19,6 +20,8 @@ export const demo = {
   admin: { email: 'admin@evcms.local', password: 'evcms-demo-admin' },
   operator: { email: 'operator@evcms.local', password: 'evcms-demo-operator' },
   driver: { email: 'driver@evcms.local', password: 'evcms-demo-driver', tags: ['04A1B2C3D4E5F6', '04F6E5D4C3B2A1'] },
+  /** What the demo driver's wallet holds, RWF. */
+  walletMinor: 50_000,
   tariff: {
     name: 'Kigali time-of-day',
     definition: {
@@ -43,7 +46,7 @@ export const demo = {
 /** Seeds the demo when the database has no organisation yet; returns whether it did. */
 export async function seedDemo(
   orm: Orm,
-  services: { stations: StationService; tariffs: TariffService },
+  services: { stations: StationService; tariffs: TariffService; ledger: Ledger },
   adminEmail: string,
   adminPassword: string | undefined,
 ): Promise<boolean> {
@@ -88,7 +91,16 @@ export async function seedDemo(
   });
   for (const value of demo.driver.tags) em.create(IdToken, { value, type: 'RFID', owner: driver, status: 'Accepted', maxConcurrent: 1 });
   await em.flush();
-  const { stations, tariffs } = services;
+  const { stations, tariffs, ledger } = services;
+  await ledger.creditWallet({
+    organisationId: organisation.id,
+    userId: driver.id,
+    currency: 'RWF',
+    amountMinor: demo.walletMinor,
+    actor: null,
+    reason: 'demo: a funded wallet',
+    idempotencyKey: 'demo:wallet',
+  });
   const { tariff } = await tariffs.create(organisation.id, demo.tariff.name, {
     definition: demo.tariff.definition,
     validFrom: new Date(0),
