@@ -225,6 +225,22 @@ function mutationRows(w: PermissionWorld, reservationId: number): Record<string,
       variables: () => ({ org: w.orgA }),
       expect: { ...staffAndPartners('ok'), operatorB: 'ok', partnerB: 'ok' },
     },
+    creditNote: {
+      document: 'mutation($id: ID!) { creditNote(invoiceId: $id, reason: "meter fault") { number kind } }',
+      variables: async () => {
+        const [invoice] = await deps.orm.em
+          .fork()
+          .getConnection()
+          .execute<{ id: string }[]>(
+            `insert into invoice (id, organisation_id, number, kind, payer_user_id, currency, excl_tax_minor, tax_minor, incl_tax_minor,
+               status, issued_at, due_at) values (gen_random_uuid(), ?, ?, 'invoice', ?, 'RWF', 100, 18, 118, 'open', now(), now() + interval '14 days')
+             returning id`,
+            [w.orgA, `PERM-CN-${unique()}`, w.people.driver.id],
+          );
+        return { id: invoice?.id };
+      },
+      expect: staffAndPartners('ok'),
+    },
     releaseSession: {
       document: 'mutation($id: ID!) { releaseSession(sessionId: $id, note: "checked the meter") { billingStatus } }',
       variables: async () => {

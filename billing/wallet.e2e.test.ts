@@ -91,6 +91,33 @@ describe('paying from the wallet, against a strict OCPP 1.6 charger', () => {
     const wallet = await system.deps.ledger.wallet(organisationId, driver.id, 'RWF');
     expect(wallet.balanceMinor).toBe(8000);
     expect(await system.deps.ledger.verifiedBalance(wallet.id)).toBe(8000);
+
+    // Corrected in two credit notes, never edited: 500 of it (tax 500 x 305 / 2000 = 76.25, so 76), then the rest.
+    const [invoice] = await sql<{ id: string }>(system, 'select id from invoice where session_id = ? and kind = ?', [
+      session.id,
+      'invoice',
+    ]);
+    const part = await system.deps.creditNotes.issue({
+      invoiceId: invoice?.id as string,
+      reason: 'slow charging',
+      amountMinor: 500,
+      actor: null,
+    });
+    expect(part).toMatchObject({ amountMinor: 500, taxMinor: 76 });
+    const rest = await system.deps.creditNotes.issue({ invoiceId: invoice?.id as string, reason: 'goodwill', actor: null });
+    expect(rest).toMatchObject({ amountMinor: 1500, taxMinor: 229 });
+    await expect(system.deps.creditNotes.issue({ invoiceId: invoice?.id as string, reason: 'again', actor: null })).rejects.toThrow(
+      /amountMinor: expected 1 to 0/,
+    );
+    expect((await system.deps.ledger.wallet(organisationId, driver.id, 'RWF')).balanceMinor).toBe(10_000);
+    const [sum] = await sql<{ total: string }>(system, 'select coalesce(sum(amount_minor), 0)::text as total from ledger_entry');
+    expect(sum?.total).toBe('0');
+    const numbers = await sql<{ number: string; kind: string }>(
+      system,
+      'select number, kind from invoice where session_id = ? order by number',
+      [session.id],
+    );
+    expect(numbers.map((n) => n.kind)).toEqual(['invoice', 'credit_note', 'credit_note']);
   });
 
   it('leaves the invoice open when the wallet cannot pay, and refuses the driver once it is past due', async () => {

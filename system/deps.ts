@@ -17,6 +17,7 @@ import { type Orm, openDatabase } from '../database/orm.js';
 import { createSql, type Sql } from '../database/sql.js';
 import { type EventBus, createEventBus } from '../events/bus.js';
 import { BillingService } from '../billing/service.js';
+import { CreditNotes } from '../billing/credit-notes.js';
 import { Ledger } from '../billing/ledger/ledger.js';
 import { MoneyGate } from '../billing/money-gate.js';
 import { TariffService } from '../billing/tariffs.js';
@@ -79,6 +80,8 @@ export interface Deps {
   billing: BillingService;
   /** The double-entry ledger: wallets, revenue, tax. */
   ledger: Ledger;
+  /** Corrections of invoices. */
+  creditNotes: CreditNotes;
   /** Set when shutdown began: /readyz turns 503, new work is refused. */
   stopping: boolean;
   /** Set while this process runs the telemetry sink (workers role): /readyz fails while it cannot work. */
@@ -182,6 +185,7 @@ export async function createDeps(config: Config, log: Logger): Promise<Deps> {
       stationCommands,
       tariffs,
       ledger,
+      creditNotes: new CreditNotes({ orm, ledger }),
       billing: new BillingService({ orm, warehouse, tariffs, events, log, settlement: walletSettlement(ledger) }),
       stopping: false,
     };

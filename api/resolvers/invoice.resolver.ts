@@ -1,4 +1,4 @@
-import { Arg, Args, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 import type { Principal } from '../../auth/principal.js';
 import { invoiceScope } from '../../billing/visibility.js';
 import { Invoice } from '../../schema/entities/index.js';
@@ -59,6 +59,24 @@ export class InvoiceResolver {
   @Query(() => InvoiceType, { description: 'One invoice' })
   async invoice(@Ctx() context: ApiContext, @Arg('id', () => ID) id: string): Promise<InvoiceType> {
     return InvoiceType.from(await visibleInvoice(context, id));
+  }
+
+  @Authorized('ADMIN', 'OPERATOR', 'scope:billing:write')
+  @Mutation(() => InvoiceType, {
+    description:
+      'Corrects an invoice with a credit note naming it (never an edit): the whole of it, or amountMinor (tax included) of it; a wallet it was paid from gets the money back',
+  })
+  async creditNote(
+    @Ctx() context: ApiContext,
+    @Arg('invoiceId', () => ID) invoiceId: string,
+    @Arg('reason', () => String) reason: string,
+    @Arg('amountMinor', () => Int, { nullable: true }) amountMinor?: number,
+  ): Promise<InvoiceType> {
+    const principal = context.principal as Principal;
+    // Staff and partners of the issuing organisation (a driver's own invoices are not theirs to credit).
+    await visibleInvoice(context, invoiceId);
+    const note = await context.deps.creditNotes.issue({ invoiceId, reason, amountMinor, actor: principal.id });
+    return InvoiceType.from(await context.em.fork().findOneOrFail(Invoice, { id: note.id }));
   }
 
   @Authorized('ADMIN', 'OPERATOR', 'scope:billing:write')

@@ -222,6 +222,12 @@ export class InvoiceType {
   @Field(() => Int)
   inclTaxMinor!: number;
 
+  @Field(() => ID, { nullable: true, description: 'For a credit note: the invoice it corrects' })
+  creditOfId!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'For a credit note: why' })
+  reason!: string | null;
+
   @Field(() => PriceType, { nullable: true, description: 'The lines, as priced when issued' })
   price!: PriceType | null;
 
@@ -242,6 +248,8 @@ export class InvoiceType {
       status: row.status,
       organisationId: row.organisation.id,
       sessionId: row.session?.id ?? null,
+      creditOfId: row.creditOf?.id ?? null,
+      reason: row.reason ?? null,
       payerUserId: row.payerUser?.id ?? null,
       payerOrganisationId: row.payerOrganisation?.id ?? null,
       currency: row.currency,
