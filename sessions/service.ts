@@ -218,7 +218,10 @@ export class SessionService {
     const updated = await sql.execute<{ id: number }[]>(
       `update charging_session set state = 'Completed', meter_stop_wh = ?, stopped_at = ?, stop_received_at = ?,
          stop_reason = ?, stop_id_tag = ?, energy_wh = ?, live_energy_wh = coalesce(?, live_energy_wh),
-         flags = (flags - 'stop-lost') || ?::jsonb, updated_at = now()
+         flags = (flags - 'stop-lost') || ?::jsonb, updated_at = now(),
+         -- Held only for want of this stop: billed now that it came (billing/holds.ts).
+         billing_status = case when billing_status = 'held' and billing_hold like 'stop-lost:%' then 'pending' else billing_status end,
+         billing_hold = case when billing_status = 'held' and billing_hold like 'stop-lost:%' then null else billing_hold end
        where id = ? and ${stoppable} returning id`,
       [
         meterStopWh,

@@ -200,9 +200,19 @@ describe('StartTransaction', () => {
     const { charger } = await aConnectedCharger(system);
     const old = await startSession(charger, { connectorId: 1, idTag: token.value, meterStart: 1000 });
     await startSession(charger, { connectorId: 1, idTag: token.value, meterStart: 9000 });
+    // Billing held it for want of a stop; the stop that comes releases it to be billed.
+    expect(await system.deps.billing.bill((await sessionRow(system, old.transactionId)).id)).toMatchObject({ kind: 'held' });
     const stop = { transactionId: old.transactionId, meterStop: 8000, timestamp: new Date().toISOString(), reason: 'EVDisconnected' };
     expect(await charger.call('StopTransaction', stop)).toEqual({});
-    const ended = { state: 'Completed', meterStopWh: 8000, energyWh: 7000, stopReason: 'EVDisconnected', flags: [] };
+    const ended = {
+      state: 'Completed',
+      meterStopWh: 8000,
+      energyWh: 7000,
+      stopReason: 'EVDisconnected',
+      flags: [],
+      billingStatus: 'pending',
+      billingHold: null,
+    };
     expect(await sessionRow(system, old.transactionId)).toMatchObject(ended);
     // A repeat, or another stop for it, changes nothing.
     expect(await charger.call('StopTransaction', { ...stop, meterStop: 8500, reason: 'Local' })).toEqual({});
