@@ -1,6 +1,6 @@
 import type { Orm } from '../database/orm.js';
 import { BillingError } from './errors.js';
-import { invoiceNumber } from './invoice-number.js';
+import { takeInvoiceNumber } from './invoice-number.js';
 import type { Ledger } from './ledger/ledger.js';
 
 export interface CreditNoteInput {
@@ -64,13 +64,8 @@ export class CreditNotes {
         );
       }
       const tax = taxShare(amount, total, Number(original.tax_minor));
-      const [counter] = await em.execute<{ n: number }[]>(
-        `insert into invoice_counter (organisation_id, next) values (?, 2)
-         on conflict (organisation_id) do update set next = invoice_counter.next + 1 returning next - 1 as n`,
-        [original.organisation_id],
-      );
       const now = new Date();
-      const number = invoiceNumber(original.slug, now, Number(counter?.n));
+      const number = await takeInvoiceNumber(em, original.organisation_id, original.slug, now);
       const [inserted] = await em.execute<{ id: string }[]>(
         `insert into invoice (id, organisation_id, number, kind, session_id, credit_of_id, payer_user_id, payer_organisation_id, currency,
            excl_tax_minor, tax_minor, incl_tax_minor, status, issued_at, due_at, reason)

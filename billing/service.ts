@@ -3,7 +3,7 @@ import type { EventBus } from '../events/bus.js';
 import type { Logger } from '../platform/logger.js';
 import type { Warehouse } from '../warehouse/client.js';
 import { holdReason } from './holds.js';
-import { invoiceNumber } from './invoice-number.js';
+import { takeInvoiceNumber } from './invoice-number.js';
 import { priceSession } from './pricing/index.js';
 import type { PricedSession, TariffDefinition } from './tariff-model.js';
 import type { TariffService } from './tariffs.js';
@@ -50,7 +50,6 @@ interface SessionRow {
   stopped_at: Date | null;
   meter_start_wh: string | null;
   energy_wh: string | null;
-  live_energy_wh: string | null;
   flags: string[];
   billing_status: string;
   billing_hold: string | null;
@@ -61,7 +60,7 @@ interface SessionRow {
 const sessionQuery = `
   select t.id, t.transaction_id, t.station_id, s.identity, s.organisation_id, o.slug, t.connector_id, t.id_token_id,
     k.owner_id, k.organisation_id as token_organisation_id, t.state, t.started_at, t.stopped_at, t.meter_start_wh, t.energy_wh,
-    t.live_energy_wh, t.flags, t.billing_status, t.billing_hold, t.tariff_version_id, site.time_zone
+    t.flags, t.billing_status, t.billing_hold, t.tariff_version_id, site.time_zone
   from charging_session t join station s on s.id = t.station_id
     left join organisation o on o.id = s.organisation_id left join site on site.id = s.site_id
     left join id_token k on k.id = t.id_token_id
@@ -139,7 +138,6 @@ export class BillingService {
     const tariff = await this.tariffOf(row);
     if (!tariff) return null;
     const session = facts(row, now);
-    if (row.state === 'Active' && row.live_energy_wh !== null) session.energyWh = null;
     const [readings, charging] = await Promise.all([
       sessionReadings(this.deps.warehouse, session),
       chargingIntervals(this.deps.orm, session),
@@ -218,12 +216,7 @@ export class BillingService {
         row.id,
       ]);
       if (locked[0]?.billing_status !== 'pending') return null;
-      const [counter] = await em.execute<{ n: number }[]>(
-        `insert into invoice_counter (organisation_id, next) values (?, 2)
-         on conflict (organisation_id) do update set next = invoice_counter.next + 1 returning next - 1 as n`,
-        [organisationId],
-      );
-      const number = invoiceNumber(row.slug ?? 'INV', now, Number(counter?.n));
+      const number = await takeInvoiceNumber(em, organisationId, row.slug ?? 'INV', now);
       const payerUserId = row.owner_id;
       const payerOrganisationId = payerUserId ? null : row.token_organisation_id;
       const due = new Date(now.getTime() + (this.deps.dueDays ?? 14) * 86_400_000);

@@ -4,6 +4,7 @@ import { invoiceScope } from '../../billing/visibility.js';
 import { Invoice } from '../../schema/entities/index.js';
 import type { ApiContext } from '../context.js';
 import { ApiError, badInput, notFound } from '../errors.js';
+import { isUuid } from '../ids.js';
 import { ConnectionType, PageArgs, pageWindow, toConnection } from '../pagination.js';
 import { InvoiceType } from '../types/billing.type.js';
 import { ChargingSessionType } from '../types/session.type.js';
@@ -14,7 +15,7 @@ const InvoiceConnection = ConnectionType('Invoice', InvoiceType);
 /** One invoice the principal may read (drivers: those they pay), or not found. */
 export async function visibleInvoice(context: ApiContext, id: string): Promise<Invoice> {
   const scope = invoiceScope(context.principal as Principal);
-  const rows = /^[0-9a-f-]{36}$/i.test(id)
+  const rows = isUuid(id)
     ? await context.em
         .getConnection()
         .execute<{ id: string }[]>(`select i.id from invoice i where i.id = ? and ${scope.sql}`, [id, ...scope.params])

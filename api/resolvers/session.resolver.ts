@@ -6,6 +6,7 @@ import { sessionScope } from '../../sessions/visibility.js';
 import { meterSeries } from '../../warehouse/meter-series.js';
 import type { ApiContext } from '../context.js';
 import { badInput, notFound } from '../errors.js';
+import { isUuid } from '../ids.js';
 import { SessionFilter, SessionOrder } from '../inputs/session.input.js';
 import { ConnectionType, PageArgs, pageWindow, toConnection } from '../pagination.js';
 import { InvoiceType, PriceType } from '../types/billing.type.js';
@@ -16,11 +17,9 @@ import { StationType } from '../types/station.type.js';
 const SessionConnection = ConnectionType('ChargingSession', ChargingSessionType);
 const day = 86_400_000;
 
-const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** One session the principal may see, by its id, or not found (an id that is no UUID included). */
 export async function visibleSession(context: ApiContext, sessionId: string): Promise<ChargingSessionType> {
-  if (!uuid.test(sessionId)) throw notFound(`session ${sessionId}`);
+  if (!isUuid(sessionId)) throw notFound(`session ${sessionId}`);
   const scope = sessionScope(context.principal as Principal);
   const rows = await context.em
     .getConnection()
