@@ -1,7 +1,15 @@
 import type { Orm } from '../../database/orm.js';
 import { type LedgerAccountKind, ledgerAccountKinds } from '../../schema/entities/index.js';
 import { InsufficientFundsError, LedgerError } from './errors.js';
-import { assertCurrency, assertMinor, checkPosting, isUuid, type PostingInput } from './posting.js';
+import { assertCurrency, assertMinor, checkPosting, entriesShape, isUuid, type PostingInput } from './posting.js';
+import {
+  type WalletCharge,
+  type WalletChargeOutcome,
+  chargeEntries,
+  chargeWallets,
+  checkCharge,
+  sessionChargeKey,
+} from './wallet-charges.js';
 
 export interface LedgerAccountView {
   id: string;
@@ -185,13 +193,12 @@ export class Ledger {
       'select id, account_id, amount_minor from ledger_entry where transaction_id = ? order by id',
       [first.id],
     );
-    const shape = (list: { accountId: string; amountMinor: number }[]) =>
-      list
-        .map((entry) => `${entry.accountId} ${entry.amountMinor}`)
-        .sort()
-        .join(',');
     const posted = entries.map((row) => ({ id: minor(row.id), accountId: row.account_id, amountMinor: minor(row.amount_minor) }));
-    if (first.organisation_id !== input.organisationId || first.kind !== input.kind || shape(posted) !== shape(input.entries)) {
+    if (
+      first.organisation_id !== input.organisationId ||
+      first.kind !== input.kind ||
+      entriesShape(posted) !== entriesShape(input.entries)
+    ) {
       throw new LedgerError('CONFLICT', `idempotency key ${input.idempotencyKey} was posted already, with other entries`);
     }
     return { ...transactionView(first), entries: posted, replayed: true };
@@ -234,34 +241,27 @@ export class Ledger {
    * tax in it. The wallet is debited the whole, revenue credited the rest after tax, tax_payable the tax. Once per
    * session (idempotency key `session:<id>`).
    */
-  async chargeWallet(input: {
-    organisationId: string;
-    userId: string;
-    currency: string;
-    sessionId: string;
-    amountMinor: number;
-    taxMinor: number;
-    actor?: string | null;
-  }): Promise<PostedTransaction> {
-    assertMinor('amountMinor', input.amountMinor);
-    assertMinor('taxMinor', input.taxMinor, { zero: true });
-    if (input.taxMinor > input.amountMinor) throw new LedgerError('BAD_USER_INPUT', 'taxMinor: more than the amount it is part of');
-    const netMinor = input.amountMinor - input.taxMinor;
+  async chargeWallet(input: WalletCharge): Promise<PostedTransaction> {
+    checkCharge(input);
     const wallet = await this.wallet(input.organisationId, input.userId, input.currency);
     const revenue = await this.account(input.organisationId, 'revenue', input.currency);
     const tax = await this.account(input.organisationId, 'tax_payable', input.currency);
     return this.post({
       organisationId: input.organisationId,
       kind: 'session-charge',
-      idempotencyKey: `session:${input.sessionId}`,
+      idempotencyKey: sessionChargeKey(input.sessionId),
       reference: input.sessionId,
       actor: input.actor ?? null,
-      entries: [
-        { accountId: wallet.id, amountMinor: -input.amountMinor },
-        ...(netMinor > 0 ? [{ accountId: revenue.id, amountMinor: netMinor }] : []),
-        ...(input.taxMinor > 0 ? [{ accountId: tax.id, amountMinor: input.taxMinor }] : []),
-      ],
+      entries: chargeEntries(input, wallet.id, revenue.id, tax.id),
     });
+  }
+
+  /**
+   * Many sessions paid from their drivers' wallets at once (billing's batches), each as chargeWallet would: once per
+   * session, balanced, never below a wallet's credit limit; a charge its wallet cannot pay is left out ('insufficient').
+   */
+  chargeWallets(charges: WalletCharge[]): Promise<WalletChargeOutcome[]> {
+    return chargeWallets(this.deps.orm, charges);
   }
 
   /** The cached balance, credits minus debits. */

@@ -20,6 +20,13 @@ export interface PostingInput {
   entries: PostingEntry[];
 }
 
+/** A posting's entries as one comparable text, whatever their order: a repeat of a key must post the same. */
+export const entriesShape = (entries: { accountId: string; amountMinor: number }[]) =>
+  entries
+    .map((entry) => `${entry.accountId} ${entry.amountMinor}`)
+    .sort()
+    .join(',');
+
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 export const isUuid = (value: string) => uuid.test(value);
 

@@ -99,6 +99,45 @@ describe('Wallets', () => {
     expect(count).toBe('10');
   });
 
+  it('charges a batch of sessions in order while each wallet can pay, each once, and leaves out what it cannot', async () => {
+    const [rich, poor] = [await aFundedDriver(10_000), await aFundedDriver(250)];
+    const charges = [aCharge(rich.userId, 1180, 180), aCharge(poor.userId, 200), aCharge(poor.userId, 100), aCharge(rich.userId, 500)];
+    const before = await data.snapshot();
+
+    expect(await ledger.chargeWallets(charges)).toEqual(['charged', 'charged', 'insufficient', 'charged']);
+    // The refused charge wrote nothing, and may go through once the wallet has the money: the rest are repeats.
+    expect(await ledger.chargeWallets([...charges, charges[0] as (typeof charges)[0]])).toEqual([
+      'replayed',
+      'replayed',
+      'insufficient',
+      'replayed',
+      'replayed',
+    ]);
+    expect(await ledger.balance(rich.wallet.id)).toBe(10_000 - 1680);
+    expect(await ledger.balance(poor.wallet.id)).toBe(50);
+    expect(await ledger.verifiedBalance(poor.wallet.id)).toBe(50);
+    const after = await data.snapshot();
+    expect(Number(after.counts?.transactions) - Number(before.counts?.transactions)).toBe(3);
+    // The one posting path and the other are the same posting: chargeWallet finds the batch's.
+    expect((await ledger.chargeWallet(charges[3] as (typeof charges)[0])).replayed).toBe(true);
+    await expect(ledger.chargeWallets([{ ...(charges[0] as (typeof charges)[0]), amountMinor: 2000 }])).rejects.toMatchObject({
+      code: 'CONFLICT',
+    });
+  });
+
+  it('cannot be overdrawn by concurrent batches: 10 batches of 4 charges of 100 on 1000, 10 go through', async () => {
+    const { userId, wallet } = await aFundedDriver(1000);
+    const batches = await Promise.all(
+      Array.from({ length: 10 }, () => ledger.chargeWallets(Array.from({ length: 4 }, () => aCharge(userId, 100, 18)))),
+    );
+    expect(batches.flat().filter((outcome) => outcome === 'charged')).toHaveLength(10);
+    expect(batches.flat().filter((outcome) => outcome === 'insufficient')).toHaveLength(30);
+    expect(await ledger.balance(wallet.id)).toBe(0);
+    expect(await ledger.verifiedBalance(wallet.id)).toBe(0);
+    const [sum] = await data.execute<{ total: string }[]>('select coalesce(sum(amount_minor), 0)::text as total from ledger_entry');
+    expect(sum?.total).toBe('0');
+  });
+
   it('goes down to minus its credit limit and no further', async () => {
     const operator = await data.aDriver();
     const { userId, wallet } = await aFundedDriver(300);
