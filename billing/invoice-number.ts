@@ -15,10 +15,24 @@ export function invoiceNumber(prefix: string, issuedAt: Date, n: number): string
  * caller's transaction: the counter row stays locked until it commits, and a rollback gives the number back.
  */
 export async function takeInvoiceNumber(em: EntityManager, organisationId: string, prefix: string, issuedAt: Date): Promise<string> {
+  const [number] = await takeInvoiceNumbers(em, organisationId, prefix, issuedAt, 1);
+  return number as string;
+}
+
+/** The next `count` numbers of the series at once, in order, on the same terms as takeInvoiceNumber. */
+export async function takeInvoiceNumbers(
+  em: EntityManager,
+  organisationId: string,
+  prefix: string,
+  issuedAt: Date,
+  count: number,
+): Promise<string[]> {
+  if (!Number.isSafeInteger(count) || count < 1) throw new Error(`invoice numbers: cannot take ${count}`);
   const [counter] = await em.execute<{ n: number }[]>(
-    `insert into invoice_counter (organisation_id, next) values (?, 2)
-     on conflict (organisation_id) do update set next = invoice_counter.next + 1 returning next - 1 as n`,
-    [organisationId],
+    `insert into invoice_counter (organisation_id, next) values (?, ? + 1)
+     on conflict (organisation_id) do update set next = invoice_counter.next + ? returning next - ? as n`,
+    [organisationId, count, count, count],
   );
-  return invoiceNumber(prefix, issuedAt, Number(counter?.n));
+  const first = Number(counter?.n);
+  return Array.from({ length: count }, (_, i) => invoiceNumber(prefix, issuedAt, first + i));
 }

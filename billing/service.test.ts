@@ -98,6 +98,23 @@ describe('billing a session', () => {
     expect(await sql(system, 'select count(*)::int as n from invoice where session_id = ?', [sessionId])).toEqual([{ n: 0 }]);
   });
 
+  it('bills a batch as it bills each session: the outcomes in the order asked, one invoice each, in sequence', async () => {
+    const [a, nobodys, c] = [await aSessionOf(2000), await aSessionOf(4000, 'nobody'), await aSessionOf(6000)];
+    const missing = crypto.randomUUID();
+    const outcomes = await system.deps.billing.billMany([a.sessionId, nobodys.sessionId, missing, c.sessionId, a.sessionId]);
+    expect(outcomes).toMatchObject([
+      { kind: 'billed', invoice: { sessionId: a.sessionId, inclTaxMinor: 600, payerUserId: a.driver?.id }, paid: false },
+      { kind: 'held', reason: expect.stringContaining('no-payer') },
+      { kind: 'held', reason: `session ${missing} not found` },
+      { kind: 'billed', invoice: { sessionId: c.sessionId, inclTaxMinor: 1800 } },
+      { kind: 'billed', invoice: { sessionId: a.sessionId } },
+    ]);
+    const [first, , , second] = outcomes.map((o) => (o.kind === 'billed' ? Number(o.invoice.number.split('-').at(-1)) : 0));
+    expect(second).toBe((first as number) + 1);
+    // Billed again, the batch finds the same invoices.
+    expect(await system.deps.billing.billMany([c.sessionId, a.sessionId])).toEqual([outcomes[3], outcomes[0]]);
+  });
+
   it('prices an open session with the same function as its bill: the running cost at the stop is the bill', async () => {
     const { sessionId } = await aSessionOf(7000);
     const running = await system.deps.billing.priceOf(sessionId);

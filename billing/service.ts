@@ -3,16 +3,17 @@ import type { EventBus } from '../events/bus.js';
 import type { Logger } from '../platform/logger.js';
 import type { Warehouse } from '../warehouse/client.js';
 import { holdReason } from './holds.js';
-import { takeInvoiceNumber } from './invoice-number.js';
+import { type InvoiceDraft, invoicesOf, issued, issueInvoices } from './invoices.js';
 import { priceSession } from './pricing/index.js';
+import { factsOf, loadSessions, type SessionRow } from './session-rows.js';
 import type { PricedSession, TariffDefinition } from './tariff-model.js';
 import type { TariffService } from './tariffs.js';
-import { chargingIntervals, type SessionFacts, sessionReadings } from './timeline.js';
+import { sessionsCharging, sessionsReadings } from './timeline.js';
 
 /** How an invoice is paid once issued (the wallet ledger); absent, invoices stay open for the payments to settle. */
 export interface Settlement {
-  /** Debits the payer's wallet for the invoice, once per invoice whatever the retries; false when it cannot. */
-  settle(invoice: IssuedInvoice): Promise<boolean>;
+  /** Debits each payer's wallet for its invoice, once per invoice whatever the retries; false where it cannot. */
+  settle(invoices: IssuedInvoice[]): Promise<boolean[]>;
 }
 
 export interface IssuedInvoice {
@@ -34,55 +35,11 @@ export type BillOutcome =
   | { kind: 'held'; reason: string }
   | { kind: 'open'; reason: string };
 
-interface SessionRow {
-  id: string;
-  transaction_id: string;
-  station_id: string;
-  identity: string;
-  organisation_id: string | null;
-  slug: string | null;
-  connector_id: number;
-  id_token_id: string | null;
-  owner_id: string | null;
-  token_organisation_id: string | null;
-  state: string;
-  started_at: Date;
-  stopped_at: Date | null;
-  meter_start_wh: string | null;
-  energy_wh: string | null;
-  flags: string[];
-  billing_status: string;
-  billing_hold: string | null;
-  tariff_version_id: string | null;
-  time_zone: string | null;
-}
-
-const sessionQuery = `
-  select t.id, t.transaction_id, t.station_id, s.identity, s.organisation_id, o.slug, t.connector_id, t.id_token_id,
-    k.owner_id, k.organisation_id as token_organisation_id, t.state, t.started_at, t.stopped_at, t.meter_start_wh, t.energy_wh,
-    t.flags, t.billing_status, t.billing_hold, t.tariff_version_id, site.time_zone
-  from charging_session t join station s on s.id = t.station_id
-    left join organisation o on o.id = s.organisation_id left join site on site.id = s.site_id
-    left join id_token k on k.id = t.id_token_id
-  where t.id = ?`;
-
-const facts = (row: SessionRow, now: Date): SessionFacts => ({
-  id: row.id,
-  transactionId: row.transaction_id,
-  stationId: row.station_id,
-  identity: row.identity,
-  connectorId: row.connector_id,
-  startedAt: row.started_at,
-  stoppedAt: row.stopped_at ?? now,
-  meterStartWh: row.meter_start_wh === null ? null : Number(row.meter_start_wh),
-  energyWh: row.state === 'Active' ? null : row.energy_wh === null ? null : Number(row.energy_wh),
-  timeZone: row.time_zone ?? 'UTC',
-});
-
 /**
  * Sessions priced and billed. `priceOf` is the one way a session is priced, open (its running cost) or ended
- * (its bill), so the running cost at the stop is the bill. `bill` is idempotent: a retry, a second worker
+ * (its bill), so the running cost at the stop is the bill. Billing is idempotent: a retry, a second worker
  * or a replayed stop finds the invoice issued, and the invoice number is taken in the invoice's transaction.
+ * `billMany` bills a batch with a fixed number of queries (billing/invoices.ts, billing/timeline.ts).
  */
 export class BillingService {
   constructor(
@@ -98,26 +55,97 @@ export class BillingService {
     },
   ) {}
 
-  private async session(sessionId: string): Promise<SessionRow | null> {
-    const rows = await this.deps.orm.em.fork().getConnection().execute<SessionRow[]>(sessionQuery, [sessionId]);
-    const row = rows[0];
-    // Raw rows carry times as PostgreSQL wrote them.
-    return row
-      ? { ...row, started_at: new Date(row.started_at), stopped_at: row.stopped_at === null ? null : new Date(row.stopped_at) }
-      : null;
+  /** What a session costs (so far, while open), or null when no tariff applies. */
+  async priceOf(sessionId: string, now = new Date()): Promise<Price | null> {
+    const row = (await loadSessions(this.deps.orm, [sessionId.toLowerCase()])).get(sessionId.toLowerCase());
+    if (!row) return null;
+    return (await this.priceRows([row], now)).get(row.id) ?? null;
   }
 
-  /** The tariff a session is priced with: the one recorded at its start, else the one in force then. */
-  private async tariffOf(row: SessionRow): Promise<{ id: string; definition: TariffDefinition } | null> {
-    if (row.tariff_version_id) {
-      const rows = await this.deps.orm.em
+  /** Bills an ended session once: issues its invoice to whoever pays, or marks it free or held, and settles it. */
+  async bill(sessionId: string, now = new Date()): Promise<BillOutcome> {
+    const [outcome] = await this.billMany([sessionId], now);
+    return outcome as BillOutcome;
+  }
+
+  /** Bills sessions as `bill` does each, in one batch; the outcomes in the order of the ids. */
+  async billMany(sessionIds: string[], now = new Date()): Promise<BillOutcome[]> {
+    const wanted = sessionIds.map((id) => id.toLowerCase());
+    const ids = [...new Set(wanted)];
+    const rows = await loadSessions(this.deps.orm, ids);
+    const outcomes = new Map<string, BillOutcome>();
+    const marks: Mark[] = [];
+    const toPrice: SessionRow[] = [];
+    const billedBefore: string[] = [];
+    for (const id of ids) {
+      const row = rows.get(id);
+      const decided = row ? decideBeforePricing(row) : ({ kind: 'held', reason: `session ${id} not found` } as const);
+      if (decided === 'price') toPrice.push(row as SessionRow);
+      else if (decided === 'billed') billedBefore.push(id);
+      else if ('mark' in decided) marks.push({ sessionId: id, status: decided.mark, reason: decided.reason });
+      else outcomes.set(id, decided);
+    }
+    const prices = await this.priceRows(toPrice, now);
+    const drafts: InvoiceDraft[] = [];
+    for (const row of toPrice) {
+      const mark = decideAfterPricing(row, prices.get(row.id) ?? null);
+      if (mark) marks.push({ sessionId: row.id, ...mark });
+      else drafts.push({ row, ...(prices.get(row.id) as Price) });
+    }
+    for (const mark of await this.mark(marks)) outcomes.set(mark.sessionId, { kind: mark.status, reason: mark.reason });
+    const invoices = await this.issue(drafts, now);
+    const issuedNow = new Set(invoices.map((invoice) => invoice.sessionId));
+    billedBefore.push(...drafts.filter((draft) => !issuedNow.has(draft.row.id)).map((draft) => draft.row.id));
+    for (const invoice of invoices) this.announce(invoice, rows.get(invoice.sessionId) as SessionRow, now);
+    await this.settle(invoices, outcomes);
+    await this.settleExisting(billedBefore, outcomes);
+    return wanted.map((id) => outcomes.get(id) as BillOutcome);
+  }
+
+  /** Prices sessions: their tariffs, readings and charging times read for all of them at once. */
+  private async priceRows(rows: SessionRow[], now: Date): Promise<Map<string, Price | null>> {
+    const tariffs = await this.tariffsOf(rows);
+    const priced = rows.filter((row) => tariffs.get(row.id));
+    const sessions = priced.map((row) => factsOf(row, now));
+    const [readings, charging] = await Promise.all([
+      sessionsReadings(this.deps.warehouse, sessions),
+      sessionsCharging(this.deps.orm, sessions),
+    ]);
+    const prices = new Map<string, Price | null>(rows.map((row) => [row.id, null]));
+    for (const session of sessions) {
+      const tariff = tariffs.get(session.id) as Tariff;
+      const timeline = {
+        startedAt: session.startedAt,
+        stoppedAt: session.stoppedAt,
+        timeZone: session.timeZone,
+        readings: readings.get(session.id) ?? [],
+        charging: charging.get(session.id) ?? null,
+      };
+      prices.set(session.id, { priced: priceSession(tariff.definition, timeline), tariffVersionId: tariff.id });
+    }
+    return prices;
+  }
+
+  /** The tariff each session is priced with: the one recorded at its start, else the one in force then. */
+  private async tariffsOf(rows: SessionRow[]): Promise<Map<string, Tariff | null>> {
+    const recorded = [...new Set(rows.map((row) => row.tariff_version_id).filter((id) => id !== null))];
+    const versions = new Map<string, Tariff>();
+    if (recorded.length) {
+      const found = await this.deps.orm.em
         .fork()
         .getConnection()
-        .execute<{ id: string; definition: TariffDefinition }[]>('select id, definition from tariff_version where id = ?', [
-          row.tariff_version_id,
-        ]);
-      if (rows[0]) return rows[0];
+        .execute<Tariff[]>('select id, definition from tariff_version where id in (?)', [recorded]);
+      for (const version of found) versions.set(version.id, version);
     }
+    const tariffs = new Map<string, Tariff | null>();
+    for (const row of rows) {
+      const version = row.tariff_version_id ? versions.get(row.tariff_version_id) : undefined;
+      tariffs.set(row.id, version ?? (await this.resolveTariff(row)));
+    }
+    return tariffs;
+  }
+
+  private async resolveTariff(row: SessionRow): Promise<Tariff | null> {
     const version = await this.deps.tariffs.resolve({
       stationId: row.station_id,
       connectorId: row.connector_id,
@@ -127,188 +155,111 @@ export class BillingService {
     return version ? { id: version.id, definition: version.definition } : null;
   }
 
-  /** What a session costs (so far, while open), or null when no tariff applies. */
-  async priceOf(sessionId: string, now = new Date()): Promise<{ priced: PricedSession; tariffVersionId: string } | null> {
-    const row = await this.session(sessionId);
-    if (!row) return null;
-    return this.priceRow(row, now);
+  /** Marks sessions still pending free or held, in one statement; those another worker decided first are left out. */
+  private async mark(marks: Mark[]): Promise<Mark[]> {
+    if (marks.length === 0) return [];
+    await this.deps.orm.em
+      .fork()
+      .getConnection()
+      .execute(
+        `update charging_session c set billing_status = m.status, billing_hold = m.reason, updated_at = now()
+         from unnest(array[?]::uuid[], array[?]::text[], array[?]::text[]) as m (id, status, reason)
+         where c.id = m.id and c.billing_status = 'pending'`,
+        [marks.map((m) => m.sessionId), marks.map((m) => m.status), marks.map((m) => m.reason.slice(0, 255))],
+      );
+    for (const { sessionId, status, reason } of marks) {
+      if (status === 'held') this.deps.log.warn({ sessionId, reason }, 'billing: session held for review');
+    }
+    return marks;
   }
 
-  private async priceRow(row: SessionRow, now: Date): Promise<{ priced: PricedSession; tariffVersionId: string } | null> {
-    const tariff = await this.tariffOf(row);
-    if (!tariff) return null;
-    const session = facts(row, now);
-    const [readings, charging] = await Promise.all([
-      sessionReadings(this.deps.warehouse, session),
-      chargingIntervals(this.deps.orm, session),
-    ]);
-    const priced = priceSession(tariff.definition, {
-      startedAt: session.startedAt,
-      stoppedAt: session.stoppedAt,
-      timeZone: session.timeZone,
-      readings,
-      charging,
-    });
-    return { priced, tariffVersionId: tariff.id };
+  /** Issues the invoices, one transaction per organisation. */
+  private async issue(drafts: InvoiceDraft[], now: Date): Promise<IssuedInvoice[]> {
+    const byOrganisation = new Map<string, InvoiceDraft[]>();
+    for (const draft of drafts) {
+      const organisationId = draft.row.organisation_id as string;
+      const group = byOrganisation.get(organisationId);
+      if (group) group.push(draft);
+      else byOrganisation.set(organisationId, [draft]);
+    }
+    const invoices: IssuedInvoice[] = [];
+    for (const group of byOrganisation.values()) {
+      invoices.push(...(await issueInvoices(this.deps.orm, group, { now, dueDays: this.deps.dueDays ?? 14 })));
+    }
+    return invoices;
   }
 
-  /** Bills an ended session once: issues its invoice to whoever pays, or marks it free or held, and settles it. */
-  async bill(sessionId: string, now = new Date()): Promise<BillOutcome> {
-    const row = await this.session(sessionId);
-    if (!row) return { kind: 'held', reason: `session ${sessionId} not found` };
-    if (row.state === 'Active') return { kind: 'open', reason: 'the session has not ended' };
-    if (row.billing_status === 'billed') return this.settleExisting(sessionId);
-    if (row.billing_status !== 'pending') return { kind: row.billing_status === 'free' ? 'free' : 'held', reason: 'decided before' };
-    const hold = holdReason({
-      flags: row.flags,
-      startedAt: row.started_at,
-      stoppedAt: row.stopped_at,
-      energyWh: row.energy_wh === null ? null : Number(row.energy_wh),
-    });
-    // An operator released it (api: releaseSession): billed as it stands, the flags kept for the record.
-    const released = row.billing_hold?.startsWith('released by ') ?? false;
-    if (hold && !released) return this.mark(sessionId, 'held', hold);
-    if (!row.organisation_id) return this.mark(sessionId, 'held', 'no-operator: the station belongs to no organisation');
-    const price = await this.priceRow(row, now);
-    if (!price) return this.mark(sessionId, 'free', 'no tariff applies to this station');
-    if (price.priced.totals.inclTaxMinor === 0) return this.mark(sessionId, 'free', price.priced.adjustments[0]?.reason ?? 'costs nothing');
-    if (!row.owner_id && !row.token_organisation_id)
-      return this.mark(sessionId, 'held', 'no-payer: the credential belongs to no driver and no fleet');
-    const invoice = await this.issue(row, price, now);
-    if (!invoice) return this.settleExisting(sessionId);
+  private announce(invoice: IssuedInvoice, row: SessionRow, now: Date): void {
     void this.deps.events.publish('invoice.issued', {
       stationId: row.station_id,
       identity: row.identity,
       invoiceId: invoice.id,
       number: invoice.number,
-      sessionId,
+      sessionId: invoice.sessionId,
       payerUserId: invoice.payerUserId,
       organisationId: invoice.organisationId,
       currency: invoice.currency,
       totalMinor: invoice.inclTaxMinor,
       at: now.toISOString(),
     });
-    return { kind: 'billed', invoice, paid: await this.settle(invoice) };
   }
 
-  private async mark(sessionId: string, status: 'free' | 'held', reason: string): Promise<BillOutcome> {
-    await this.deps.orm.em
-      .fork()
-      .getConnection()
-      .execute(
-        `update charging_session set billing_status = ?, billing_hold = ?, updated_at = now() where id = ? and billing_status = 'pending'`,
-        [status, reason.slice(0, 255), sessionId],
-      );
-    if (status === 'held') this.deps.log.warn({ sessionId, reason }, 'billing: session held for review');
-    return { kind: status, reason };
+  /** Sessions billed before (a retry, another worker): their invoices, settled if they are still open. */
+  private async settleExisting(sessionIds: string[], outcomes: Map<string, BillOutcome>): Promise<void> {
+    const found = await invoicesOf(this.deps.orm, sessionIds);
+    const open: IssuedInvoice[] = [];
+    for (const id of sessionIds) {
+      const row = found.get(id);
+      if (!row) outcomes.set(id, { kind: 'held', reason: 'billed without an invoice' });
+      else if (row.status === 'open') open.push(issued(row));
+      // Paid, or void (credited in full while open): nothing more to take.
+      else outcomes.set(id, { kind: 'billed', invoice: issued(row), paid: row.status === 'paid' });
+    }
+    await this.settle(open, outcomes);
   }
 
-  /** Takes the next number and writes the invoice in one transaction; null when another worker issued it first. */
-  private async issue(
-    row: SessionRow,
-    price: { priced: PricedSession; tariffVersionId: string },
-    now: Date,
-  ): Promise<IssuedInvoice | null> {
-    const organisationId = row.organisation_id as string;
-    const { totals, currency } = price.priced;
-    return this.deps.orm.em.fork().transactional(async (em) => {
-      const locked = await em.execute<{ billing_status: string }[]>('select billing_status from charging_session where id = ? for update', [
-        row.id,
-      ]);
-      if (locked[0]?.billing_status !== 'pending') return null;
-      const number = await takeInvoiceNumber(em, organisationId, row.slug ?? 'INV', now);
-      const payerUserId = row.owner_id;
-      const payerOrganisationId = payerUserId ? null : row.token_organisation_id;
-      const due = new Date(now.getTime() + (this.deps.dueDays ?? 14) * 86_400_000);
-      const [inserted] = await em.execute<{ id: string }[]>(
-        `insert into invoice (id, organisation_id, number, kind, session_id, payer_user_id, payer_organisation_id, currency,
-           excl_tax_minor, tax_minor, incl_tax_minor, priced, tariff_version_id, status, issued_at, due_at)
-         values (gen_random_uuid(), ?, ?, 'invoice', ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, 'open', ?, ?) returning id`,
-        [
-          organisationId,
-          number,
-          row.id,
-          payerUserId,
-          payerOrganisationId,
-          currency,
-          totals.exclTaxMinor,
-          totals.taxMinor,
-          totals.inclTaxMinor,
-          JSON.stringify(price.priced),
-          price.tariffVersionId,
-          now,
-          due,
-        ],
-      );
-      await em.execute(`update charging_session set billing_status = 'billed', billing_hold = null, updated_at = now() where id = ?`, [
-        row.id,
-      ]);
-      return {
-        id: inserted?.id as string,
-        number,
-        organisationId,
-        sessionId: row.id,
-        payerUserId,
-        payerOrganisationId,
-        currency,
-        exclTaxMinor: totals.exclTaxMinor,
-        taxMinor: totals.taxMinor,
-        inclTaxMinor: totals.inclTaxMinor,
-      };
-    });
-  }
-
-  private async settleExisting(sessionId: string): Promise<BillOutcome> {
-    const rows = await this.deps.orm.em
-      .fork()
-      .getConnection()
-      .execute<InvoiceRow[]>(
-        `select id, number, organisation_id, session_id, payer_user_id, payer_organisation_id, currency, excl_tax_minor, tax_minor,
-         incl_tax_minor, status from invoice where session_id = ? and kind = 'invoice'`,
-        [sessionId],
-      );
-    const row = rows[0];
-    if (!row) return { kind: 'held', reason: 'billed without an invoice' };
-    const invoice = issued(row);
-    return { kind: 'billed', invoice, paid: row.status === 'paid' || (await this.settle(invoice)) };
-  }
-
-  private async settle(invoice: IssuedInvoice): Promise<boolean> {
-    if (!this.deps.settlement) return false;
-    const paid = await this.deps.settlement.settle(invoice);
-    if (paid) {
+  /** Settles the invoices (when evcms settles any) and records each as billed, paid or not. */
+  private async settle(invoices: IssuedInvoice[], outcomes: Map<string, BillOutcome>): Promise<void> {
+    const paid = this.deps.settlement && invoices.length ? await this.deps.settlement.settle(invoices) : [];
+    for (const [i, invoice] of invoices.entries()) outcomes.set(invoice.sessionId, { kind: 'billed', invoice, paid: paid[i] ?? false });
+    const paidIds = invoices.filter((_, i) => paid[i]).map((invoice) => invoice.id);
+    if (paidIds.length) {
       await this.deps.orm.em
         .fork()
         .getConnection()
-        .execute(`update invoice set status = 'paid', paid_at = now() where id = ? and status = 'open'`, [invoice.id]);
+        .execute(`update invoice set status = 'paid', paid_at = now() where id in (?) and status = 'open'`, [paidIds]);
     }
-    return paid;
   }
 }
 
-interface InvoiceRow {
-  id: string;
-  number: string;
-  organisation_id: string;
-  session_id: string;
-  payer_user_id: string | null;
-  payer_organisation_id: string | null;
-  currency: string;
-  excl_tax_minor: string;
-  tax_minor: string;
-  incl_tax_minor: string;
-  status: string;
+type Tariff = { id: string; definition: TariffDefinition };
+type Price = { priced: PricedSession; tariffVersionId: string };
+type Mark = { sessionId: string; status: 'free' | 'held'; reason: string };
+type Decision = BillOutcome | 'price' | 'billed' | { mark: 'free' | 'held'; reason: string };
+
+/** What is decided from the row alone: open, billed or decided before, held for its readings or operator, or to price. */
+function decideBeforePricing(row: SessionRow): Decision {
+  if (row.state === 'Active') return { kind: 'open', reason: 'the session has not ended' };
+  if (row.billing_status === 'billed') return 'billed';
+  if (row.billing_status !== 'pending') return { kind: row.billing_status === 'free' ? 'free' : 'held', reason: 'decided before' };
+  const hold = holdReason({
+    flags: row.flags,
+    startedAt: row.started_at,
+    stoppedAt: row.stopped_at,
+    energyWh: row.energy_wh === null ? null : Number(row.energy_wh),
+  });
+  // An operator released it (api: releaseSession): billed as it stands, the flags kept for the record.
+  const released = row.billing_hold?.startsWith('released by ') ?? false;
+  if (hold && !released) return { mark: 'held', reason: hold };
+  if (!row.organisation_id) return { mark: 'held', reason: 'no-operator: the station belongs to no organisation' };
+  return 'price';
 }
 
-const issued = (row: InvoiceRow): IssuedInvoice => ({
-  id: row.id,
-  number: row.number,
-  organisationId: row.organisation_id,
-  sessionId: row.session_id,
-  payerUserId: row.payer_user_id,
-  payerOrganisationId: row.payer_organisation_id,
-  currency: row.currency,
-  exclTaxMinor: Number(row.excl_tax_minor),
-  taxMinor: Number(row.tax_minor),
-  inclTaxMinor: Number(row.incl_tax_minor),
-});
+/** Free when no tariff applies or it costs nothing; held when nobody pays; else null: it is invoiced. */
+function decideAfterPricing(row: SessionRow, price: Price | null): Omit<Mark, 'sessionId'> | null {
+  if (!price) return { status: 'free', reason: 'no tariff applies to this station' };
+  if (price.priced.totals.inclTaxMinor === 0) return { status: 'free', reason: price.priced.adjustments[0]?.reason ?? 'costs nothing' };
+  if (!row.owner_id && !row.token_organisation_id)
+    return { status: 'held', reason: 'no-payer: the credential belongs to no driver and no fleet' };
+  return null;
+}

@@ -1,4 +1,3 @@
-import { InsufficientFundsError } from './ledger/errors.js';
 import type { Ledger } from './ledger/ledger.js';
 import type { IssuedInvoice, Settlement } from './service.js';
 
@@ -9,22 +8,20 @@ import type { IssuedInvoice, Settlement } from './service.js';
  */
 export function walletSettlement(ledger: Ledger): Settlement {
   return {
-    async settle(invoice: IssuedInvoice): Promise<boolean> {
-      if (!invoice.payerUserId || invoice.inclTaxMinor <= 0) return false;
-      try {
-        await ledger.chargeWallet({
+    async settle(invoices: IssuedInvoice[]): Promise<boolean[]> {
+      const payable = invoices.filter((invoice) => invoice.payerUserId && invoice.inclTaxMinor > 0);
+      const outcomes = await ledger.chargeWallets(
+        payable.map((invoice) => ({
           organisationId: invoice.organisationId,
-          userId: invoice.payerUserId,
+          userId: invoice.payerUserId as string,
           currency: invoice.currency,
           sessionId: invoice.sessionId,
           amountMinor: invoice.inclTaxMinor,
           taxMinor: invoice.taxMinor,
-        });
-        return true;
-      } catch (error) {
-        if (error instanceof InsufficientFundsError) return false;
-        throw error;
-      }
+        })),
+      );
+      const paid = new Map(payable.map((invoice, i) => [invoice, outcomes[i] !== 'insufficient']));
+      return invoices.map((invoice) => paid.get(invoice) ?? false);
     },
   };
 }
