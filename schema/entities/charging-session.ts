@@ -35,7 +35,16 @@ export type CredentialType = (typeof credentialTypes)[number];
 export const ChargingSessionSchema = defineEntity({
   name: 'ChargingSession',
   tableName: 'charging_session',
-  indexes: [{ properties: ['station', 'state'] }, { properties: ['idTag', 'state'] }, { properties: ['startedAt'] }],
+  indexes: [
+    { properties: ['station', 'state'] },
+    { properties: ['idTag', 'state'] },
+    { properties: ['startedAt'] },
+    {
+      // The ended sessions still to bill, oldest stop first: what the billing sweep pages through.
+      name: 'charging_session_billing_pending_index',
+      expression: `create index "charging_session_billing_pending_index" on "charging_session" ("stopped_at", "id") where "state" = 'Completed' and "billing_status" = 'pending'`,
+    },
+  ],
   uniques: [{ properties: ['station', 'transactionId'] }],
   properties: {
     id: p

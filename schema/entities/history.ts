@@ -4,7 +4,15 @@ import { Station } from './station.js';
 /** Every StatusNotification a station sent, as sent and when received. */
 export const StatusEventSchema = defineEntity({
   name: 'StatusEvent',
-  indexes: [{ properties: ['station', 'receivedAt'] }],
+  indexes: [
+    { properties: ['station', 'receivedAt'] },
+    {
+      // A connector's status changes by the time the station stamped them: billing reads a session's charging time so.
+      name: 'status_event_connector_time_index',
+      expression:
+        'create index "status_event_connector_time_index" on "status_event" ("station_id", "connector_id", (coalesce("station_timestamp", "received_at")))',
+    },
+  ],
   properties: {
     id: p.bigint('number').primary().autoincrement(),
     station: () => p.manyToOne(Station),
