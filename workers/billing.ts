@@ -1,27 +1,21 @@
 import { type Job, Queue, Worker } from 'bullmq';
 import type { BillingService } from '../billing/service.js';
+import { oneAtATime } from '../database/sql.js';
 import type { Deps } from '../system/deps.js';
+import { billPending, type SweepOptions, type SweepResult } from './billing-sweep.js';
 
 export const billingQueue = 'billing';
 
-/** Ended sessions still to bill, oldest first: what a missed event (Redis away, a worker down) left behind. */
-export async function pendingSessions(deps: Pick<Deps, 'orm'>, limit = 500): Promise<string[]> {
-  const rows = await deps.orm.em
-    .fork()
-    .getConnection()
-    .execute<{ id: string }[]>(
-      `select id from charging_session where state = 'Completed' and billing_status = 'pending' order by stopped_at nulls first limit ?`,
-      [limit],
-    );
-  return rows.map((r) => r.id);
-}
-
 /**
- * Bills ended sessions as BullMQ jobs whose id is the session's: an ended session is queued when it ends
- * (the event) and by a sweep every `sweepMs` (whatever the event missed); a job queued twice runs once, and
- * billing is idempotent besides (billing/service.ts), so a retry or a second worker never bills twice.
+ * Bills ended sessions: each as a BullMQ job whose id is the session's, queued when it ends (the event), and
+ * every `sweepMs` a sweep that bills in batches whatever is still pending (what the event missed, a backlog;
+ * workers/billing-sweep.ts). A job queued twice runs once, and billing is idempotent besides
+ * (billing/service.ts), so a retry, the sweep or a second worker never bills twice.
  */
-export async function startBilling(deps: Deps & { billing: BillingService }, options: { sweepMs?: number; concurrency?: number } = {}) {
+export async function startBilling(
+  deps: Deps & { billing: BillingService },
+  options: { sweepMs?: number; concurrency?: number; sweep?: SweepOptions } = {},
+) {
   const connection = deps.redis.duplicate({ connectionName: 'evcms-billing', enableAutoPipelining: false, maxRetriesPerRequest: null });
   const prefix = `${deps.config.REDIS_PREFIX}:bull`;
   const queue = new Queue(billingQueue, {
@@ -30,13 +24,15 @@ export async function startBilling(deps: Deps & { billing: BillingService }, opt
     defaultJobOptions: { attempts: 8, backoff: { type: 'exponential', delay: 2_000 }, removeOnComplete: 1000, removeOnFail: 5000 },
   });
   const enqueue = (sessionId: string) => queue.add('bill-session', { sessionId }, { jobId: `session-${sessionId}` });
+  // One sweep at a time in this process: the scheduled one and sweepNow.
+  const sweep = oneAtATime(() => billPending(deps, options.sweep));
   const worker = new Worker(
     billingQueue,
     async (job: Job<{ sessionId?: string }>) => {
       if (job.name === 'sweep') {
-        const pending = await pendingSessions(deps);
-        await Promise.all(pending.map(enqueue));
-        return { queued: pending.length };
+        const result = await sweep();
+        if (result.sessions) deps.log.info(result, 'billing: sweep done');
+        return result;
       }
       if (job.name !== 'bill-session' || !job.data.sessionId) throw new Error(`unknown billing job ${job.name}`);
       const outcome = await deps.billing.bill(job.data.sessionId);
@@ -53,6 +49,8 @@ export async function startBilling(deps: Deps & { billing: BillingService }, opt
   return {
     queue,
     enqueue,
+    /** Bills what is pending now, in batches, and resolves to what it did. */
+    sweepNow: (): Promise<SweepResult> => sweep(),
     async close() {
       unsubscribe();
       await worker.close();
