@@ -35,8 +35,8 @@ function formatFor(timeZone: string): Intl.DateTimeFormat {
   return format;
 }
 
-/** Local wall clock minus UTC at `epochSeconds`, in seconds (Europe/Paris: 3600 in winter, 7200 in summer). */
-export function offsetSeconds(timeZone: string, epochSeconds: number): number {
+/** The zone's offset from Intl, the slow way (a few µs a call): what the hourly cache below is filled from. */
+export function intlOffsetSeconds(timeZone: string, epochSeconds: number): number {
   const parts: Record<string, number> = {};
   for (const part of formatFor(timeZone).formatToParts(new Date(epochSeconds * 1000))) {
     if (part.type !== 'literal') parts[part.type] = Number(part.value);
@@ -45,13 +45,56 @@ export function offsetSeconds(timeZone: string, epochSeconds: number): number {
   return wall - epochSeconds;
 }
 
+/**
+ * Offsets by zone and UTC hour: the offset at the hour's first and last second when they agree (zones change at
+ * most once an hour, as offsetChanges assumes), NaN for an hour with a change in it, which goes to Intl each time.
+ * Pricing asks for the offset at every period edge; a session spans a few hours. Bounded: cleared when full.
+ */
+const hourlyOffsets = new Map<string, Map<number, number>>();
+const HOURS_KEPT = 100_000;
+
+/** Local wall clock minus UTC at `epochSeconds`, in seconds (Europe/Paris: 3600 in winter, 7200 in summer). */
+export function offsetSeconds(timeZone: string, epochSeconds: number): number {
+  const hour = Math.floor(epochSeconds / 3600);
+  let hours = hourlyOffsets.get(timeZone);
+  if (!hours) {
+    formatFor(timeZone); // an unknown zone throws here, before it is remembered
+    hours = new Map();
+    hourlyOffsets.set(timeZone, hours);
+  }
+  let offset = hours.get(hour);
+  if (offset === undefined) {
+    const first = intlOffsetSeconds(timeZone, hour * 3600);
+    offset = first === intlOffsetSeconds(timeZone, hour * 3600 + 3599) ? first : Number.NaN;
+    if (hours.size >= HOURS_KEPT) hours.clear();
+    hours.set(hour, offset);
+  }
+  return Number.isNaN(offset) ? intlOffsetSeconds(timeZone, epochSeconds) : offset;
+}
+
+const DATES_KEPT = 100_000;
+const dates = new Map<number, string>();
+
+/** "YYYY-MM-DD" of a day counted from 1970-01-01 (day 0), remembered: many periods fall on few days. */
+function dateOf(day: number): string {
+  let date = dates.get(day);
+  if (date === undefined) {
+    date = new Date(day * DAY * 1000).toISOString().slice(0, 10);
+    if (dates.size >= DATES_KEPT) dates.clear();
+    dates.set(day, date);
+  }
+  return date;
+}
+
 /** The local date, minute and weekday of `epochSeconds` at a known offset. */
 export function localMoment(epochSeconds: number, offset: number): LocalMoment {
-  const wall = new Date((epochSeconds + offset) * 1000);
+  const wall = epochSeconds + offset;
+  const day = Math.floor(wall / DAY);
   return {
-    date: wall.toISOString().slice(0, 10),
-    minuteOfDay: wall.getUTCHours() * 60 + wall.getUTCMinutes(),
-    weekday: WEEKDAYS[wall.getUTCDay()]!,
+    date: dateOf(day),
+    minuteOfDay: Math.floor((wall - day * DAY) / 60),
+    // 1970-01-01 was a Thursday.
+    weekday: WEEKDAYS[(((day + 4) % 7) + 7) % 7]!,
   };
 }
 

@@ -39,11 +39,16 @@ export function readMeter(timeline: SessionTimeline): Meter {
   return { points };
 }
 
-/** The last point at or before `at`, by index. */
+/** The last point at or before `at`, by index (0 before the first); points are in strictly increasing time. */
 function indexAt(meter: Meter, at: number): number {
-  let index = 0;
-  while (index + 1 < meter.points.length && meter.points[index + 1]!.at <= at) index++;
-  return index;
+  const { points } = meter;
+  let [low, high] = [0, points.length - 1];
+  while (low < high) {
+    const middle = (low + high + 1) >> 1;
+    if (points[middle]!.at <= at) low = middle;
+    else high = middle - 1;
+  }
+  return low;
 }
 
 export function energyAt(meter: Meter, at: number): number {

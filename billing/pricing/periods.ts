@@ -1,7 +1,7 @@
 import type { ChargingPeriod, PriceComponentType, SessionTimeline, TariffDefinition } from '../tariff-model.js';
 import { localMoment, offsetSeconds } from './local-time.js';
 import { toSeconds } from './meter.js';
-import { type Moment, restrictionsHold } from './restrictions.js';
+import { type Bounds, boundsHold, boundsOf, type Moment } from './restrictions.js';
 import { type Slice, sliceSession } from './slices.js';
 
 /** A charging period with the facts pricing needs, in seconds and Wh. */
@@ -17,6 +17,16 @@ export interface Period {
   elements: Partial<Record<PriceComponentType, number>>;
 }
 
+/** The tariff's elements as pricing asks about them at every slice: the component types each has, its bounds. */
+type Plan = { types: Set<PriceComponentType>; bounds: Bounds | null }[];
+
+function planOf(tariff: TariffDefinition): Plan {
+  return tariff.elements.map((element) => ({
+    types: new Set(element.priceComponents.map((component) => component.type)),
+    bounds: element.restrictions ? boundsOf(element.restrictions) : null,
+  }));
+}
+
 function momentOf(slice: Slice, timeline: SessionTimeline): Moment {
   const start = toSeconds(timeline.startedAt);
   return {
@@ -29,24 +39,22 @@ function momentOf(slice: Slice, timeline: SessionTimeline): Moment {
 }
 
 /** The first element, in order, that has a `type` component and whose restrictions all hold. */
-function firstMatching(tariff: TariffDefinition, type: PriceComponentType, moment: Moment): number | undefined {
-  const index = tariff.elements.findIndex(
-    (element) => element.priceComponents.some((component) => component.type === type) && restrictionsHold(element.restrictions, moment),
-  );
+function firstMatching(plan: Plan, type: PriceComponentType, moment: Moment): number | undefined {
+  const index = plan.findIndex((element) => element.types.has(type) && (element.bounds === null || boundsHold(element.bounds, moment)));
   return index === -1 ? undefined : index;
 }
 
-function pricedBy(tariff: TariffDefinition, slice: Slice, moment: Moment): Partial<Record<PriceComponentType, number>> {
+function pricedBy(plan: Plan, slice: Slice, moment: Moment): Partial<Record<PriceComponentType, number>> {
   const types: PriceComponentType[] = ['ENERGY', slice.charging ? 'TIME' : 'PARKING_TIME'];
   const elements: Partial<Record<PriceComponentType, number>> = {};
   for (const type of types) {
-    const index = firstMatching(tariff, type, moment);
+    const index = firstMatching(plan, type, moment);
     if (index !== undefined) elements[type] = index;
   }
   return elements;
 }
 
-function toPeriod(tariff: TariffDefinition, timeline: SessionTimeline, slice: Slice): Period & { flat: number | undefined } {
+function toPeriod(plan: Plan, timeline: SessionTimeline, slice: Slice): Period & { flat: number | undefined } {
   const moment = momentOf(slice, timeline);
   return {
     from: slice.from,
@@ -56,8 +64,8 @@ function toPeriod(tariff: TariffDefinition, timeline: SessionTimeline, slice: Sl
     idle: slice.idle,
     maxPowerW: slice.powerW,
     maxCurrentA: slice.currentA,
-    elements: pricedBy(tariff, slice, moment),
-    flat: firstMatching(tariff, 'FLAT', moment),
+    elements: pricedBy(plan, slice, moment),
+    flat: firstMatching(plan, 'FLAT', moment),
   };
 }
 
@@ -88,7 +96,8 @@ function merge(periods: Period[]): Period[] {
 
 /** FLAT is priced once: in the first period where an element with a FLAT component holds. */
 export function periodsOf(tariff: TariffDefinition, timeline: SessionTimeline): Period[] {
-  const periods = sliceSession(tariff, timeline).map((slice) => toPeriod(tariff, timeline, slice));
+  const plan = planOf(tariff);
+  const periods = sliceSession(tariff, timeline).map((slice) => toPeriod(plan, timeline, slice));
   const flat = periods.find((period) => period.flat !== undefined);
   if (flat) flat.elements.FLAT = flat.flat;
   return merge(periods.map(({ flat: _, ...period }) => period));

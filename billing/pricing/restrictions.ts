@@ -1,4 +1,4 @@
-import type { TariffDefinition, TariffRestrictions } from '../tariff-model.js';
+import type { DayOfWeek, TariffDefinition, TariffRestrictions } from '../tariff-model.js';
 import type { LocalMoment } from './local-time.js';
 
 /** What restrictions are checked against, at the start of a period (the period is cut wherever any of it changes). */
@@ -18,10 +18,46 @@ export function minuteOf(hhmm: string): number {
   return hours! * 60 + minutes!;
 }
 
+/** A restriction's bounds in the units a moment has (minutes, Wh, W), worked out once per pricing, not per period. */
+export interface Bounds {
+  startMinute: number | undefined;
+  endMinute: number | undefined;
+  startDate: string | undefined;
+  endDate: string | undefined;
+  dayOfWeek: DayOfWeek[] | undefined;
+  minWh: number | undefined;
+  maxWh: number | undefined;
+  minDuration: number | undefined;
+  maxDuration: number | undefined;
+  minW: number | undefined;
+  maxW: number | undefined;
+  minCurrent: number | undefined;
+  maxCurrent: number | undefined;
+  usesCurrent: boolean;
+}
+
+export function boundsOf(r: TariffRestrictions): Bounds {
+  return {
+    startMinute: r.startTime === undefined ? undefined : minuteOf(r.startTime),
+    endMinute: r.endTime === undefined ? undefined : minuteOf(r.endTime),
+    startDate: r.startDate,
+    endDate: r.endDate,
+    dayOfWeek: r.dayOfWeek,
+    minWh: kwhToWh(r.minKwh),
+    maxWh: kwhToWh(r.maxKwh),
+    minDuration: r.minDuration,
+    maxDuration: r.maxDuration,
+    minW: kwToW(r.minPower),
+    maxW: kwToW(r.maxPower),
+    minCurrent: r.minCurrent,
+    maxCurrent: r.maxCurrent,
+    usesCurrent: r.minCurrent !== undefined || r.maxCurrent !== undefined,
+  };
+}
+
 /** start_time inclusive, end_time exclusive; start after end wraps past midnight ("22:00" to "06:00"). */
-function timeOfDayHolds(r: TariffRestrictions, minute: number): boolean {
-  const start = r.startTime === undefined ? undefined : minuteOf(r.startTime);
-  const end = r.endTime === undefined ? undefined : minuteOf(r.endTime);
+function timeOfDayHolds(b: Bounds, minute: number): boolean {
+  const { startMinute: start, endMinute: end } = b;
   if (start !== undefined && end !== undefined && start > end) return minute >= start || minute < end;
   return (start === undefined || minute >= start) && (end === undefined || minute < end);
 }
@@ -35,18 +71,16 @@ function within(value: number, min: number | undefined, max: number | undefined)
  * Every restriction of the element must hold (AND). Current restrictions never hold when the station reports no current:
  * an element priced on current cannot be proven to apply.
  */
-export function restrictionsHold(r: TariffRestrictions | undefined, m: Moment): boolean {
-  if (!r) return true;
-  const usesCurrent = r.minCurrent !== undefined || r.maxCurrent !== undefined;
+export function boundsHold(b: Bounds, m: Moment): boolean {
   return (
-    timeOfDayHolds(r, m.minuteOfDay) &&
-    (r.startDate === undefined || m.date >= r.startDate) &&
-    (r.endDate === undefined || m.date < r.endDate) &&
-    (r.dayOfWeek === undefined || r.dayOfWeek.includes(m.weekday)) &&
-    within(m.energyWh, kwhToWh(r.minKwh), kwhToWh(r.maxKwh)) &&
-    within(m.durationSeconds, r.minDuration, r.maxDuration) &&
-    within(m.powerW, kwToW(r.minPower), kwToW(r.maxPower)) &&
-    (!usesCurrent || (m.currentA !== undefined && within(m.currentA, r.minCurrent, r.maxCurrent)))
+    timeOfDayHolds(b, m.minuteOfDay) &&
+    (b.startDate === undefined || m.date >= b.startDate) &&
+    (b.endDate === undefined || m.date < b.endDate) &&
+    (b.dayOfWeek === undefined || b.dayOfWeek.includes(m.weekday)) &&
+    within(m.energyWh, b.minWh, b.maxWh) &&
+    within(m.durationSeconds, b.minDuration, b.maxDuration) &&
+    within(m.powerW, b.minW, b.maxW) &&
+    (!b.usesCurrent || (m.currentA !== undefined && within(m.currentA, b.minCurrent, b.maxCurrent)))
   );
 }
 
