@@ -26,7 +26,9 @@ export function toSeconds(date: Date): number {
 export function readMeter(timeline: SessionTimeline): Meter {
   const [start, stop] = [toSeconds(timeline.startedAt), toSeconds(timeline.stoppedAt)];
   const points: MeterPoint[] = [{ at: start, energyWh: 0 }];
-  const inOrder = [...timeline.readings].sort((a, b) => a.at.getTime() - b.at.getTime());
+  const { readings } = timeline;
+  const sorted = readings.every((reading, i) => i === 0 || readings[i - 1]!.at.getTime() <= reading.at.getTime());
+  const inOrder = sorted ? readings : [...readings].sort((a, b) => a.at.getTime() - b.at.getTime());
   for (const reading of inOrder) {
     const at = toSeconds(reading.at);
     if (at < start || at > stop) continue;

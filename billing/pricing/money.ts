@@ -18,11 +18,20 @@ export function isDecimal(text: string): boolean {
   return DECIMAL.test(text);
 }
 
+/** Prices and rates a tariff quotes, parsed: a tariff has few, and every line and tax reads them. Fractions are never changed. */
+const parsed = new Map<string, Readonly<Fraction>>();
+const PARSED_KEPT = 10_000;
+
 /** "0.2345" -> 2345/10000, exactly. */
 export function parseDecimal(text: string): Fraction {
+  const known = parsed.get(text);
+  if (known) return known;
   if (!isDecimal(text)) throw new Error(`not a decimal number: ${JSON.stringify(text)}`);
   const [whole = '0', fraction = ''] = text.split('.');
-  return { n: BigInt(whole + fraction), d: 10n ** BigInt(fraction.length) };
+  const value = { n: BigInt(whole + fraction), d: 10n ** BigInt(fraction.length) };
+  if (parsed.size >= PARSED_KEPT) parsed.clear();
+  parsed.set(text, value);
+  return value;
 }
 
 export function fraction(n: bigint, d = 1n): Fraction {

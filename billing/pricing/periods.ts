@@ -1,8 +1,9 @@
 import type { ChargingPeriod, PriceComponentType, SessionTimeline, TariffDefinition } from '../tariff-model.js';
 import { localMoment, offsetSeconds } from './local-time.js';
 import { toSeconds } from './meter.js';
-import { type Bounds, boundsHold, boundsOf, type Moment } from './restrictions.js';
+import { boundsHold, type Moment } from './restrictions.js';
 import { type Slice, sliceSession } from './slices.js';
+import { planOf, type TariffPlan } from './tariff-plan.js';
 
 /** A charging period with the facts pricing needs, in seconds and Wh. */
 export interface Period {
@@ -17,20 +18,16 @@ export interface Period {
   elements: Partial<Record<PriceComponentType, number>>;
 }
 
-/** The tariff's elements as pricing asks about them at every slice: the component types each has, its bounds. */
-type Plan = { types: Set<PriceComponentType>; bounds: Bounds | null }[];
-
-function planOf(tariff: TariffDefinition): Plan {
-  return tariff.elements.map((element) => ({
-    types: new Set(element.priceComponents.map((component) => component.type)),
-    bounds: element.restrictions ? boundsOf(element.restrictions) : null,
-  }));
-}
+/** The tariff's elements as pricing asks about them at every slice. */
+type Plan = TariffPlan['elements'];
 
 function momentOf(slice: Slice, timeline: SessionTimeline): Moment {
   const start = toSeconds(timeline.startedAt);
+  const local = localMoment(slice.from, offsetSeconds(timeline.timeZone, slice.from));
   return {
-    ...localMoment(slice.from, offsetSeconds(timeline.timeZone, slice.from)),
+    date: local.date,
+    minuteOfDay: local.minuteOfDay,
+    weekday: local.weekday,
     energyWh: slice.energyFromWh,
     durationSeconds: slice.from - start,
     powerW: slice.powerW,
@@ -40,23 +37,27 @@ function momentOf(slice: Slice, timeline: SessionTimeline): Moment {
 
 /** The first element, in order, that has a `type` component and whose restrictions all hold. */
 function firstMatching(plan: Plan, type: PriceComponentType, moment: Moment): number | undefined {
-  const index = plan.findIndex((element) => element.types.has(type) && (element.bounds === null || boundsHold(element.bounds, moment)));
-  return index === -1 ? undefined : index;
+  for (let index = 0; index < plan.length; index++) {
+    const { types, bounds } = plan[index]!;
+    if (types.has(type) && (bounds === null || boundsHold(bounds, moment))) return index;
+  }
+  return undefined;
 }
 
 function pricedBy(plan: Plan, slice: Slice, moment: Moment): Partial<Record<PriceComponentType, number>> {
-  const types: PriceComponentType[] = ['ENERGY', slice.charging ? 'TIME' : 'PARKING_TIME'];
   const elements: Partial<Record<PriceComponentType, number>> = {};
-  for (const type of types) {
-    const index = firstMatching(plan, type, moment);
-    if (index !== undefined) elements[type] = index;
-  }
+  const energy = firstMatching(plan, 'ENERGY', moment);
+  if (energy !== undefined) elements.ENERGY = energy;
+  const timeType = slice.charging ? 'TIME' : 'PARKING_TIME';
+  const time = firstMatching(plan, timeType, moment);
+  if (time !== undefined) elements[timeType] = time;
   return elements;
 }
 
-function toPeriod(plan: Plan, timeline: SessionTimeline, slice: Slice): Period & { flat: number | undefined } {
+/** A slice as a period, and the element that would price FLAT there. */
+function toPeriod(plan: Plan, timeline: SessionTimeline, slice: Slice): { period: Period; flat: number | undefined } {
   const moment = momentOf(slice, timeline);
-  return {
+  const period = {
     from: slice.from,
     to: slice.to,
     energyWh: slice.energyToWh - slice.energyFromWh,
@@ -65,13 +66,18 @@ function toPeriod(plan: Plan, timeline: SessionTimeline, slice: Slice): Period &
     maxPowerW: slice.powerW,
     maxCurrentA: slice.currentA,
     elements: pricedBy(plan, slice, moment),
-    flat: firstMatching(plan, 'FLAT', moment),
   };
+  return { period, flat: firstMatching(plan, 'FLAT', moment) };
 }
 
 function samePricing(a: Period, b: Period): boolean {
-  const keys: PriceComponentType[] = ['ENERGY', 'TIME', 'PARKING_TIME'];
-  return a.charging === b.charging && a.idle === b.idle && keys.every((key) => a.elements[key] === b.elements[key]);
+  return (
+    a.charging === b.charging &&
+    a.idle === b.idle &&
+    a.elements.ENERGY === b.elements.ENERGY &&
+    a.elements.TIME === b.elements.TIME &&
+    a.elements.PARKING_TIME === b.elements.PARKING_TIME
+  );
 }
 
 function largest(a: number | undefined, b: number | undefined): number | undefined {
@@ -96,11 +102,11 @@ function merge(periods: Period[]): Period[] {
 
 /** FLAT is priced once: in the first period where an element with a FLAT component holds. */
 export function periodsOf(tariff: TariffDefinition, timeline: SessionTimeline): Period[] {
-  const plan = planOf(tariff);
+  const plan = planOf(tariff).elements;
   const periods = sliceSession(tariff, timeline).map((slice) => toPeriod(plan, timeline, slice));
-  const flat = periods.find((period) => period.flat !== undefined);
-  if (flat) flat.elements.FLAT = flat.flat;
-  return merge(periods.map(({ flat: _, ...period }) => period));
+  const flat = periods.find((candidate) => candidate.flat !== undefined);
+  if (flat) flat.period.elements.FLAT = flat.flat;
+  return merge(periods.map((candidate) => candidate.period));
 }
 
 export function secondsOf(period: Period): number {

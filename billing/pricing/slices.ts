@@ -1,7 +1,7 @@
 import type { SessionTimeline, TariffDefinition } from '../tariff-model.js';
 import { wallClockEdges } from './local-time.js';
 import { currentAt, energyAt, type Meter, powerAt, reachedAt, readMeter, toSeconds } from './meter.js';
-import { durationThresholds, energyThresholds, usesWallClock, wallClockMinutes } from './restrictions.js';
+import { planOf } from './tariff-plan.js';
 
 /**
  * A session cut at every instant where a price could change: readings (power, current), charging and parking
@@ -47,21 +47,28 @@ function idleStart(tariff: TariffDefinition, intervals: Interval[], start: numbe
 /** Energy thresholds give the register its exact value at the cut, so a "first 10 kWh" band gets 10 000 Wh, no more. */
 function cuts(tariff: TariffDefinition, timeline: SessionTimeline, meter: Meter, intervals: Interval[], idleFrom: number | null) {
   const [start, stop] = [toSeconds(timeline.startedAt), toSeconds(timeline.stoppedAt)];
+  const plan = planOf(tariff);
   const energyAtCut = new Map<number, number>();
-  for (const threshold of energyThresholds(tariff)) {
+  for (const threshold of plan.energyThresholds) {
     const at = reachedAt(meter, threshold);
     if (at !== null) energyAtCut.set(at, Math.max(threshold, energyAtCut.get(at) ?? 0));
   }
-  const instants = [
-    ...meter.points.map((point) => point.at),
-    ...intervals.flatMap((interval) => [interval.from, interval.to]),
-    ...(idleFrom === null ? [] : [idleFrom]),
-    ...durationThresholds(tariff).map((seconds) => start + seconds),
-    ...energyAtCut.keys(),
-    ...(usesWallClock(tariff) ? wallClockEdges(timeline.timeZone, start, stop, wallClockMinutes(tariff)) : []),
-  ];
-  const inside = [...new Set([start, ...instants])].filter((at) => at >= start && at < stop).sort((a, b) => a - b);
-  return inside.map((at) => ({ at, energyWh: energyAtCut.get(at) ?? energyAt(meter, at) }));
+  const instants = [start];
+  for (const point of meter.points) instants.push(point.at);
+  for (const interval of intervals) instants.push(interval.from, interval.to);
+  if (idleFrom !== null) instants.push(idleFrom);
+  for (const seconds of plan.durationThresholds) instants.push(start + seconds);
+  instants.push(...energyAtCut.keys());
+  if (plan.usesWallClock) instants.push(...wallClockEdges(timeline.timeZone, start, stop, plan.wallClockMinutes));
+  // In time order (a typed array sorts numbers as numbers), each instant once, within [start, stop).
+  const inside: { at: number; energyWh: number }[] = [];
+  let previous = Number.NaN;
+  for (const at of new Float64Array(instants).sort()) {
+    if (at < start || at >= stop || at === previous) continue;
+    previous = at;
+    inside.push({ at, energyWh: energyAtCut.get(at) ?? energyAt(meter, at) });
+  }
+  return inside;
 }
 
 export function sliceSession(tariff: TariffDefinition, timeline: SessionTimeline): Slice[] {

@@ -14,6 +14,8 @@ export interface VolumeLine {
   taxes: TaxRate[];
 }
 
+const PERIOD_TYPES: PriceComponentType[] = ['FLAT', 'ENERGY', 'TIME', 'PARKING_TIME'];
+
 function volumeIn(period: Period, type: PriceComponentType): number {
   if (type === 'ENERGY') return period.energyWh;
   if (type === 'FLAT') return 1;
@@ -25,13 +27,16 @@ function volumeIn(period: Period, type: PriceComponentType): number {
  * that priced its last period with a volume (where step rounding lands).
  */
 function elementLines(tariff: TariffDefinition, periods: Period[]): { lines: VolumeLine[]; last: Map<LineComponent, VolumeLine> } {
-  const byKey = new Map<string, VolumeLine>();
+  const byKey = new Map<number, VolumeLine>();
   const last = new Map<LineComponent, VolumeLine>();
   for (const period of periods) {
-    for (const [type, elementIndex] of Object.entries(period.elements) as [PriceComponentType, number][]) {
+    // Lines are put in LINE_ORDER afterwards (a stable sort): within a type, the order of first appearance counts.
+    for (const [t, type] of PERIOD_TYPES.entries()) {
+      const elementIndex = period.elements[type];
+      if (elementIndex === undefined) continue;
       const volume = volumeIn(period, type);
       if (volume <= 0) continue;
-      const key = `${type}:${elementIndex}`;
+      const key = elementIndex * PERIOD_TYPES.length + t;
       let line = byKey.get(key);
       if (!line) {
         const component = tariff.elements[elementIndex]!.priceComponents.find((candidate) => candidate.type === type)!;

@@ -13,14 +13,28 @@ export interface TaxedAmount {
   inclTaxMinor: bigint;
 }
 
+/** A tariff's rates, read once per rates array (a tariff is never changed once priced; see tariff-plan.ts). */
+const stacks = new WeakMap<TaxRate[], TaxRate[][]>();
+const shares = new WeakMap<TaxRate, Fraction>();
+
 /** The stacks in the order they are levied: stack 0 on the net, stack n on the net plus every lower stack. */
 function stacksOf(rates: TaxRate[]): TaxRate[][] {
-  const levels = [...new Set(rates.map((rate) => rate.stack ?? 0))].sort((a, b) => a - b);
-  return levels.map((level) => rates.filter((rate) => (rate.stack ?? 0) === level));
+  let levied = stacks.get(rates);
+  if (!levied) {
+    const levels = [...new Set(rates.map((rate) => rate.stack ?? 0))].sort((a, b) => a - b);
+    levied = levels.map((level) => rates.filter((rate) => (rate.stack ?? 0) === level));
+    stacks.set(rates, levied);
+  }
+  return levied;
 }
 
 function share(rate: TaxRate): Fraction {
-  return multiply(parseDecimal(rate.ratePercent), fraction(1n, 100n));
+  let part = shares.get(rate);
+  if (!part) {
+    part = multiply(parseDecimal(rate.ratePercent), fraction(1n, 100n));
+    shares.set(rate, part);
+  }
+  return part;
 }
 
 /** Each tax exactly (unrounded), levied on `net` stack by stack. */
