@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { raw } from '@mikro-orm/core';
 import type { Orm } from '../database/orm.js';
 import { takeInvoiceNumbers } from './invoice-number.js';
 import type { IssuedInvoice } from './service.js';
@@ -78,6 +80,7 @@ export async function issueInvoices(orm: Orm, drafts: InvoiceDraft[], options: {
     ]);
     const numbers = await takeInvoiceNumbers(em, organisationId, first.row.slug ?? 'INV', now, billable.length);
     const invoices = billable.map((draft, i) => invoiceOf(draft, numbers[i] as string));
+    const tag = `$j${randomBytes(8).toString('hex')}$`;
     const inserted = await em.execute<{ id: string; session_id: string }[]>(
       `insert into invoice (id, organisation_id, number, kind, session_id, payer_user_id, payer_organisation_id, currency,
          excl_tax_minor, tax_minor, incl_tax_minor, priced, tariff_version_id, status, issued_at, due_at)
@@ -95,7 +98,7 @@ export async function issueInvoices(orm: Orm, drafts: InvoiceDraft[], options: {
           invoice.exclTaxMinor,
           invoice.taxMinor,
           invoice.inclTaxMinor,
-          JSON.stringify(draft.priced),
+          jsonLiteral(JSON.stringify(draft.priced), tag),
           draft.tariffVersionId,
           now,
           due,
@@ -106,6 +109,17 @@ export async function issueInvoices(orm: Orm, drafts: InvoiceDraft[], options: {
     for (const invoice of invoices) invoice.id = ids.get(invoice.sessionId) as string;
     return invoices;
   });
+}
+
+/**
+ * JSON as a dollar-quoted SQL literal. MikroORM writes parameters into the statement's text, and its escaping,
+ * a character at a time, cost 180 µs per priced session (bench:billing: 90 ms of 500 invoices); dollar quoting
+ * takes the text as it is, between tags it does not contain (whatever the server's string settings).
+ */
+function jsonLiteral(json: string, tag: string) {
+  let quote = tag;
+  while (json.includes(quote)) quote = `$j${randomBytes(8).toString('hex')}$`;
+  return raw(`${quote}${json}${quote}`);
 }
 
 /** A driver's credential bills the driver; a fleet's card with no driver, the fleet. */

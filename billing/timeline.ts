@@ -76,7 +76,7 @@ async function warehouseRows(warehouse: Warehouse, sessions: SessionFacts[]): Pr
       FROM ${warehouse.table('meter_values')} FINAL
       WHERE station IN {stations:Array(String)}
         AND ts >= {from:DateTime64(3, 'UTC')} AND ts <= {to:DateTime64(3, 'UTC')}
-        AND (has({sessionIds:Array(UUID)}, session_id) OR (session_id IS NULL AND has({transactionIds:Array(String)}, transaction_id)))
+        AND (session_id IN {sessionIds:Array(UUID)} OR (session_id IS NULL AND transaction_id IN {transactionIds:Array(String)}))
         AND measurand IN ('Energy.Active.Import.Register', 'Power.Active.Import', 'Current.Import') AND phase = ''
       ORDER BY ts`,
     query_params: {
