@@ -18,45 +18,73 @@ export interface SweepOptions {
   batchSize?: number;
   /** Batches billed at once. */
   concurrency?: number;
+  /** Sessions read at a time, oldest first, and cut into batches of the same connectors. */
+  pageSize?: number;
 }
 
 /** Where a sweep has got to: ended sessions without a stop time come first (by id), then by stop time and id. */
 type Cursor = { stopped: false; id: string } | { stopped: true; at: string; id: string };
 const start: Cursor = { stopped: false, id: '00000000-0000-0000-0000-000000000000' };
 
+interface PendingRow {
+  id: string;
+  at: string | null;
+  station_id: string;
+  connector_id: number;
+}
+
 /** The next page of ended sessions still to bill after the cursor, oldest first (partial index of the 20261204090000 migration). */
-async function pendingPage(deps: Pick<Deps, 'orm'>, cursor: Cursor, limit: number): Promise<{ ids: string[]; next: Cursor | null }> {
+async function pendingPage(deps: Pick<Deps, 'orm'>, cursor: Cursor, limit: number): Promise<{ rows: PendingRow[]; next: Cursor | null }> {
   const sql = deps.orm.em.fork().getConnection();
   const pending = `state = 'Completed' and billing_status = 'pending'`;
+  const columns = 'id, station_id, connector_id';
   const rows = cursor.stopped
-    ? await sql.execute<{ id: string; at: string }[]>(
-        `select id, stopped_at::text as at from charging_session
+    ? await sql.execute<PendingRow[]>(
+        `select ${columns}, stopped_at::text as at from charging_session
          where ${pending} and stopped_at is not null and (stopped_at, id) > (?::timestamptz, ?::uuid) order by stopped_at, id limit ?`,
         [cursor.at, cursor.id, limit],
       )
-    : await sql.execute<{ id: string; at: null }[]>(
-        `select id, null as at from charging_session where ${pending} and stopped_at is null and id > ?::uuid order by id limit ?`,
+    : await sql.execute<PendingRow[]>(
+        `select ${columns}, null as at from charging_session where ${pending} and stopped_at is null and id > ?::uuid order by id limit ?`,
         [cursor.id, limit],
       );
   const last = rows.at(-1);
-  if (!last) return { ids: [], next: cursor.stopped ? null : { stopped: true, at: '-infinity', id: start.id } };
-  return { ids: rows.map((row) => row.id), next: last.at === null ? { stopped: false, id: last.id } : { stopped: true, ...last } };
+  if (!last) return { rows: [], next: cursor.stopped ? null : { stopped: true, at: '-infinity', id: start.id } };
+  return { rows, next: last.at === null ? { stopped: false, id: last.id } : { stopped: true, at: last.at, id: last.id } };
 }
 
-/** Pages of pending sessions, one page read at a time however many batches ask for the next. */
-function pendingPages(deps: Pick<Deps, 'orm'>, size: number): () => Promise<string[]> {
+/**
+ * A page cut into batches of the same connectors: the warehouse keeps a connector's samples together, so a batch of
+ * few connectors reads few of its blocks (a batch of a page's 500 oldest sessions spread over every connector read
+ * nearly all of them). In each batch, a connector's sessions keep their order.
+ */
+function batchesOf(rows: PendingRow[], size: number): string[][] {
+  const byConnector = [...rows].sort((a, b) =>
+    a.station_id === b.station_id ? a.connector_id - b.connector_id : a.station_id < b.station_id ? -1 : 1,
+  );
+  const batches: string[][] = [];
+  for (let i = 0; i < byConnector.length; i += size) batches.push(byConnector.slice(i, i + size).map((row) => row.id));
+  return batches;
+}
+
+/**
+ * The batches of the pending sessions, a page of `pageSize` at a time (oldest first), one read at a time however
+ * many lanes ask for the next; an empty batch when there is no more.
+ */
+function pendingBatches(deps: Pick<Deps, 'orm'>, batchSize: number, pageSize: number): () => Promise<string[]> {
   let cursor: Cursor | null = start;
+  let queue: string[][] = [];
   let reading: Promise<string[]> = Promise.resolve([]);
-  const read = async (): Promise<string[]> => {
-    while (cursor) {
-      const page = await pendingPage(deps, cursor, size);
+  const take = async (): Promise<string[]> => {
+    while (queue.length === 0 && cursor) {
+      const page = await pendingPage(deps, cursor, pageSize);
       cursor = page.next;
-      if (page.ids.length) return page.ids;
+      queue = batchesOf(page.rows, batchSize);
     }
-    return [];
+    return queue.shift() ?? [];
   };
   return () => {
-    reading = reading.then(read, read);
+    reading = reading.then(take, take);
     return reading;
   };
 }
@@ -87,13 +115,13 @@ async function billBatch(deps: Pick<Deps, 'log'> & { billing: BillingService }, 
 }
 
 /**
- * Bills every ended session still pending, oldest first, in batches of `batchSize` (billMany), `concurrency`
- * batches at once. What the session.ended events missed (Redis away, a worker down) and any backlog are billed
+ * Bills every ended session still pending, oldest first a page at a time, in batches of `batchSize` (billMany) of
+ * the same connectors, `concurrency` batches at once. What the session.ended events missed (Redis away, a worker down) and any backlog are billed
  * here. A session billed meanwhile by its own job is found billed: billing is idempotent.
  */
 export async function billPending(deps: Pick<Deps, 'orm' | 'log'> & { billing: BillingService }, options: SweepOptions = {}) {
   const batchSize = options.batchSize ?? 500;
-  const next = pendingPages(deps, batchSize);
+  const next = pendingBatches(deps, batchSize, options.pageSize ?? batchSize * 20);
   const result: SweepResult = { sessions: 0, batches: 0, billed: 0, paid: 0, free: 0, held: 0, open: 0, failed: 0 };
   const lane = async () => {
     for (let ids = await next(); ids.length; ids = await next()) await billBatch(deps, ids, result);
