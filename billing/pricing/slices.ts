@@ -81,7 +81,8 @@ export function sliceSession(tariff: TariffDefinition, timeline: SessionTimeline
   if (points.length === 0) points.push({ at: start, energyWh: finalEnergy });
   return points.map((point, i) => {
     const next = points[i + 1];
-    const charging = intervals.some((interval) => interval.from <= point.at && point.at < interval.to);
+    let charging = false;
+    for (const interval of intervals) charging ||= interval.from <= point.at && point.at < interval.to;
     return {
       from: point.at,
       to: next?.at ?? Math.max(stop, start),
