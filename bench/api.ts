@@ -16,6 +16,7 @@ import type { DeliveryResult, DeliveryRun, HttpResult, HttpRun } from './api-loa
 import { summariseProfile } from './cpu-profile.js';
 import { type HttpFigures, printReport } from './api-report.js';
 import { benchEvcmsEnv, benchState, resetBenchApiState, type Seeded } from './api-state.js';
+import { wholeNumbers } from './options.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -29,14 +30,7 @@ const { values: args } = parseArgs({
     profile: { type: 'boolean', default: false },
   },
 });
-const number = (name: keyof typeof args, min: number, max: number): number => {
-  const value = Number(args[name]);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    process.stderr.write(`bench:api: --${name} takes a whole number from ${min} to ${max} (got ${String(args[name])})\n`);
-    process.exit(2);
-  }
-  return value;
-};
+const number = wholeNumbers('bench:api', args);
 const stations = number('stations', 50, 100_000);
 const requests = number('requests', 1, 100_000);
 const concurrency = number('concurrency', 1, 256);
