@@ -1,4 +1,4 @@
-// npm run bench:billing -- [--sessions 100000] [--batch 500] [--concurrency 2] [--stations 100] [--drivers 1000]
+// npm run bench:billing -- [--sessions 100000] [--batch 500] [--concurrency 3] [--stations 100] [--drivers 1000]
 //                          [--sample-seconds 300]
 // Billing in one worker: ended sessions with meter samples in the warehouse, priced, invoiced and paid from the
 // drivers' wallets by the billing sweep (workers/billing-sweep.ts, what the workers role runs every 30 s), in bills per second; beside it, in the same
@@ -26,7 +26,7 @@ const { values: args } = parseArgs({
   options: {
     sessions: { type: 'string', default: '100000' },
     batch: { type: 'string', default: '500' },
-    concurrency: { type: 'string', default: '2' },
+    concurrency: { type: 'string', default: '3' },
     stations: { type: 'string', default: '100' },
     drivers: { type: 'string', default: '1000' },
     'sample-seconds': { type: 'string', default: '300' },
