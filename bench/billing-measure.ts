@@ -45,12 +45,20 @@ export async function measured(database: string, work: () => Promise<number>): P
 /**
  * The baseline: `rows` rows shaped as invoices (the invoice table's columns and indexes, a real priced session
  * as `priced`), written by `concurrency` connections in multi-row inserts of `batch` rows, one transaction each,
- * with real parameter binding: what PostgreSQL alone does for the rows billing writes.
+ * with real parameter binding: what PostgreSQL alone does for the rows billing writes. Measured while the
+ * connections are open, so that their backends' CPU is counted.
  */
-export async function bareInserts(databaseUrl: string, priced: string, options: { rows: number; batch: number; concurrency: number }) {
+export async function bareInserts(
+  databaseUrl: string,
+  database: string,
+  priced: string,
+  options: { rows: number; batch: number; concurrency: number },
+): Promise<Rate> {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: options.concurrency });
   try {
     await pool.query('create table bench_invoice_rows (like invoice including defaults including indexes)');
+    const clients = await Promise.all(Array.from({ length: options.concurrency }, () => pool.connect()));
+    for (const client of clients) client.release();
     const organisationId = randomUUID();
     let next = 0;
     const lane = async () => {
@@ -71,8 +79,10 @@ export async function bareInserts(databaseUrl: string, priced: string, options: 
         );
       }
     };
-    await Promise.all(Array.from({ length: options.concurrency }, lane));
-    return options.rows;
+    return await measured(database, async () => {
+      await Promise.all(Array.from({ length: options.concurrency }, lane));
+      return options.rows;
+    });
   } finally {
     await pool.query('drop table if exists bench_invoice_rows').catch(() => {});
     await pool.end();

@@ -137,9 +137,11 @@ async function main(): Promise<boolean> {
     const [first] = await opened.orm.em.fork().getConnection().execute<{ id: string }[]>('select id from charging_session limit 1');
     const sample = await opened.billing.priceOf(first?.id as string);
     say('baseline: bare PostgreSQL inserts of invoice-sized rows');
-    const baseline = await measured(name, () =>
-      bareInserts(databaseUrl, JSON.stringify(sample?.priced), { rows: Math.min(sessions, 100_000), batch, concurrency }),
-    );
+    const baseline = await bareInserts(databaseUrl, name, JSON.stringify(sample?.priced), {
+      rows: Math.min(sessions, 100_000),
+      batch,
+      concurrency,
+    });
 
     say('billing: the sweep');
     const swept: { result?: SweepResult } = {};
