@@ -159,6 +159,45 @@ function mutationRows(w: PermissionWorld, reservationId: number): Record<string,
       expect: staff('ok'),
     },
 
+    // Webhooks: staff manage their organisation's.
+    createWebhook: {
+      document: 'mutation($input: CreateWebhookInput!) { createWebhook(input: $input) { id } }',
+      variables: () => ({
+        input: {
+          url: 'http://127.0.0.1:9/matrix',
+          secret: 'matrix-secret-0123456789ab',
+          events: ['invoice.issued'],
+          organisationId: w.orgA,
+        },
+      }),
+      expect: staff('ok'),
+    },
+    updateWebhook: {
+      document: 'mutation($id: ID!) { updateWebhook(id: $id, input: { description: "matrix" }) { id } }',
+      variables: () => ({ id: w.webhookA }),
+      expect: staff('ok'),
+    },
+    testWebhook: {
+      document: 'mutation($id: ID!) { testWebhook(id: $id) }',
+      variables: () => ({ id: w.webhookA }),
+      expect: staff('ok'),
+    },
+    deleteWebhook: {
+      document: 'mutation($id: ID!) { deleteWebhook(id: $id) }',
+      variables: async () => ({
+        id: (
+          await deps.webhooks.endpoints.create({
+            organisationId: w.orgA,
+            url: 'http://127.0.0.1:9/gone',
+            secret: 'throw-away-secret-0123456789',
+            events: ['session.ended'],
+            createdBy: null,
+          })
+        ).id,
+      }),
+      expect: staff('ok'),
+    },
+
     // Credentials: drivers make and block their own.
     createIdToken: {
       document: 'mutation($input: CreateIdTokenInput!) { createIdToken(input: $input) { id } }',

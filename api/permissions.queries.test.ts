@@ -44,6 +44,18 @@ function queryRows(w: PermissionWorld): Record<string, OperationRow> {
   };
 
   return {
+    webhooks: {
+      document: 'query($org: ID) { webhooks(organisationId: $org) { id organisationId } }',
+      variables: () => ({ org: w.orgA }),
+      items: (data) => data as Item[],
+      owns: (who, hook) => inOwnOrganisation(who, hook.organisationId),
+      expect: { ...staff('filtered'), admin: 'ok', operatorB: 'empty' },
+    },
+    webhookDeliveries: {
+      document: 'query($id: ID!) { webhookDeliveries(webhookId: $id) { id } }',
+      variables: () => ({ id: w.webhookA }),
+      expect: staff('ok'),
+    },
     apiKeys: {
       document: 'query($org: ID) { apiKeys(organisationId: $org) { id organisationId } }',
       variables: () => ({ org: w.orgA }),

@@ -112,6 +112,11 @@ export const configSchema = z.object({
   OCPP_TLS_KEY: z.string().min(1).optional(),
   MAIL_SMTP_URL: url(['smtp:', 'smtps:']).optional(),
   MAIL_FROM: z.string().min(3).default('evcms <no-reply@evcms.local>'),
+  /** Webhooks may go to http:// URLs and private or loopback addresses: on outside production (see docs/webhooks.md). */
+  WEBHOOK_ALLOW_PRIVATE: z
+    .enum(['0', '1', 'true', 'false'], { error: 'expected 0, 1, true or false' })
+    .transform((v) => v === '1' || v === 'true')
+    .optional(),
   DEMO: flag(false),
   /** With DEMO: simulated chargers play the demo stations. */
   DEMO_CHARGERS: flag(true),

@@ -36,6 +36,9 @@ import { connectRedis, createRedis } from '../platform/redis.js';
 import { checkRedisDurability } from '../platform/redis-durability.js';
 import { WriteWindow } from '../platform/write-window.js';
 import { resolveSecretKey } from '../platform/secret-key.js';
+import { createSecretBox } from '../platform/secret-box.js';
+import { WebhookDeliveries } from '../webhooks/deliveries.js';
+import { WebhookEndpoints } from '../webhooks/endpoints.js';
 
 /** Everything the roles need, built once in the composition root and passed down as one object. */
 export interface Deps {
@@ -78,6 +81,8 @@ export interface Deps {
   tariffs: TariffService;
   /** Sessions priced (running cost and bill) and invoiced. */
   billing: BillingService;
+  /** Webhooks out: endpoints (API) and their deliveries (the webhook worker). */
+  webhooks: { endpoints: WebhookEndpoints; deliveries: WebhookDeliveries };
   /** The double-entry ledger: wallets, revenue, tax. */
   ledger: Ledger;
   /** Corrections of invoices. */
@@ -142,6 +147,8 @@ export async function createDeps(config: Config, log: Logger): Promise<Deps> {
         : logTransport(log, { record: true, keep: config.NODE_ENV === 'test' ? Number.POSITIVE_INFINITY : 100 });
     const tariffs = new TariffService({ orm });
     const ledger = new Ledger({ orm });
+    const webhookBox = createSecretBox(secretKey, 'webhook secrets');
+    const allowPrivate = config.WEBHOOK_ALLOW_PRIVATE ?? config.NODE_ENV !== 'production';
     return {
       config,
       log,
@@ -187,6 +194,10 @@ export async function createDeps(config: Config, log: Logger): Promise<Deps> {
       ledger,
       creditNotes: new CreditNotes({ orm, ledger }),
       billing: new BillingService({ orm, warehouse, tariffs, events, log, settlement: walletSettlement(ledger) }),
+      webhooks: {
+        endpoints: new WebhookEndpoints({ orm, box: webhookBox, allowPrivate }),
+        deliveries: new WebhookDeliveries({ orm, box: webhookBox, log, allowPrivate }),
+      },
       stopping: false,
     };
   } catch (error) {

@@ -11,6 +11,7 @@ export * from './reservation.js';
 export * from './site.js';
 export * from './station.js';
 export * from './user.js';
+export * from './webhook.js';
 
 import { CommandLogSchema } from './command-log.js';
 import { ConnectorSchema } from './connector.js';
@@ -25,6 +26,7 @@ import { StationSchema } from './station.js';
 import { InvoiceCounterSchema, InvoiceSchema, TariffAssignmentSchema, TariffSchema, TariffVersionSchema } from './billing.js';
 import { ChargingSessionSchema } from './charging-session.js';
 import { UserSchema } from './user.js';
+import { WebhookDeliverySchema, WebhookEndpointSchema } from './webhook.js';
 
 /** Every PostgreSQL entity, for MikroORM's discovery. */
 export const entities = [
@@ -55,4 +57,6 @@ export const entities = [
   LedgerAccountSchema,
   LedgerTransactionSchema,
   LedgerEntrySchema,
+  WebhookEndpointSchema,
+  WebhookDeliverySchema,
 ];
