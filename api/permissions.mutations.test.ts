@@ -280,6 +280,16 @@ function mutationRows(w: PermissionWorld, reservationId: number): Record<string,
       },
       expect: staffAndPartners('ok'),
     },
+    closeSession: {
+      document: 'mutation($id: ID!) { closeSession(sessionId: $id, reason: "station replaced") { stopReason } }',
+      variables: async () => {
+        const startedAt = new Date(Date.now() - Math.floor(Math.random() * 1e9));
+        // A connector of its own: a new start on a connector supersedes the session open there.
+        const connectorId = 100 + Math.floor(Math.random() * 1e6);
+        return { id: (await aSession(w.system, w.stationA, w.orgATag, { connectorId, startedAt })).id };
+      },
+      expect: staff('ok'),
+    },
     releaseSession: {
       document: 'mutation($id: ID!) { releaseSession(sessionId: $id, note: "checked the meter") { billingStatus } }',
       variables: async () => {
