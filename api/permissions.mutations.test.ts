@@ -55,6 +55,18 @@ function mutationRows(w: PermissionWorld, reservationId: number): Record<string,
     await em.flush();
     return tokens.refreshToken;
   };
+  /** An open alert at station A, of a cause of its own. */
+  const anAlertOfA = async () => {
+    const [row] = await deps.orm.em
+      .fork()
+      .getConnection()
+      .execute<{ id: string }[]>(
+        `insert into alert (id, organisation_id, station_id, kind, cause_key, severity, message, raised_at)
+         values (gen_random_uuid(), ?, ?, 'connector-faulted', ?, 'major', 'faulted', now()) returning id`,
+        [w.orgA, w.stationA.id, `connector:${unique()}`],
+      );
+    return row?.id as string;
+  };
   /** A command to station A (plus these variables as `$name`s). */
   const command = (document: string, extra: Record<string, unknown> = {}): OperationRow => ({
     document,
@@ -156,6 +168,23 @@ function mutationRows(w: PermissionWorld, reservationId: number): Record<string,
       variables: async () => ({
         id: (await deps.apiKeys.create({ organisationId: w.orgA, name: 'throw-away', scopes: [], createdBy: null })).apiKey.id,
       }),
+      expect: staff('ok'),
+    },
+
+    // Alerts: staff act on their organisation's.
+    acknowledgeAlert: {
+      document: 'mutation($id: ID!) { acknowledgeAlert(id: $id) { state } }',
+      variables: async () => ({ id: await anAlertOfA() }),
+      expect: staff('ok'),
+    },
+    resolveAlert: {
+      document: 'mutation($id: ID!) { resolveAlert(id: $id, note: "fixed") { state } }',
+      variables: async () => ({ id: await anAlertOfA() }),
+      expect: staff('ok'),
+    },
+    setAlertSettings: {
+      document: 'mutation($org: ID) { setAlertSettings(organisationId: $org, input: { thresholds: { offlineMinutes: 10 } }) { emails } }',
+      variables: () => ({ org: w.orgA }),
       expect: staff('ok'),
     },
 

@@ -44,6 +44,18 @@ function queryRows(w: PermissionWorld): Record<string, OperationRow> {
   };
 
   return {
+    alerts: {
+      document: 'query($org: ID) { alerts(organisationId: $org) { id organisationId } }',
+      variables: () => ({ org: w.orgA }),
+      items: (data) => data as Item[],
+      owns: (who, alert) => inOwnOrganisation(who, alert.organisationId),
+      expect: { ...staffAndPartners('filtered'), admin: 'ok', operatorB: 'empty', partnerB: 'empty' },
+    },
+    alertSettings: {
+      document: 'query($org: ID) { alertSettings(organisationId: $org) { organisationId thresholds { offlineMinutes } } }',
+      variables: () => ({ org: w.orgA }),
+      expect: staff('ok'),
+    },
     webhooks: {
       document: 'query($org: ID) { webhooks(organisationId: $org) { id organisationId } }',
       variables: () => ({ org: w.orgA }),
@@ -210,6 +222,19 @@ describe('who may read what: every query against every principal, with two organ
     // An audited command at each station (they are offline: the audit records the failure).
     for (const station of [world.stationA, world.stationB])
       await system.deps.stationCommands.send(station.identity, 'ClearCache', {}, { actor: 'system' }).catch(() => {});
+    // An alert at each station, so lists have something to filter.
+    for (const [organisationId, station] of [
+      [world.orgA, world.stationA],
+      [world.orgB, world.stationB],
+    ] as const)
+      await system.deps.orm.em
+        .fork()
+        .getConnection()
+        .execute(
+          `insert into alert (id, organisation_id, station_id, kind, cause_key, severity, message, raised_at)
+           values (gen_random_uuid(), ?, ?, 'station-offline', '', 'major', 'offline', now())`,
+          [organisationId, station.id],
+        );
     rows = queryRows(world);
   });
   afterAll(async () => {

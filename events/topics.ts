@@ -61,6 +61,10 @@ export interface EventMap {
     totalMinor: number;
     at: string;
   };
+  /** An alert was raised (alerts/service.ts); `details` depend on its kind. */
+  'alert.raised': AlertEvent;
+  /** An alert was resolved: by itself when its condition cleared (`resolvedBy` null), or by hand. */
+  'alert.resolved': AlertEvent;
   'command.result': {
     stationId: string;
     identity: string;
@@ -70,6 +74,20 @@ export interface EventMap {
     error: string | null;
     at: string;
   };
+}
+
+export interface AlertEvent {
+  alertId: string;
+  organisationId: string;
+  stationId: string;
+  identity: string;
+  kind: string;
+  causeKey: string;
+  severity: string;
+  message: string;
+  details: Record<string, unknown>;
+  resolvedBy: string | null;
+  at: string;
 }
 
 export type Topic = keyof EventMap;
@@ -83,5 +101,7 @@ export const topics: Topic[] = [
   'session.updated',
   'session.ended',
   'invoice.issued',
+  'alert.raised',
+  'alert.resolved',
   'command.result',
 ];

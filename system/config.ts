@@ -117,6 +117,12 @@ export const configSchema = z.object({
     .enum(['0', '1', 'true', 'false'], { error: 'expected 0, 1, true or false' })
     .transform((v) => v === '1' || v === 'true')
     .optional(),
+  /** How often alert conditions are evaluated, in seconds. */
+  ALERT_SWEEP_INTERVAL: z.coerce
+    .number({ error: 'expected a number of seconds' })
+    .min(0.5, 'expected at least 0.5 seconds')
+    .max(300, 'expected at most 300 seconds')
+    .default(2),
   DEMO: flag(false),
   /** With DEMO: simulated chargers play the demo stations. */
   DEMO_CHARGERS: flag(true),

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
 import { AccountService } from '../auth/accounts.js';
+import { AlertService } from '../alerts/service.js';
 import { ApiKeyService } from '../auth/api-keys.js';
 import { AuthorizationService } from '../auth/authorization.js';
 import { updateLocalLists } from '../auth/local-lists.js';
@@ -81,6 +82,8 @@ export interface Deps {
   tariffs: TariffService;
   /** Sessions priced (running cost and bill) and invoiced. */
   billing: BillingService;
+  /** Alerts: the sweep of conditions, their lifecycle and the organisations' settings. */
+  alerts: AlertService;
   /** Webhooks out: endpoints (API) and their deliveries (the webhook worker). */
   webhooks: { endpoints: WebhookEndpoints; deliveries: WebhookDeliveries };
   /** The double-entry ledger: wallets, revenue, tax. */
@@ -194,6 +197,7 @@ export async function createDeps(config: Config, log: Logger): Promise<Deps> {
       ledger,
       creditNotes: new CreditNotes({ orm, ledger }),
       billing: new BillingService({ orm, warehouse, tariffs, events, log, settlement: walletSettlement(ledger) }),
+      alerts: new AlertService({ orm, events, log }),
       webhooks: {
         endpoints: new WebhookEndpoints({ orm, box: webhookBox, allowPrivate }),
         deliveries: new WebhookDeliveries({ orm, box: webhookBox, log, allowPrivate }),

@@ -97,12 +97,10 @@ export class WebhookEndpoints {
   }
 
   async list(organisationId: string | undefined): Promise<WebhookEndpointView[]> {
-    const rows = await this.deps.orm.em
-      .fork()
-      .find(WebhookEndpoint, organisationId ? { organisation: organisationId } : {}, {
-        orderBy: { createdAt: 'asc', id: 'asc' },
-        limit: 500,
-      });
+    const rows = await this.deps.orm.em.fork().find(WebhookEndpoint, organisationId ? { organisation: organisationId } : {}, {
+      orderBy: { createdAt: 'asc', id: 'asc' },
+      limit: 500,
+    });
     return rows.map(view);
   }
 

@@ -9,6 +9,8 @@ export const webhookEventTypes = [
   'station.offline',
   'station.online',
   'connector.faulted',
+  'alert.raised',
+  'alert.resolved',
   'webhook.ping',
 ] as const;
 export type WebhookEventType = (typeof webhookEventTypes)[number];
@@ -94,6 +96,8 @@ export const fromBus = {
             at: e.at,
           },
         },
+  'alert.raised': (e: EventMap['alert.raised']): WebhookEvent => alertEvent('alert.raised', e),
+  'alert.resolved': (e: EventMap['alert.resolved']): WebhookEvent => alertEvent('alert.resolved', e),
 } satisfies { [T in keyof EventMap]?: (event: EventMap[T]) => WebhookEvent | null };
 
 export type WebhookSourceTopic = keyof typeof fromBus;
@@ -120,5 +124,26 @@ export function invoiceIssuedData(e: Omit<EventMap['invoice.issued'], 'stationId
     currency: e.currency,
     totalMinor: e.totalMinor,
     issuedAt: e.at,
+  };
+}
+
+function alertEvent(type: 'alert.raised' | 'alert.resolved', e: EventMap['alert.raised']): WebhookEvent {
+  return {
+    type,
+    id: eventIdOf(`${type}:${e.alertId}`),
+    stationId: e.stationId,
+    organisationId: e.organisationId,
+    at: e.at,
+    data: {
+      alertId: e.alertId,
+      stationIdentity: e.identity,
+      kind: e.kind,
+      causeKey: e.causeKey,
+      severity: e.severity,
+      message: e.message,
+      details: e.details,
+      ...(type === 'alert.resolved' ? { resolvedBy: e.resolvedBy } : {}),
+      at: e.at,
+    },
   };
 }

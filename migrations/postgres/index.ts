@@ -11,6 +11,7 @@ import { Migration20261203080000_session_uuid } from './Migration20261203080000_
 import { Migration20261203093000_billing } from './Migration20261203093000_billing.js';
 import { Migration20261203100000_ledger } from './Migration20261203100000_ledger.js';
 import { Migration20261204120000_webhooks } from './Migration20261204120000_webhooks.js';
+import { Migration20261204130000_alerts } from './Migration20261204130000_alerts.js';
 
 /** PostgreSQL migrations, oldest first. `npm run migration:create -- <name>` writes a new file; add it here. */
 export const migrations: MigrationObject[] = [
@@ -26,4 +27,5 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261203093000_billing', class: Migration20261203093000_billing },
   { name: 'Migration20261203100000_ledger', class: Migration20261203100000_ledger },
   { name: 'Migration20261204120000_webhooks', class: Migration20261204120000_webhooks },
+  { name: 'Migration20261204130000_alerts', class: Migration20261204130000_alerts },
 ];

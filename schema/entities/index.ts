@@ -1,3 +1,4 @@
+export * from './alert.js';
 export * from './billing.js';
 export * from './charging-session.js';
 export * from './command-log.js';
@@ -13,6 +14,7 @@ export * from './station.js';
 export * from './user.js';
 export * from './webhook.js';
 
+import { AlertSchema, AlertSettingsSchema } from './alert.js';
 import { CommandLogSchema } from './command-log.js';
 import { ConnectorSchema } from './connector.js';
 import { ApiKeySchema, AuthDecisionSchema, EmailOutboxSchema, OneTimeTokenSchema, RefreshTokenSchema } from './credentials.js';
@@ -59,4 +61,6 @@ export const entities = [
   LedgerEntrySchema,
   WebhookEndpointSchema,
   WebhookDeliverySchema,
+  AlertSchema,
+  AlertSettingsSchema,
 ];
