@@ -20,6 +20,8 @@ import { BillingService } from '../billing/service.js';
 import { CreditNotes } from '../billing/credit-notes.js';
 import { Ledger } from '../billing/ledger/ledger.js';
 import { MoneyGate } from '../billing/money-gate.js';
+import { ReceiptService } from '../billing/receipts/service.js';
+import { receiptLinkKey } from '../billing/receipts/signed-link.js';
 import { TariffService } from '../billing/tariffs.js';
 import { walletSettlement } from '../billing/wallet-settlement.js';
 import { SessionService } from '../sessions/service.js';
@@ -82,6 +84,8 @@ export interface Deps {
   ledger: Ledger;
   /** Corrections of invoices. */
   creditNotes: CreditNotes;
+  /** Receipts of invoices and credit notes: rendered, addressed, mailed. */
+  receipts: ReceiptService;
   /** Set when shutdown began: /readyz turns 503, new work is refused. */
   stopping: boolean;
   /** Set while this process runs the telemetry sink (workers role): /readyz fails while it cannot work. */
@@ -142,6 +146,13 @@ export async function createDeps(config: Config, log: Logger): Promise<Deps> {
         : logTransport(log, { record: true, keep: config.NODE_ENV === 'test' ? Number.POSITIVE_INFINITY : 100 });
     const tariffs = new TariffService({ orm });
     const ledger = new Ledger({ orm });
+    const receipts = new ReceiptService({
+      orm,
+      log,
+      baseUrl: config.API_URL?.replace(/\/+$/, '') ?? `http://${config.PUBLIC_HOST}:${config.API_PORT}`,
+      linkKey: receiptLinkKey(secretKey),
+      linkDays: config.RECEIPT_LINK_DAYS,
+    });
     return {
       config,
       log,
@@ -185,8 +196,9 @@ export async function createDeps(config: Config, log: Logger): Promise<Deps> {
       stationCommands,
       tariffs,
       ledger,
-      creditNotes: new CreditNotes({ orm, ledger }),
-      billing: new BillingService({ orm, warehouse, tariffs, events, log, settlement: walletSettlement(ledger) }),
+      creditNotes: new CreditNotes({ orm, ledger, receipts }),
+      receipts,
+      billing: new BillingService({ orm, warehouse, tariffs, events, log, settlement: walletSettlement(ledger), receipts }),
       stopping: false,
     };
   } catch (error) {
