@@ -293,6 +293,13 @@ function mutationRows(w: PermissionWorld, reservationId: number): Record<string,
       variables: () => ({ org: w.orgA }),
       expect: { ...staffAndPartners('ok'), operatorB: 'ok', partnerB: 'ok' },
     },
+    // An organisation's legal details (its receipts print them): its operators and admins, not partners.
+    setOperatorLegalDetails: {
+      document:
+        'mutation($org: ID!) { setOperatorLegalDetails(organisationId: $org, input: { legalName: "Perm A Ltd", address: "KG 7 Ave" }) { id } }',
+      variables: () => ({ org: w.orgA }),
+      expect: staff('ok'),
+    },
     creditNote: {
       document: 'mutation($id: ID!) { creditNote(invoiceId: $id, reason: "meter fault") { number kind } }',
       variables: async () => {

@@ -1,3 +1,5 @@
+import { receiptMail } from '../billing/receipts/mail.js';
+
 /** The mails evcms writes to the outbox, by template name. Values named in `secretKeys` are erased once sent. */
 export const mailTemplates = {
   'confirm-email': (d: Record<string, string>) => ({
@@ -24,6 +26,7 @@ export const mailTemplates = {
     subject: `[${d.severity}] ${d.station}: ${d.kind}`,
     text: `An alert was raised at ${d.raisedAt} for station ${d.station}:\n\n  ${d.message}\n\nKind: ${d.kind}, severity: ${d.severity}, alert ${d.alertId}.\nAcknowledge or resolve it with acknowledgeAlert / resolveAlert; it resolves by itself when the condition clears.\n`,
   }),
+  receipt: receiptMail,
 } satisfies Record<string, (data: Record<string, string>) => { subject: string; text: string }>;
 
 /** The link in an account mail: `${linkBase}/account/${action}?token=...`. */

@@ -93,6 +93,8 @@ export class BillingService {
       events: EventBus;
       log: Logger;
       settlement?: Settlement;
+      /** Told of each invoice issued (billing/receipts: the driver's receipt mail). */
+      receipts?: { issued(invoice: IssuedInvoice): Promise<void> };
       /** Days an invoice is due in. */
       dueDays?: number;
     },
@@ -188,6 +190,7 @@ export class BillingService {
       totalMinor: invoice.inclTaxMinor,
       at: now.toISOString(),
     });
+    await this.deps.receipts?.issued(invoice);
     return { kind: 'billed', invoice, paid: await this.settle(invoice) };
   }
 

@@ -29,6 +29,10 @@ describe('configuration from the environment', () => {
     [{ OCPP_TLS_CERT: '/x.pem' }, /^OCPP_TLS_CERT: expected OCPP_TLS_CERT and OCPP_TLS_KEY to be set together/],
     [{ NODE_ENV: 'production' }, /^SECRET_KEY: expected a secret/],
     [{ REDIS_DURABILITY: 'maybe' }, /^REDIS_DURABILITY: expected require, warn or off \(got "maybe"\)/],
+    [{ API_URL: 'api.example.com' }, /^API_URL: expected a URL starting with http:\/\/ or https:\/\//],
+    [{ API_URL: 'https://api.example.com/?x=1' }, /^API_URL: expected a URL without a query or fragment/],
+    [{ RECEIPT_LINK_DAYS: '0' }, /^RECEIPT_LINK_DAYS: expected 1 to 366 days/],
+    [{ RECEIPT_LINK_DAYS: '2.5' }, /^RECEIPT_LINK_DAYS: expected a whole number of days/],
   ])('stops on %o with one line naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

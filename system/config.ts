@@ -39,6 +39,20 @@ export const configSchema = z.object({
   PUBLIC_HOST: z.string().min(1).default('127.0.0.1'),
   /** Where the links in account mails point (`${APP_URL}/account/...`): a partner's app; unset, the API's own pages. */
   APP_URL: url(['http:', 'https:']).optional(),
+  /**
+   * The API's public address, behind any proxy (`https://api.example.com`): receipt URLs (`Invoice.receiptUrl`) and
+   * the links in receipt mails start with it; unset, http://PUBLIC_HOST:API_PORT.
+   */
+  API_URL: url(['http:', 'https:'])
+    .refine((value) => !/[?#]/.test(value), { message: 'expected a URL without a query or fragment' })
+    .optional(),
+  /** How many days the signed link in a receipt mail works; after that the driver signs in to download it. */
+  RECEIPT_LINK_DAYS: z.coerce
+    .number({ error: 'expected a number of days' })
+    .int('expected a whole number of days')
+    .min(1, 'expected 1 to 366 days')
+    .max(366, 'expected 1 to 366 days')
+    .default(30),
   OCPP_PORT: port(8180),
   /**
    * Binds OCPP_PORT with SO_REUSEPORT, so that several gateway processes (ROLES=ocpp, each with this set)

@@ -20,6 +20,13 @@ export const demo = {
   admin: { email: 'admin@evcms.local', password: 'evcms-demo-admin' },
   operator: { email: 'operator@evcms.local', password: 'evcms-demo-operator' },
   driver: { email: 'driver@evcms.local', password: 'evcms-demo-driver', tags: ['04A1B2C3D4E5F6', '04F6E5D4C3B2A1'] },
+  /** What the demo's receipts print of its operator (made up). */
+  legalDetails: {
+    legalName: 'Demo Charging Co Ltd',
+    address: 'KG 7 Ave 12\nKigali, Rwanda',
+    taxId: '100000001',
+    email: 'billing@evcms.local',
+  },
   /** What the demo driver's wallet holds, RWF. */
   walletMinor: 50_000,
   tariff: {
@@ -52,7 +59,7 @@ export async function seedDemo(
 ): Promise<boolean> {
   const em = orm.em.fork();
   if ((await em.count(Organisation, {})) > 0) return false;
-  const organisation = em.create(Organisation, { name: demo.organisation, slug: 'demo' });
+  const organisation = em.create(Organisation, { name: demo.organisation, slug: 'demo', ...demo.legalDetails });
   const site = em.create(Site, {
     organisation,
     name: demo.site,

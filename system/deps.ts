@@ -21,6 +21,8 @@ import { BillingService } from '../billing/service.js';
 import { CreditNotes } from '../billing/credit-notes.js';
 import { Ledger } from '../billing/ledger/ledger.js';
 import { MoneyGate } from '../billing/money-gate.js';
+import { ReceiptService } from '../billing/receipts/service.js';
+import { receiptLinkKey } from '../billing/receipts/signed-link.js';
 import { TariffService } from '../billing/tariffs.js';
 import { walletSettlement } from '../billing/wallet-settlement.js';
 import { SessionService } from '../sessions/service.js';
@@ -90,6 +92,8 @@ export interface Deps {
   ledger: Ledger;
   /** Corrections of invoices. */
   creditNotes: CreditNotes;
+  /** Receipts of invoices and credit notes: rendered, addressed, mailed. */
+  receipts: ReceiptService;
   /** Set when shutdown began: /readyz turns 503, new work is refused. */
   stopping: boolean;
   /** Set while this process runs the telemetry sink (workers role): /readyz fails while it cannot work. */
@@ -152,6 +156,13 @@ export async function createDeps(config: Config, log: Logger): Promise<Deps> {
     const ledger = new Ledger({ orm });
     const webhookBox = createSecretBox(secretKey, 'webhook secrets');
     const allowPrivate = config.WEBHOOK_ALLOW_PRIVATE ?? config.NODE_ENV !== 'production';
+    const receipts = new ReceiptService({
+      orm,
+      log,
+      baseUrl: config.API_URL?.replace(/\/+$/, '') ?? `http://${config.PUBLIC_HOST}:${config.API_PORT}`,
+      linkKey: receiptLinkKey(secretKey),
+      linkDays: config.RECEIPT_LINK_DAYS,
+    });
     return {
       config,
       log,
@@ -195,13 +206,14 @@ export async function createDeps(config: Config, log: Logger): Promise<Deps> {
       stationCommands,
       tariffs,
       ledger,
-      creditNotes: new CreditNotes({ orm, ledger }),
-      billing: new BillingService({ orm, warehouse, tariffs, events, log, settlement: walletSettlement(ledger) }),
       alerts: new AlertService({ orm, events, log }),
       webhooks: {
         endpoints: new WebhookEndpoints({ orm, box: webhookBox, allowPrivate }),
         deliveries: new WebhookDeliveries({ orm, box: webhookBox, log, allowPrivate }),
       },
+      creditNotes: new CreditNotes({ orm, ledger, receipts }),
+      receipts,
+      billing: new BillingService({ orm, warehouse, tariffs, events, log, settlement: walletSettlement(ledger), receipts }),
       stopping: false,
     };
   } catch (error) {
