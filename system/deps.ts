@@ -20,6 +20,7 @@ import { BillingService } from '../billing/service.js';
 import { CreditNotes } from '../billing/credit-notes.js';
 import { Ledger } from '../billing/ledger/ledger.js';
 import { MoneyGate } from '../billing/money-gate.js';
+import { createPlans, type Plans } from '../billing/plans/index.js';
 import { TariffService } from '../billing/tariffs.js';
 import { walletSettlement } from '../billing/wallet-settlement.js';
 import { SessionService } from '../sessions/service.js';
@@ -82,6 +83,8 @@ export interface Deps {
   ledger: Ledger;
   /** Corrections of invoices. */
   creditNotes: CreditNotes;
+  /** Subscription plans and drivers' subscriptions to them. */
+  plans: Plans;
   /** Set when shutdown began: /readyz turns 503, new work is refused. */
   stopping: boolean;
   /** Set while this process runs the telemetry sink (workers role): /readyz fails while it cannot work. */
@@ -131,7 +134,10 @@ export async function createDeps(config: Config, log: Logger): Promise<Deps> {
     await commands.start();
     const stationCommands = new StationCommands({ router: commands, orm, events, log });
     const authDecisions = new AuthDecisionLog({ orm, log });
-    const authorization = new AuthorizationService({ orm, redis, prefix, decisions: authDecisions, money: new MoneyGate({ orm }) });
+    const ledger = new Ledger({ orm });
+    const plans = createPlans({ orm, ledger });
+    const money = new MoneyGate({ orm, plans: plans.gate });
+    const authorization = new AuthorizationService({ orm, redis, prefix, decisions: authDecisions, money });
     const tokens = createTokenSigner(secretKey);
     // Production leaves mail in the outbox for a relay; elsewhere mail is logged and kept in memory (all of it
     // in tests, which read tokens from it; the newest 100 in development, shown at /dev/mail).
@@ -140,8 +146,7 @@ export async function createDeps(config: Config, log: Logger): Promise<Deps> {
       : config.NODE_ENV === 'production'
         ? outboxOnlyTransport()
         : logTransport(log, { record: true, keep: config.NODE_ENV === 'test' ? Number.POSITIVE_INFINITY : 100 });
-    const tariffs = new TariffService({ orm });
-    const ledger = new Ledger({ orm });
+    const tariffs = new TariffService({ orm, plans: plans.coverage });
     return {
       config,
       log,
@@ -186,7 +191,8 @@ export async function createDeps(config: Config, log: Logger): Promise<Deps> {
       tariffs,
       ledger,
       creditNotes: new CreditNotes({ orm, ledger }),
-      billing: new BillingService({ orm, warehouse, tariffs, events, log, settlement: walletSettlement(ledger) }),
+      plans,
+      billing: new BillingService({ orm, warehouse, tariffs, events, log, settlement: walletSettlement(ledger), plans: plans.coverage }),
       stopping: false,
     };
   } catch (error) {
