@@ -27,7 +27,13 @@ export interface BillingOperator {
 /** An operator whose stations all charge `tariff`, asking drivers to hold `walletMinimumMinor` RWF, with a charger. */
 export async function aBillingOperator(
   system: TestSystem,
-  options: { tariff?: TariffDefinition; walletMinimumMinor?: number; label?: string } = {},
+  options: {
+    tariff?: TariffDefinition;
+    walletMinimumMinor?: number;
+    label?: string;
+    /** How the charger answers the CSMS's calls. */
+    handlers?: Record<string, (params: Record<string, unknown>) => unknown>;
+  } = {},
 ): Promise<BillingOperator> {
   const { organisationId, siteId } = await anOrganisation(system);
   const { tariff } = await system.deps.tariffs.create(organisationId, 'Test tariff', {
@@ -43,7 +49,7 @@ export async function aBillingOperator(
   }
   const identity = anIdentity(options.label ?? 'BILLING');
   const { ocppPassword } = await system.deps.stations.create({ identity, siteId });
-  const charger = await connectCharger(system, { identity, password: ocppPassword });
+  const charger = await connectCharger(system, { identity, password: ocppPassword }, { handlers: options.handlers ?? {} });
   const credit = (userId: string, amountMinor: number) =>
     system.deps.ledger.creditWallet({
       organisationId,

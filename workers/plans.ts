@@ -1,8 +1,26 @@
 import { type Job, Queue, Worker } from 'bullmq';
+import type { PowerLimit } from '../billing/plans/hooks.js';
 import { renewalJobId } from '../billing/plans/periods.js';
+import type { Request } from '../commands/station-commands.js';
 import type { Deps } from '../system/deps.js';
 
 export const plansQueue = 'plans';
+
+/** A plan's power limit as an OCPP 1.6 TxProfile for the session's transaction: at most `maxPowerW` from its start. */
+export function txProfile(limit: PowerLimit): Request<'SetChargingProfile'> {
+  const transactionId = Number(limit.transactionId);
+  return {
+    connectorId: limit.connectorId,
+    csChargingProfiles: {
+      chargingProfileId: transactionId,
+      transactionId,
+      stackLevel: 0,
+      chargingProfilePurpose: 'TxProfile',
+      chargingProfileKind: 'Relative',
+      chargingSchedule: { chargingRateUnit: 'W', chargingSchedulePeriod: [{ startPeriod: 0, limit: limit.maxPowerW }] },
+    },
+  };
+}
 
 /**
  * Renews subscriptions as BullMQ jobs, one per subscription period: `renew-<subscription>-<period start>` is queued
@@ -11,7 +29,7 @@ export const plansQueue = 'plans';
  * missed (an unpaid period, a change half-way, a crash): renewal is idempotent (billing/plans/subscriptions.ts), and
  * each fee is one ledger posting per period.
  */
-export async function startPlans(deps: Deps, options: { sweepMs?: number } = {}) {
+export async function startPlans(deps: Deps, options: { sweepMs?: number; powerDelayMs?: number } = {}) {
   const connection = deps.redis.duplicate({ connectionName: 'evcms-plans', enableAutoPipelining: false, maxRetriesPerRequest: null });
   const prefix = `${deps.config.REDIS_PREFIX}:bull`;
   const sweepMs = options.sweepMs ?? 5 * 60_000;
@@ -39,10 +57,20 @@ export async function startPlans(deps: Deps, options: { sweepMs?: number } = {})
     }
     return { renewed };
   };
+  // A plan's power limit goes to the charger a moment after the session started (its StartTransaction answered).
+  const limitPower = async (sessionId: string) => {
+    const limit = await deps.plans.coverage.powerLimit(sessionId);
+    if (!limit) return { sent: false };
+    const response = await deps.stationCommands.send(limit.identity, 'SetChargingProfile', txProfile(limit), { actor: 'system' });
+    if (response.status !== 'Accepted')
+      deps.log.warn({ sessionId, status: response.status }, "plans: the charger refused the plan's power limit");
+    return { sent: true, status: response.status };
+  };
   const worker = new Worker(
     plansQueue,
-    async (job: Job<{ subscriptionId?: string }>) => {
+    async (job: Job<{ subscriptionId?: string; sessionId?: string }>) => {
       if (job.name === 'sweep') return sweep();
+      if (job.name === 'limit-power' && job.data.sessionId) return limitPower(job.data.sessionId);
       if (job.name !== 'renew' || !job.data.subscriptionId) throw new Error(`unknown plans job ${job.name}`);
       const outcome = await subscriptions.renew(job.data.subscriptionId);
       deps.log.info({ subscriptionId: job.data.subscriptionId, outcome }, 'plans: subscription renewed');
@@ -51,12 +79,22 @@ export async function startPlans(deps: Deps, options: { sweepMs?: number } = {})
     { connection: connection.duplicate(), prefix, concurrency: 2 },
   );
   worker.on('failed', (job, error) => deps.log.error({ job: job?.id, err: error }, 'plans job failed; retried'));
+  const unsubscribe = await deps.events.subscribe('session.started', (event) => {
+    queue
+      .add(
+        'limit-power',
+        { sessionId: event.sessionId },
+        { jobId: `power-${event.sessionId}`, delay: options.powerDelayMs ?? 2000, attempts: 3 },
+      )
+      .catch((error: unknown) => deps.log.warn({ err: error, sessionId: event.sessionId }, "plans: a plan's power limit not queued"));
+  });
   await queue.upsertJobScheduler('plans-sweep', { every: sweepMs }, { name: 'sweep' });
   return {
     queue,
     schedule,
     sweep,
     async close() {
+      unsubscribe();
       await worker.close();
       await queue.close();
       connection.disconnect();

@@ -42,7 +42,7 @@ describe('plans in the API', () => {
     ] as const) {
       const result = await gql(system, createPlan, { input }, world.tokens.operatorA);
       expect(errorCode(result)).toBe('BAD_USER_INPUT');
-      expect(result.errors?.[0]?.extensions?.field).toBe(field);
+      expect((result.errors?.[0]?.extensions as { field?: string } | undefined)?.field).toBe(field);
     }
   });
 

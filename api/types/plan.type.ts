@@ -45,7 +45,10 @@ export class PlanType {
   @Field(() => Int, { nullable: true, description: 'Sessions a day at most (the site’s day); more are refused at the charger' })
   maxSessionsPerDay!: number | null;
 
-  @Field(() => Int, { nullable: true, description: 'Power a session may draw at most, W (recorded; not yet sent to chargers)' })
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Power a session may draw at most, W: sent to the charger as a TxProfile when it starts',
+  })
   maxPowerW!: number | null;
 
   @Field(() => [ID], { description: "The sites covered; empty: all the operator's" })

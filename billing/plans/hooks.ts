@@ -9,6 +9,14 @@ const executeIn =
   <T>(query: string, params: unknown[] = []) =>
     em.execute(query, params) as Promise<T>;
 
+/** A plan's power limit for a session, and the connector and transaction it is for. */
+export interface PowerLimit {
+  identity: string;
+  connectorId: number;
+  transactionId: string;
+  maxPowerW: number;
+}
+
 /** A session as billing reads it (billing/service.ts's row has these columns). */
 export interface PlanSession {
   id: string;
@@ -92,6 +100,31 @@ export class PlanCoverage {
       await em.execute('update plan_usage set used_wh = used_wh + ? where id = ?', [covered.plan.energyWh, found.usageId]);
     }
     return covered;
+  }
+
+  /** The most power the plan covering a session lets it draw, and where the session runs, or null (no plan, no limit). */
+  async powerLimit(sessionId: string): Promise<PowerLimit | null> {
+    const execute = executeIn(this.deps.orm.em.fork());
+    const [session] = await execute<
+      { station_id: string; owner_id: string | null; started_at: Date; identity: string; connector_id: number; transaction_id: string }[]
+    >(
+      `select t.station_id, k.owner_id, t.started_at, st.identity, t.connector_id, t.transaction_id
+       from charging_session t join station st on st.id = t.station_id left join id_token k on k.id = t.id_token_id where t.id = ?`,
+      [sessionId],
+    );
+    if (!session?.owner_id) return null;
+    const at = new Date(session.started_at);
+    const [plan] = await execute<{ max_power_w: number }[]>(
+      `select p.max_power_w ${coveringPeriod()} and p.max_power_w is not null order by u.period_start desc limit 1`,
+      [session.station_id, session.owner_id, at, at],
+    );
+    if (!plan) return null;
+    return {
+      identity: session.identity,
+      connectorId: session.connector_id,
+      transactionId: session.transaction_id,
+      maxPowerW: plan.max_power_w,
+    };
   }
 
   /** The tariff of the plan covering a session that starts now with this credential at this station, if it has one. */

@@ -3,7 +3,7 @@ import { aUser } from '../../test/api.js';
 import { aTagOf } from '../../test/api-data.js';
 import { aBillingOperator, type BillingOperator } from '../../test/billing.js';
 import { sessionRow, sql, startSession } from '../../test/builders.js';
-import { startTestSystem, type TestSystem } from '../../test/system.js';
+import { eventually, startTestSystem, type TestSystem } from '../../test/system.js';
 
 // The operator charges 250 RWF per kWh, VAT included, and asks drivers to hold 1000 RWF in their wallet.
 describe("a driver's plan, against a strict OCPP 1.6 charger", () => {
@@ -93,6 +93,59 @@ describe("a driver's plan, against a strict OCPP 1.6 charger", () => {
       [tag.value],
     );
     expect(decision?.reason).toBe('plan "Commuter" allows 2 session(s) a day; 2 started today');
+    expect(operator.charger.violations).toEqual([]);
+  });
+});
+
+describe("a plan's power limit, against a strict OCPP 1.6 charger", () => {
+  let system: TestSystem;
+  let operator: BillingOperator;
+  const profiles: Record<string, unknown>[] = [];
+  beforeAll(async () => {
+    system = await startTestSystem({ roles: ['ocpp', 'workers'] });
+    operator = await aBillingOperator(system, {
+      label: 'PLANKW',
+      handlers: {
+        SetChargingProfile: (params) => {
+          profiles.push(params);
+          return { status: 'Accepted' };
+        },
+      },
+    });
+  });
+  afterAll(async () => {
+    await operator?.charger.close();
+    await system?.close();
+  });
+
+  it("is sent to the charger as a TxProfile of the session's transaction once it started", async () => {
+    const plan = await system.deps.plans.catalogue.create(operator.organisationId, {
+      name: 'Slow and cheap',
+      interval: 'month',
+      currency: 'RWF',
+      feeMinor: 0,
+      maxPowerW: 7400,
+    });
+    const driver = await aUser(system, 'DRIVER');
+    const tag = await aTagOf(system, driver.id);
+    await system.deps.plans.subscriptions.subscribe(driver.id, plan.id, new Date(Date.now() - 600_000));
+    const { transactionId } = await startSession(operator.charger, {
+      idTag: tag.value,
+      meterStart: 0,
+      timestamp: new Date().toISOString(),
+    });
+    const [profile] = await eventually(() => profiles.length > 0 && profiles, 10_000);
+    expect(profile).toEqual({
+      connectorId: 1,
+      csChargingProfiles: {
+        chargingProfileId: transactionId,
+        transactionId,
+        stackLevel: 0,
+        chargingProfilePurpose: 'TxProfile',
+        chargingProfileKind: 'Relative',
+        chargingSchedule: { chargingRateUnit: 'W', chargingSchedulePeriod: [{ startPeriod: 0, limit: 7400 }] },
+      },
+    });
     expect(operator.charger.violations).toEqual([]);
   });
 });

@@ -34,7 +34,7 @@ export const PlanSchema = defineEntity({
     /** The tariff the plan's sessions are priced with instead of the one assigned. */
     tariff: () => p.manyToOne(Tariff).nullable(),
     maxSessionsPerDay: p.integer().nullable(),
-    /** The most power a session under the plan may draw, W (recorded; not yet sent as a charging profile). */
+    /** The most power a session under the plan may draw, W: sent to the charger as a TxProfile (workers/plans.ts). */
     maxPowerW: p.integer().nullable(),
     /** The sites covered; empty: every site of the operator. */
     siteIds: p.json<string[]>().default('[]'),
