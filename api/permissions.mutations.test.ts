@@ -67,6 +67,14 @@ function mutationRows(w: PermissionWorld, reservationId: number): Record<string,
       );
     return row?.id as string;
   };
+  const aFreePlan = (organisationId: string) =>
+    deps.plans.catalogue.create(organisationId, { name: `Free ${unique()}`, interval: 'month', currency: 'RWF', feeMinor: 0 });
+  let driversSubscription: Promise<string> | undefined;
+  /** The driver's one live subscription with organisation A, made once. */
+  const theDriversSubscription = () => {
+    driversSubscription ??= aFreePlan(w.orgA).then((plan) => deps.plans.subscriptions.subscribe(w.people.driver.id, plan.id));
+    return driversSubscription;
+  };
   /** A command to station A (plus these variables as `$name`s). */
   const command = (document: string, extra: Record<string, unknown> = {}): OperationRow => ({
     document,
@@ -336,6 +344,36 @@ function mutationRows(w: PermissionWorld, reservationId: number): Record<string,
         return { id };
       },
       expect: staffAndPartners('ok'),
+    },
+    // Plans: organisation A's; the driver's subscription with A (plans of no fee: no wallet needed).
+    createPlan: {
+      document:
+        'mutation($org: ID) { createPlan(input: { organisationId: $org, name: "P", interval: "month", currency: "RWF", feeMinor: 1000 }) { id } }',
+      variables: () => ({ org: w.orgA }),
+      expect: { ...staffAndPartners('ok'), operatorB: 'ok', partnerB: 'ok' },
+    },
+    archivePlan: {
+      document: 'mutation($id: ID!) { archivePlan(id: $id) { archivedAt } }',
+      variables: async () => ({ id: (await aFreePlan(w.orgA)).id }),
+      expect: staffAndPartners('ok'),
+    },
+    subscribeToPlan: {
+      document: 'mutation($id: ID!) { subscribeToPlan(planId: $id) { status } }',
+      variables: async () => ({ id: (await aFreePlan(w.orgB)).id }),
+      expect: { ...everyone('FORBIDDEN'), anonymous: 'UNAUTHENTICATED', driver: 'ok', otherDriver: 'ok' },
+    },
+    changePlan: {
+      document: 'mutation($id: ID!) { changePlan(planId: $id) { planId } }',
+      variables: async () => {
+        await theDriversSubscription();
+        return { id: (await aFreePlan(w.orgA)).id };
+      },
+      expect: { ...everyone('FORBIDDEN'), anonymous: 'UNAUTHENTICATED', driver: 'ok', otherDriver: 'NOT_FOUND' },
+    },
+    cancelPlan: {
+      document: 'mutation($id: ID!) { cancelPlan(subscriptionId: $id) { cancelAtPeriodEnd } }',
+      variables: async () => ({ id: await theDriversSubscription() }),
+      expect: { ...staffAndPartners('ok'), driver: 'ok', otherDriver: 'NOT_FOUND' },
     },
     stopCharging: {
       document: 'mutation($id: ID!) { stopCharging(sessionId: $id) { id } }',

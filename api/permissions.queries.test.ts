@@ -180,6 +180,25 @@ function queryRows(w: PermissionWorld): Record<string, OperationRow> {
       expect: ownItems(),
     },
     system: { document: '{ system { version } }', expect: everyone('ok') },
+    plans: {
+      document: '{ plans { organisationId archivedAt } }',
+      items: (data) => data as Item[],
+      // Drivers read the plans open to subscribers, of any operator.
+      owns: (who, plan) => (driverCards[who] ? plan.archivedAt === null : inOwnOrganisation(who, plan.organisationId)),
+      expect: { ...ownItems(), driver: 'ok', otherDriver: 'ok' },
+    },
+    mySubscriptions: {
+      document: '{ mySubscriptions { userId energyLeftWh } }',
+      items: (data) => data as Item[],
+      owns: (who, subscription) => subscription.userId === personOf(w, who)?.id,
+      expect: { ...everyone('FORBIDDEN'), anonymous: 'UNAUTHENTICATED', driver: 'filtered', otherDriver: 'empty' },
+    },
+    planSubscriptions: {
+      document: '{ planSubscriptions { organisationId } }',
+      items: (data) => data as Item[],
+      owns: (who, subscription) => inOwnOrganisation(who, subscription.organisationId),
+      expect: { ...staffAndPartners('filtered'), admin: 'ok', operatorB: 'empty', partnerB: 'empty' },
+    },
     tariff: {
       document: 'query($id: ID!) { tariff(id: $id) { id } }',
       variables: () => ({ id: w.tariffA }),
@@ -235,6 +254,11 @@ describe('who may read what: every query against every principal, with two organ
            values (gen_random_uuid(), ?, ?, 'station-offline', '', 'major', 'offline', now())`,
           [organisationId, station.id],
         );
+    // A plan of each organisation; the driver subscribes to A's.
+    const aPlanOf = (organisationId: string) =>
+      system.deps.plans.catalogue.create(organisationId, { name: `Plan ${unique()}`, interval: 'month', currency: 'RWF', feeMinor: 1000 });
+    const [planA] = await Promise.all([aPlanOf(world.orgA), aPlanOf(world.orgB)]);
+    await system.deps.plans.subscriptions.subscribe(world.people.driver.id, planA.id);
     rows = queryRows(world);
   });
   afterAll(async () => {

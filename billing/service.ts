@@ -3,6 +3,7 @@ import type { EventBus } from '../events/bus.js';
 import type { Logger } from '../platform/logger.js';
 import type { Warehouse } from '../warehouse/client.js';
 import { holdReason } from './holds.js';
+import type { PlanCoverage } from './plans/hooks.js';
 import { takeInvoiceNumber } from './invoice-number.js';
 import { priceSession } from './pricing/index.js';
 import type { PricedSession, TariffDefinition } from './tariff-model.js';
@@ -95,6 +96,8 @@ export class BillingService {
       settlement?: Settlement;
       /** Told of each invoice issued (billing/receipts: the driver's receipt mail). */
       receipts?: { issued(invoice: IssuedInvoice): Promise<void> };
+      /** plans: a driver's plan applied to the price (billing/plans/hooks.ts). */
+      plans?: Pick<PlanCoverage, 'apply' | 'consume'>;
       /** Days an invoice is due in. */
       dueDays?: number;
     },
@@ -133,7 +136,9 @@ export class BillingService {
   async priceOf(sessionId: string, now = new Date()): Promise<{ priced: PricedSession; tariffVersionId: string } | null> {
     const row = await this.session(sessionId);
     if (!row) return null;
-    return this.priceRow(row, now);
+    const price = await this.priceRow(row, now);
+    // plans: the running cost is the bill, the driver's plan included.
+    return price && this.deps.plans ? { ...price, priced: await this.deps.plans.apply(price.priced, row) } : price;
   }
 
   private async priceRow(row: SessionRow, now: Date): Promise<{ priced: PricedSession; tariffVersionId: string } | null> {
@@ -191,7 +196,8 @@ export class BillingService {
       at: now.toISOString(),
     });
     await this.deps.receipts?.issued(invoice);
-    return { kind: 'billed', invoice, paid: await this.settle(invoice) };
+    // plans: an invoice the plan paid in full was issued paid.
+    return { kind: 'billed', invoice, paid: invoice.inclTaxMinor === 0 || (await this.settle(invoice)) };
   }
 
   private async mark(sessionId: string, status: 'free' | 'held', reason: string): Promise<BillOutcome> {
@@ -213,20 +219,23 @@ export class BillingService {
     now: Date,
   ): Promise<IssuedInvoice | null> {
     const organisationId = row.organisation_id as string;
-    const { totals, currency } = price.priced;
     return this.deps.orm.em.fork().transactional(async (em) => {
       const locked = await em.execute<{ billing_status: string }[]>('select billing_status from charging_session where id = ? for update', [
         row.id,
       ]);
       if (locked[0]?.billing_status !== 'pending') return null;
+      // plans: the driver's plan takes its share, its period locked until this invoice commits; fully covered is paid.
+      const priced = this.deps.plans ? await this.deps.plans.consume(em, price.priced, row) : price.priced;
+      const { totals, currency } = priced;
+      const status = totals.inclTaxMinor === 0 ? 'paid' : 'open';
       const number = await takeInvoiceNumber(em, organisationId, row.slug ?? 'INV', now);
       const payerUserId = row.owner_id;
       const payerOrganisationId = payerUserId ? null : row.token_organisation_id;
       const due = new Date(now.getTime() + (this.deps.dueDays ?? 14) * 86_400_000);
       const [inserted] = await em.execute<{ id: string }[]>(
         `insert into invoice (id, organisation_id, number, kind, session_id, payer_user_id, payer_organisation_id, currency,
-           excl_tax_minor, tax_minor, incl_tax_minor, priced, tariff_version_id, status, issued_at, due_at)
-         values (gen_random_uuid(), ?, ?, 'invoice', ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, 'open', ?, ?) returning id`,
+           excl_tax_minor, tax_minor, incl_tax_minor, priced, tariff_version_id, status, issued_at, due_at, paid_at)
+         values (gen_random_uuid(), ?, ?, 'invoice', ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?) returning id`,
         [
           organisationId,
           number,
@@ -237,10 +246,12 @@ export class BillingService {
           totals.exclTaxMinor,
           totals.taxMinor,
           totals.inclTaxMinor,
-          JSON.stringify(price.priced),
+          JSON.stringify(priced),
           price.tariffVersionId,
+          status,
           now,
           due,
+          status === 'paid' ? now : null,
         ],
       );
       await em.execute(`update charging_session set billing_status = 'billed', billing_hold = null, updated_at = now() where id = ?`, [

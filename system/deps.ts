@@ -23,6 +23,7 @@ import { Ledger } from '../billing/ledger/ledger.js';
 import { MoneyGate } from '../billing/money-gate.js';
 import { ReceiptService } from '../billing/receipts/service.js';
 import { receiptLinkKey } from '../billing/receipts/signed-link.js';
+import { createPlans, type Plans } from '../billing/plans/index.js';
 import { TariffService } from '../billing/tariffs.js';
 import { walletSettlement } from '../billing/wallet-settlement.js';
 import { SessionService } from '../sessions/service.js';
@@ -94,6 +95,8 @@ export interface Deps {
   creditNotes: CreditNotes;
   /** Receipts of invoices and credit notes: rendered, addressed, mailed. */
   receipts: ReceiptService;
+  /** Subscription plans and drivers' subscriptions to them. */
+  plans: Plans;
   /** Set when shutdown began: /readyz turns 503, new work is refused. */
   stopping: boolean;
   /** Set while this process runs the telemetry sink (workers role): /readyz fails while it cannot work. */
@@ -143,7 +146,10 @@ export async function createDeps(config: Config, log: Logger): Promise<Deps> {
     await commands.start();
     const stationCommands = new StationCommands({ router: commands, orm, events, log });
     const authDecisions = new AuthDecisionLog({ orm, log });
-    const authorization = new AuthorizationService({ orm, redis, prefix, decisions: authDecisions, money: new MoneyGate({ orm }) });
+    const ledger = new Ledger({ orm });
+    const plans = createPlans({ orm, ledger });
+    const money = new MoneyGate({ orm, plans: plans.gate });
+    const authorization = new AuthorizationService({ orm, redis, prefix, decisions: authDecisions, money });
     const tokens = createTokenSigner(secretKey);
     // Production leaves mail in the outbox for a relay; elsewhere mail is logged and kept in memory (all of it
     // in tests, which read tokens from it; the newest 100 in development, shown at /dev/mail).
@@ -152,8 +158,7 @@ export async function createDeps(config: Config, log: Logger): Promise<Deps> {
       : config.NODE_ENV === 'production'
         ? outboxOnlyTransport()
         : logTransport(log, { record: true, keep: config.NODE_ENV === 'test' ? Number.POSITIVE_INFINITY : 100 });
-    const tariffs = new TariffService({ orm });
-    const ledger = new Ledger({ orm });
+    const tariffs = new TariffService({ orm, plans: plans.coverage });
     const webhookBox = createSecretBox(secretKey, 'webhook secrets');
     const allowPrivate = config.WEBHOOK_ALLOW_PRIVATE ?? config.NODE_ENV !== 'production';
     const receipts = new ReceiptService({
@@ -213,7 +218,17 @@ export async function createDeps(config: Config, log: Logger): Promise<Deps> {
       },
       creditNotes: new CreditNotes({ orm, ledger, receipts }),
       receipts,
-      billing: new BillingService({ orm, warehouse, tariffs, events, log, settlement: walletSettlement(ledger), receipts }),
+      plans,
+      billing: new BillingService({
+        orm,
+        warehouse,
+        tariffs,
+        events,
+        log,
+        settlement: walletSettlement(ledger),
+        receipts,
+        plans: plans.coverage,
+      }),
       stopping: false,
     };
   } catch (error) {

@@ -3,10 +3,11 @@ import { startAlerts } from './alerts.js';
 import { startBilling } from './billing.js';
 import { startMailWorker } from './mail.js';
 import { startMaintenance } from './maintenance.js';
+import { startPlans } from './plans.js';
 import { startTelemetrySink } from './telemetry-sink.js';
 import { startWebhooks } from './webhooks.js';
 
-/** The workers role: the telemetry sink, the BullMQ processors (maintenance, billing, webhooks), the alert sweep and the mail outbox. */
+/** The workers role: the telemetry sink, the BullMQ processors (maintenance, billing, plans, webhooks), the alert sweep and the mail outbox. */
 export async function startWorkers(deps: Deps) {
   const sink = await startTelemetrySink(deps, { gapMs: deps.config.TELEMETRY_FLUSH_INTERVAL * 1000 });
   const maintenance = await startMaintenance(deps);
@@ -14,6 +15,7 @@ export async function startWorkers(deps: Deps) {
   const billing = await startBilling(deps);
   const webhooks = await startWebhooks(deps);
   const alerts = await startAlerts(deps, { sweepMs: deps.config.ALERT_SWEEP_INTERVAL * 1000 });
+  const plans = await startPlans(deps);
   return {
     sink,
     maintenance,
@@ -21,9 +23,11 @@ export async function startWorkers(deps: Deps) {
     billing,
     webhooks,
     alerts,
+    plans,
     async close() {
       await alerts.close();
       await webhooks.close();
+      await plans.close();
       await billing.close();
       await mail.close();
       await maintenance.close();

@@ -10,6 +10,7 @@ import { Migration20261202221000_evse_connector_status } from './Migration202612
 import { Migration20261203080000_session_uuid } from './Migration20261203080000_session_uuid.js';
 import { Migration20261203093000_billing } from './Migration20261203093000_billing.js';
 import { Migration20261203100000_ledger } from './Migration20261203100000_ledger.js';
+import { Migration20261203110000_plans } from './Migration20261203110000_plans.js';
 import { Migration20261203111000_operator_legal } from './Migration20261203111000_operator_legal.js';
 import { Migration20261204120000_webhooks } from './Migration20261204120000_webhooks.js';
 import { Migration20261204130000_alerts } from './Migration20261204130000_alerts.js';
@@ -27,6 +28,7 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261203080000_session_uuid', class: Migration20261203080000_session_uuid },
   { name: 'Migration20261203093000_billing', class: Migration20261203093000_billing },
   { name: 'Migration20261203100000_ledger', class: Migration20261203100000_ledger },
+  { name: 'Migration20261203110000_plans', class: Migration20261203110000_plans },
   { name: 'Migration20261203111000_operator_legal', class: Migration20261203111000_operator_legal },
   { name: 'Migration20261204120000_webhooks', class: Migration20261204120000_webhooks },
   { name: 'Migration20261204130000_alerts', class: Migration20261204130000_alerts },

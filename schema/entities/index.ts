@@ -8,6 +8,7 @@ export * from './history.js';
 export * from './id-token.js';
 export * from './ledger.js';
 export * from './organisation.js';
+export * from './plan.js';
 export * from './reservation.js';
 export * from './site.js';
 export * from './station.js';
@@ -22,6 +23,7 @@ import { AnomalySchema, BootEventSchema, ConfigurationKeySchema, SecurityEventSc
 import { IdTokenSchema } from './id-token.js';
 import { LedgerAccountSchema, LedgerEntrySchema, LedgerTransactionSchema } from './ledger.js';
 import { OrganisationSchema } from './organisation.js';
+import { PlanSchema, PlanSubscriptionSchema, PlanUsageSchema } from './plan.js';
 import { ReservationSchema } from './reservation.js';
 import { SiteSchema } from './site.js';
 import { StationSchema } from './station.js';
@@ -63,4 +65,7 @@ export const entities = [
   WebhookDeliverySchema,
   AlertSchema,
   AlertSettingsSchema,
+  PlanSchema,
+  PlanSubscriptionSchema,
+  PlanUsageSchema,
 ];
