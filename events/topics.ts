@@ -1,4 +1,4 @@
-/** What the system announces about stations and sessions. Every event names its station. */
+/** What the system announces about stations, sessions and money. Every event of a station names it. */
 export interface EventMap {
   'station.online': { stationId: string; identity: string; online: boolean; at: string };
   'station.boot': { stationId: string; identity: string; vendor: string; model: string; status: string; at: string };
@@ -61,6 +61,20 @@ export interface EventMap {
     totalMinor: number;
     at: string;
   };
+  /** A payment attempt was made or changed state (billing/payments/). */
+  'payment.updated': {
+    paymentId: string;
+    organisationId: string;
+    payerUserId: string | null;
+    provider: string;
+    purpose: string;
+    invoiceId: string | null;
+    state: string;
+    reason: string | null;
+    amountMinor: number;
+    currency: string;
+    at: string;
+  };
   'command.result': {
     stationId: string;
     identity: string;
@@ -73,6 +87,8 @@ export interface EventMap {
 }
 
 export type Topic = keyof EventMap;
+/** The topics whose events are about a station (and name it). */
+export type StationTopic = Exclude<Topic, 'payment.updated'>;
 export const topics: Topic[] = [
   'station.online',
   'station.boot',
@@ -83,5 +99,6 @@ export const topics: Topic[] = [
   'session.updated',
   'session.ended',
   'invoice.issued',
+  'payment.updated',
   'command.result',
 ];

@@ -10,6 +10,7 @@ import { Migration20261202221000_evse_connector_status } from './Migration202612
 import { Migration20261203080000_session_uuid } from './Migration20261203080000_session_uuid.js';
 import { Migration20261203093000_billing } from './Migration20261203093000_billing.js';
 import { Migration20261203100000_ledger } from './Migration20261203100000_ledger.js';
+import { Migration20261204100000_payments } from './Migration20261204100000_payments.js';
 
 /** PostgreSQL migrations, oldest first. `npm run migration:create -- <name>` writes a new file; add it here. */
 export const migrations: MigrationObject[] = [
@@ -24,4 +25,5 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261203080000_session_uuid', class: Migration20261203080000_session_uuid },
   { name: 'Migration20261203093000_billing', class: Migration20261203093000_billing },
   { name: 'Migration20261203100000_ledger', class: Migration20261203100000_ledger },
+  { name: 'Migration20261204100000_payments', class: Migration20261204100000_payments },
 ];

@@ -7,6 +7,7 @@ export * from './history.js';
 export * from './id-token.js';
 export * from './ledger.js';
 export * from './organisation.js';
+export * from './payment.js';
 export * from './reservation.js';
 export * from './site.js';
 export * from './station.js';
@@ -19,6 +20,7 @@ import { AnomalySchema, BootEventSchema, ConfigurationKeySchema, SecurityEventSc
 import { IdTokenSchema } from './id-token.js';
 import { LedgerAccountSchema, LedgerEntrySchema, LedgerTransactionSchema } from './ledger.js';
 import { OrganisationSchema } from './organisation.js';
+import { PaymentAttemptSchema } from './payment.js';
 import { ReservationSchema } from './reservation.js';
 import { SiteSchema } from './site.js';
 import { StationSchema } from './station.js';
@@ -55,4 +57,5 @@ export const entities = [
   LedgerAccountSchema,
   LedgerTransactionSchema,
   LedgerEntrySchema,
+  PaymentAttemptSchema,
 ];
