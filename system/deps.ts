@@ -20,6 +20,8 @@ import { BillingService } from '../billing/service.js';
 import { CreditNotes } from '../billing/credit-notes.js';
 import { Ledger } from '../billing/ledger/ledger.js';
 import { MoneyGate } from '../billing/money-gate.js';
+import { paymentProviders } from '../billing/payments/providers.js';
+import { PaymentService } from '../billing/payments/service.js';
 import { TariffService } from '../billing/tariffs.js';
 import { walletSettlement } from '../billing/wallet-settlement.js';
 import { SessionService } from '../sessions/service.js';
@@ -29,7 +31,7 @@ import { StationService } from '../stations/service.js';
 import { TelemetryBuffer } from '../telemetry/buffer.js';
 import { openWarehouse, unusedWarehouse, type Warehouse } from '../warehouse/client.js';
 import { migrateWarehouse } from '../warehouse/migrate.js';
-import type { Config } from './config.js';
+import { type Config, paymentSettings } from './config.js';
 import type { Logger } from '../platform/logger.js';
 import { type Metrics, createMetrics } from '../platform/metrics.js';
 import { connectRedis, createRedis } from '../platform/redis.js';
@@ -82,6 +84,8 @@ export interface Deps {
   ledger: Ledger;
   /** Corrections of invoices. */
   creditNotes: CreditNotes;
+  /** Payments through MoMo, Airtel Money and the wallet: attempts, provider status, settlement into the ledger. */
+  payments: PaymentService;
   /** Set when shutdown began: /readyz turns 503, new work is refused. */
   stopping: boolean;
   /** Set while this process runs the telemetry sink (workers role): /readyz fails while it cannot work. */
@@ -186,6 +190,7 @@ export async function createDeps(config: Config, log: Logger): Promise<Deps> {
       tariffs,
       ledger,
       creditNotes: new CreditNotes({ orm, ledger }),
+      payments: new PaymentService({ orm, ledger, events, log, providers: paymentProviders(paymentSettings(config), { orm, ledger }) }),
       billing: new BillingService({ orm, warehouse, tariffs, events, log, settlement: walletSettlement(ledger) }),
       stopping: false,
     };
