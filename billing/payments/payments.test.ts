@@ -180,6 +180,21 @@ describe('payments: money into the ledger only on what the provider confirms, on
     expect(await postings(attempt.id)).toEqual([{ kind: 'top-up' }]);
   });
 
+  it('applies callbacks and polls of one payment arriving at once, once', async () => {
+    const driver = await aDriver();
+    const attempt = await topUp(driver);
+    await momo.settle(attempt.id, 'SUCCESSFUL', { callback: false });
+    const body = { externalId: attempt.id, amount: '2500', currency: 'RWF', status: 'SUCCESSFUL' };
+    const answers = await Promise.all([
+      ...Array.from({ length: 4 }, () => callback(`momo/callback/${attempt.id}`, body).then((r) => r.status)),
+      ...Array.from({ length: 4 }, () => other.refresh(attempt.id, 'a poll').then((a) => (a.state === 'captured' ? 200 : 0))),
+    ]);
+    expect(answers).toEqual(Array(8).fill(200));
+    expect(await balance(driver)).toBe(2500);
+    expect(await postings(attempt.id)).toEqual([{ kind: 'top-up' }]);
+    expect((await payments().get(attempt.id))?.history).toHaveLength(2);
+  });
+
   it('is one payment per idempotency key: a retried top-up asks MTN once', async () => {
     const driver = await aDriver();
     const input = {

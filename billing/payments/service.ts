@@ -65,6 +65,7 @@ export class PaymentService {
 
   constructor(private readonly deps: PaymentDeps) {
     this.settlement = new PaymentSettlement(deps);
+    deps.log.info({ providers: Object.keys(deps.providers) }, 'payments: the providers configured');
   }
 
   private execute: Execute = <T>(query: string, params: unknown[] = []) => this.deps.orm.em.fork().execute(query, params) as Promise<T>;
