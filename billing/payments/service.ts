@@ -143,13 +143,18 @@ export class PaymentService {
 
   /** Asks the provider what became of an attempt and applies it; `cause` says who asked (poll, callback, recovery). */
   async refresh(id: string, cause: string): Promise<PaymentAttemptView> {
+    const { attempt, provider, status } = await this.ask(id);
+    if (!provider || !status || status.notFound) return attempt;
+    return this.settlement.apply(provider, id, status, said(provider, status, cause));
+  }
+
+  /** The attempt, and for an open one its provider and what the provider says of it now. */
+  private async ask(id: string): Promise<{ attempt: PaymentAttemptView; provider?: PaymentProvider; status?: ProviderStatus }> {
     const attempt = await findAttempt(this.execute, id);
     if (!attempt) throw new BillingError('NOT_FOUND', `payment ${id} not found`);
-    if (!isOpen(attempt.state)) return attempt;
+    if (!isOpen(attempt.state)) return { attempt };
     const provider = this.provider(attempt.provider);
-    const status = await provider.status(attempt.providerReference ?? attempt.id);
-    if (status.notFound) return attempt;
-    return this.settlement.apply(provider, id, status, said(provider, status, cause));
+    return { attempt, provider, status: await provider.status(attempt.providerReference ?? attempt.id) };
   }
 
   /**
@@ -175,10 +180,8 @@ export class PaymentService {
    * still pending there is left pending for a person to review (money may yet move: a late callback still counts).
    */
   async expire(id: string): Promise<PaymentAttemptView> {
-    const attempt = await findAttempt(this.execute, id);
-    if (!attempt || !isOpen(attempt.state)) return attempt as PaymentAttemptView;
-    const provider = this.provider(attempt.provider);
-    const status = await provider.status(attempt.providerReference ?? attempt.id);
+    const { attempt, provider, status } = await this.ask(id);
+    if (!provider || !status) return attempt;
     if (status.notFound)
       return this.settlement.apply(provider, id, { state: 'failed', reason: 'NOT_FOUND' }, 'deadline passed: the provider never had it');
     const after = await this.settlement.apply(provider, id, status, said(provider, status, 'at the deadline'));
