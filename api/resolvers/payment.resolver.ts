@@ -1,14 +1,13 @@
 import { Arg, Args, Authorized, Ctx, ID, Int, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
 import { type Principal, seesOrganisation } from '../../auth/principal.js';
 import type { PaymentAttemptView } from '../../billing/payments/attempts.js';
-import { paymentStates } from '../../billing/payments/states.js';
 import { paymentScope } from '../../billing/visibility.js';
 import type { EventMap } from '../../events/topics.js';
 import type { ApiContext } from '../context.js';
 import { badInput, notFound } from '../errors.js';
 import { isUuid } from '../ids.js';
 import { ConnectionType, PageArgs, pageWindow, toConnection } from '../pagination.js';
-import { PaymentMethodValue, PaymentType, PaymentUpdate, providerOf } from '../types/payment.type.js';
+import { PaymentMethodValue, PaymentStateValue, PaymentType, PaymentUpdate, providerOf } from '../types/payment.type.js';
 
 const PaymentConnection = ConnectionType('Payment', PaymentType);
 
@@ -40,13 +39,11 @@ export class PaymentResolver {
   async payments(
     @Ctx() context: ApiContext,
     @Args(() => PageArgs) page: PageArgs,
-    @Arg('state', () => String, { nullable: true, description: paymentStates.join(', ') }) state?: string,
+    @Arg('state', () => PaymentStateValue, { nullable: true }) state?: PaymentStateValue,
     @Arg('purpose', () => String, { nullable: true, description: 'wallet_top_up or invoice' }) purpose?: string,
     @Arg('method', () => PaymentMethodValue, { nullable: true }) method?: PaymentMethodValue,
     @Arg('invoiceId', () => ID, { nullable: true }) invoiceId?: string,
   ) {
-    if (state && !(paymentStates as readonly string[]).includes(state))
-      throw badInput(`state: expected ${paymentStates.join(', ')}`, 'state');
     if (purpose && !purposes.includes(purpose)) throw badInput('purpose: expected wallet_top_up or invoice', 'purpose');
     if (invoiceId && !isUuid(invoiceId)) throw badInput('invoiceId: not an invoice id', 'invoiceId');
     const window = pageWindow(page);
