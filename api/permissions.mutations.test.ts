@@ -18,6 +18,7 @@ import {
   unique,
 } from '../test/permissions.js';
 import { aSession } from '../test/api-data.js';
+import { FakeMomo } from '../test/fakes/momo-server.js';
 import { startTestSystem, type TestSystem } from '../test/system.js';
 
 // Every mutation of the schema against every principal: see test/permissions.ts for who they are.
@@ -81,6 +82,19 @@ function mutationRows(w: PermissionWorld, reservationId: number): Record<string,
     variables: () => ({ station: w.stationA.identity, ...extra }),
     expect: staffAndPartners('STATION_OFFLINE'),
   });
+  /** An open invoice of organisation A that the driver pays, made for this attempt alone. */
+  const anOpenInvoice = async () => {
+    const [invoice] = await deps.orm.em
+      .fork()
+      .getConnection()
+      .execute<{ id: string }[]>(
+        `insert into invoice (id, organisation_id, number, kind, payer_user_id, currency, excl_tax_minor, tax_minor, incl_tax_minor,
+           status, issued_at, due_at) values (gen_random_uuid(), ?, ?, 'invoice', ?, 'RWF', 100, 18, 118, 'open', now(), now() + interval '14 days')
+         returning id`,
+        [w.orgA, `PERM-INV-${unique()}`, w.people.driver.id],
+      );
+    return invoice?.id;
+  };
   /** A change to a station of organisation A made for this attempt alone. */
   const stationChange = (document: string, registrationStatus: 'Accepted' | 'Pending' = 'Accepted'): OperationRow => ({
     document,
@@ -310,18 +324,7 @@ function mutationRows(w: PermissionWorld, reservationId: number): Record<string,
     },
     creditNote: {
       document: 'mutation($id: ID!) { creditNote(invoiceId: $id, reason: "meter fault") { number kind } }',
-      variables: async () => {
-        const [invoice] = await deps.orm.em
-          .fork()
-          .getConnection()
-          .execute<{ id: string }[]>(
-            `insert into invoice (id, organisation_id, number, kind, payer_user_id, currency, excl_tax_minor, tax_minor, incl_tax_minor,
-               status, issued_at, due_at) values (gen_random_uuid(), ?, ?, 'invoice', ?, 'RWF', 100, 18, 118, 'open', now(), now() + interval '14 days')
-             returning id`,
-            [w.orgA, `PERM-CN-${unique()}`, w.people.driver.id],
-          );
-        return { id: invoice?.id };
-      },
+      variables: async () => ({ id: await anOpenInvoice() }),
       expect: staffAndPartners('ok'),
     },
     closeSession: {
@@ -333,6 +336,19 @@ function mutationRows(w: PermissionWorld, reservationId: number): Record<string,
         return { id: (await aSession(w.system, w.stationA, w.orgATag, { connectorId, startedAt })).id };
       },
       expect: staff('ok'),
+    },
+    // Drivers pay their own money, with the local MoMo server standing in for MTN; staff and partners do not.
+    topUpWallet: {
+      document:
+        'mutation($org: ID) { topUpWallet(amountMinor: 1000, method: MOMO, msisdn: "250788123456", organisationId: $org) { state } }',
+      // Named: creditWallet above may have given the driver a wallet with B as well.
+      variables: (who) => ({ org: who === 'otherDriver' ? w.orgB : w.orgA }),
+      expect: { ...people('ok'), admin: 'FORBIDDEN', operatorA: 'FORBIDDEN', operatorB: 'FORBIDDEN' },
+    },
+    payInvoice: {
+      document: 'mutation($id: ID!) { payInvoice(invoiceId: $id, method: MOMO, msisdn: "250788123456") { state } }',
+      variables: async () => ({ id: await anOpenInvoice() }),
+      expect: { ...people('ok'), admin: 'FORBIDDEN', operatorA: 'FORBIDDEN', operatorB: 'FORBIDDEN', otherDriver: 'NOT_FOUND' },
     },
     releaseSession: {
       document: 'mutation($id: ID!) { releaseSession(sessionId: $id, note: "checked the meter") { billingStatus } }',
@@ -439,9 +455,11 @@ describe('who may change what: every mutation against every principal, with two 
   let system: TestSystem;
   let world: PermissionWorld;
   let rows: Record<string, OperationRow>;
+  let momo: FakeMomo;
 
   beforeAll(async () => {
-    system = await startTestSystem({ roles: ['api'] });
+    momo = await FakeMomo.start({ currency: 'RWF' });
+    system = await startTestSystem({ roles: ['api'], env: momo.env() });
     world = await aPermissionWorld(system);
     const em = system.deps.orm.em.fork();
     const reservation = em.create(Reservation, {
@@ -455,6 +473,7 @@ describe('who may change what: every mutation against every principal, with two 
   });
   afterAll(async () => {
     await system?.close();
+    await momo?.close();
   });
 
   itAnswersAsTheMatrixSays('Mutation', mutationNames, () => ({ world, rows }));

@@ -27,7 +27,7 @@ type Item = Record<string, unknown>;
 const nodes = (data: unknown) => (data as { nodes: Item[] }).nodes;
 const idOf = (value: unknown) => (value as { id?: string } | null)?.id ?? null;
 
-function queryRows(w: PermissionWorld): Record<string, OperationRow> {
+function queryRows(w: PermissionWorld, paymentId: string): Record<string, OperationRow> {
   /** An object of the principal's own organisation (never for those without one). */
   const inOwnOrganisation = (who: PrincipalName, organisationId: unknown) =>
     organisationId !== null && organisationId === organisationIdOf(w, who);
@@ -217,6 +217,19 @@ function queryRows(w: PermissionWorld): Record<string, OperationRow> {
       owns: (who, wallet) => (driverCards[who] ? wallet.ownerId === personOf(w, who)?.id : inOwnOrganisation(who, wallet.organisationId)),
       expect: { ...ownItems(), otherDriver: 'empty', operatorB: 'empty', partnerB: 'empty' },
     },
+    payment: {
+      document: 'query($id: ID!) { payment(id: $id) { id } }',
+      variables: () => ({ id: paymentId }),
+      // The driver who paid, and organisation A's staff and partners.
+      expect: { ...staffAndPartners('ok'), driver: 'ok', otherDriver: 'NOT_FOUND' },
+    },
+    payments: {
+      document: '{ payments(first: 100) { nodes { organisationId payerUserId } } }',
+      items: nodes,
+      owns: (who, payment) =>
+        driverCards[who] ? payment.payerUserId === personOf(w, who)?.id : inOwnOrganisation(who, payment.organisationId),
+      expect: { ...ownItems(), otherDriver: 'empty', operatorB: 'empty', partnerB: 'empty' },
+    },
     users: {
       document: '{ users(first: 100) { nodes { id organisationId } } }',
       items: nodes,
@@ -259,7 +272,21 @@ describe('who may read what: every query against every principal, with two organ
       system.deps.plans.catalogue.create(organisationId, { name: `Plan ${unique()}`, interval: 'month', currency: 'RWF', feeMinor: 1000 });
     const [planA] = await Promise.all([aPlanOf(world.orgA), aPlanOf(world.orgB)]);
     await system.deps.plans.subscriptions.subscribe(world.people.driver.id, planA.id);
-    rows = queryRows(world);
+    // A payment of organisation A by the driver: an invoice paid from the wallet the world funded.
+    const [invoice] = await system.deps.orm.em
+      .fork()
+      .getConnection()
+      .execute<{ id: string }[]>(
+        `insert into invoice (id, organisation_id, number, kind, payer_user_id, currency, excl_tax_minor, tax_minor, incl_tax_minor,
+           status, issued_at, due_at) values (gen_random_uuid(), ?, ?, 'invoice', ?, 'RWF', 100, 18, 118, 'open', now(), now()) returning id`,
+        [world.orgA, `PERM-PAY-${unique()}`, world.people.driver.id],
+      );
+    const payment = await system.deps.payments.payInvoice({
+      invoiceId: invoice?.id as string,
+      userId: world.people.driver.id,
+      method: 'wallet',
+    });
+    rows = queryRows(world, payment.id);
   });
   afterAll(async () => {
     await system?.close();

@@ -148,6 +148,27 @@ function subscriptionRows(w: PermissionWorld): Record<string, SubscriptionRow> {
       event: { topic: 'alert.resolved', payload: { ...alertOfA, resolvedBy: null } },
       expect: commandEvent,
     },
+    paymentUpdated: {
+      document: 'subscription { paymentUpdated { paymentId state } }',
+      event: {
+        topic: 'payment.updated',
+        payload: {
+          paymentId: '00000000-0000-4000-8000-000000000001',
+          organisationId: w.orgA,
+          payerUserId: w.people.driver.id,
+          provider: 'momo',
+          purpose: 'wallet_top_up',
+          invoiceId: null,
+          state: 'captured',
+          reason: null,
+          amountMinor: 1000,
+          currency: 'RWF',
+          at,
+        },
+      },
+      // The driver who pays, and organisation A's staff and partners.
+      expect: { ...sessionEvent, partnerANoScope: 'FORBIDDEN' },
+    },
   };
 }
 

@@ -24,6 +24,8 @@ import { MoneyGate } from '../billing/money-gate.js';
 import { ReceiptService } from '../billing/receipts/service.js';
 import { receiptLinkKey } from '../billing/receipts/signed-link.js';
 import { createPlans, type Plans } from '../billing/plans/index.js';
+import { paymentProviders } from '../billing/payments/providers.js';
+import { PaymentService } from '../billing/payments/service.js';
 import { TariffService } from '../billing/tariffs.js';
 import { walletSettlement } from '../billing/wallet-settlement.js';
 import { SessionService } from '../sessions/service.js';
@@ -33,7 +35,7 @@ import { StationService } from '../stations/service.js';
 import { TelemetryBuffer } from '../telemetry/buffer.js';
 import { openWarehouse, unusedWarehouse, type Warehouse } from '../warehouse/client.js';
 import { migrateWarehouse } from '../warehouse/migrate.js';
-import type { Config } from './config.js';
+import { type Config, paymentSettings } from './config.js';
 import type { Logger } from '../platform/logger.js';
 import { type Metrics, createMetrics } from '../platform/metrics.js';
 import { connectRedis, createRedis } from '../platform/redis.js';
@@ -97,6 +99,8 @@ export interface Deps {
   receipts: ReceiptService;
   /** Subscription plans and drivers' subscriptions to them. */
   plans: Plans;
+  /** Payments through MoMo, Airtel Money and the wallet: attempts, provider status, settlement into the ledger. */
+  payments: PaymentService;
   /** Set when shutdown began: /readyz turns 503, new work is refused. */
   stopping: boolean;
   /** Set while this process runs the telemetry sink (workers role): /readyz fails while it cannot work. */
@@ -219,6 +223,7 @@ export async function createDeps(config: Config, log: Logger): Promise<Deps> {
       creditNotes: new CreditNotes({ orm, ledger, receipts }),
       receipts,
       plans,
+      payments: new PaymentService({ orm, ledger, events, log, providers: paymentProviders(paymentSettings(config), { orm, ledger }) }),
       billing: new BillingService({
         orm,
         warehouse,

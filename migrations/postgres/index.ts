@@ -12,6 +12,7 @@ import { Migration20261203093000_billing } from './Migration20261203093000_billi
 import { Migration20261203100000_ledger } from './Migration20261203100000_ledger.js';
 import { Migration20261203110000_plans } from './Migration20261203110000_plans.js';
 import { Migration20261203111000_operator_legal } from './Migration20261203111000_operator_legal.js';
+import { Migration20261204100000_payments } from './Migration20261204100000_payments.js';
 import { Migration20261204120000_webhooks } from './Migration20261204120000_webhooks.js';
 import { Migration20261204130000_alerts } from './Migration20261204130000_alerts.js';
 
@@ -30,6 +31,7 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261203100000_ledger', class: Migration20261203100000_ledger },
   { name: 'Migration20261203110000_plans', class: Migration20261203110000_plans },
   { name: 'Migration20261203111000_operator_legal', class: Migration20261203111000_operator_legal },
+  { name: 'Migration20261204100000_payments', class: Migration20261204100000_payments },
   { name: 'Migration20261204120000_webhooks', class: Migration20261204120000_webhooks },
   { name: 'Migration20261204130000_alerts', class: Migration20261204130000_alerts },
 ];

@@ -9,6 +9,7 @@ export * from './id-token.js';
 export * from './ledger.js';
 export * from './organisation.js';
 export * from './plan.js';
+export * from './payment.js';
 export * from './reservation.js';
 export * from './site.js';
 export * from './station.js';
@@ -24,6 +25,7 @@ import { IdTokenSchema } from './id-token.js';
 import { LedgerAccountSchema, LedgerEntrySchema, LedgerTransactionSchema } from './ledger.js';
 import { OrganisationSchema } from './organisation.js';
 import { PlanSchema, PlanSubscriptionSchema, PlanUsageSchema } from './plan.js';
+import { PaymentAttemptSchema } from './payment.js';
 import { ReservationSchema } from './reservation.js';
 import { SiteSchema } from './site.js';
 import { StationSchema } from './station.js';
@@ -68,4 +70,5 @@ export const entities = [
   PlanSchema,
   PlanSubscriptionSchema,
   PlanUsageSchema,
+  PaymentAttemptSchema,
 ];
