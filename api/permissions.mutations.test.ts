@@ -18,6 +18,7 @@ import {
   unique,
 } from '../test/permissions.js';
 import { aSession } from '../test/api-data.js';
+import { FakeMomo } from '../test/fakes/momo-server.js';
 import { startTestSystem, type TestSystem } from '../test/system.js';
 
 // Every mutation of the schema against every principal: see test/permissions.ts for who they are.
@@ -55,12 +56,45 @@ function mutationRows(w: PermissionWorld, reservationId: number): Record<string,
     await em.flush();
     return tokens.refreshToken;
   };
+  /** An open alert at station A, of a cause of its own. */
+  const anAlertOfA = async () => {
+    const [row] = await deps.orm.em
+      .fork()
+      .getConnection()
+      .execute<{ id: string }[]>(
+        `insert into alert (id, organisation_id, station_id, kind, cause_key, severity, message, raised_at)
+         values (gen_random_uuid(), ?, ?, 'connector-faulted', ?, 'major', 'faulted', now()) returning id`,
+        [w.orgA, w.stationA.id, `connector:${unique()}`],
+      );
+    return row?.id as string;
+  };
+  const aFreePlan = (organisationId: string) =>
+    deps.plans.catalogue.create(organisationId, { name: `Free ${unique()}`, interval: 'month', currency: 'RWF', feeMinor: 0 });
+  let driversSubscription: Promise<string> | undefined;
+  /** The driver's one live subscription with organisation A, made once. */
+  const theDriversSubscription = () => {
+    driversSubscription ??= aFreePlan(w.orgA).then((plan) => deps.plans.subscriptions.subscribe(w.people.driver.id, plan.id));
+    return driversSubscription;
+  };
   /** A command to station A (plus these variables as `$name`s). */
   const command = (document: string, extra: Record<string, unknown> = {}): OperationRow => ({
     document,
     variables: () => ({ station: w.stationA.identity, ...extra }),
     expect: staffAndPartners('STATION_OFFLINE'),
   });
+  /** An open invoice of organisation A that the driver pays, made for this attempt alone. */
+  const anOpenInvoice = async () => {
+    const [invoice] = await deps.orm.em
+      .fork()
+      .getConnection()
+      .execute<{ id: string }[]>(
+        `insert into invoice (id, organisation_id, number, kind, payer_user_id, currency, excl_tax_minor, tax_minor, incl_tax_minor,
+           status, issued_at, due_at) values (gen_random_uuid(), ?, ?, 'invoice', ?, 'RWF', 100, 18, 118, 'open', now(), now() + interval '14 days')
+         returning id`,
+        [w.orgA, `PERM-INV-${unique()}`, w.people.driver.id],
+      );
+    return invoice?.id;
+  };
   /** A change to a station of organisation A made for this attempt alone. */
   const stationChange = (document: string, registrationStatus: 'Accepted' | 'Pending' = 'Accepted'): OperationRow => ({
     document,
@@ -159,6 +193,62 @@ function mutationRows(w: PermissionWorld, reservationId: number): Record<string,
       expect: staff('ok'),
     },
 
+    // Alerts: staff act on their organisation's.
+    acknowledgeAlert: {
+      document: 'mutation($id: ID!) { acknowledgeAlert(id: $id) { state } }',
+      variables: async () => ({ id: await anAlertOfA() }),
+      expect: staff('ok'),
+    },
+    resolveAlert: {
+      document: 'mutation($id: ID!) { resolveAlert(id: $id, note: "fixed") { state } }',
+      variables: async () => ({ id: await anAlertOfA() }),
+      expect: staff('ok'),
+    },
+    setAlertSettings: {
+      document: 'mutation($org: ID) { setAlertSettings(organisationId: $org, input: { thresholds: { offlineMinutes: 10 } }) { emails } }',
+      variables: () => ({ org: w.orgA }),
+      expect: staff('ok'),
+    },
+
+    // Webhooks: staff manage their organisation's.
+    createWebhook: {
+      document: 'mutation($input: CreateWebhookInput!) { createWebhook(input: $input) { id } }',
+      variables: () => ({
+        input: {
+          url: 'http://127.0.0.1:9/matrix',
+          secret: 'matrix-secret-0123456789ab',
+          events: ['invoice.issued'],
+          organisationId: w.orgA,
+        },
+      }),
+      expect: staff('ok'),
+    },
+    updateWebhook: {
+      document: 'mutation($id: ID!) { updateWebhook(id: $id, input: { description: "matrix" }) { id } }',
+      variables: () => ({ id: w.webhookA }),
+      expect: staff('ok'),
+    },
+    testWebhook: {
+      document: 'mutation($id: ID!) { testWebhook(id: $id) }',
+      variables: () => ({ id: w.webhookA }),
+      expect: staff('ok'),
+    },
+    deleteWebhook: {
+      document: 'mutation($id: ID!) { deleteWebhook(id: $id) }',
+      variables: async () => ({
+        id: (
+          await deps.webhooks.endpoints.create({
+            organisationId: w.orgA,
+            url: 'http://127.0.0.1:9/gone',
+            secret: 'throw-away-secret-0123456789',
+            events: ['session.ended'],
+            createdBy: null,
+          })
+        ).id,
+      }),
+      expect: staff('ok'),
+    },
+
     // Credentials: drivers make and block their own.
     createIdToken: {
       document: 'mutation($input: CreateIdTokenInput!) { createIdToken(input: $input) { id } }',
@@ -225,21 +315,40 @@ function mutationRows(w: PermissionWorld, reservationId: number): Record<string,
       variables: () => ({ org: w.orgA }),
       expect: { ...staffAndPartners('ok'), operatorB: 'ok', partnerB: 'ok' },
     },
+    // An organisation's legal details (its receipts print them): its operators and admins, not partners.
+    setOperatorLegalDetails: {
+      document:
+        'mutation($org: ID!) { setOperatorLegalDetails(organisationId: $org, input: { legalName: "Perm A Ltd", address: "KG 7 Ave" }) { id } }',
+      variables: () => ({ org: w.orgA }),
+      expect: staff('ok'),
+    },
     creditNote: {
       document: 'mutation($id: ID!) { creditNote(invoiceId: $id, reason: "meter fault") { number kind } }',
-      variables: async () => {
-        const [invoice] = await deps.orm.em
-          .fork()
-          .getConnection()
-          .execute<{ id: string }[]>(
-            `insert into invoice (id, organisation_id, number, kind, payer_user_id, currency, excl_tax_minor, tax_minor, incl_tax_minor,
-               status, issued_at, due_at) values (gen_random_uuid(), ?, ?, 'invoice', ?, 'RWF', 100, 18, 118, 'open', now(), now() + interval '14 days')
-             returning id`,
-            [w.orgA, `PERM-CN-${unique()}`, w.people.driver.id],
-          );
-        return { id: invoice?.id };
-      },
+      variables: async () => ({ id: await anOpenInvoice() }),
       expect: staffAndPartners('ok'),
+    },
+    closeSession: {
+      document: 'mutation($id: ID!) { closeSession(sessionId: $id, reason: "station replaced") { stopReason } }',
+      variables: async () => {
+        const startedAt = new Date(Date.now() - Math.floor(Math.random() * 1e9));
+        // A connector of its own: a new start on a connector supersedes the session open there.
+        const connectorId = 100 + Math.floor(Math.random() * 1e6);
+        return { id: (await aSession(w.system, w.stationA, w.orgATag, { connectorId, startedAt })).id };
+      },
+      expect: staff('ok'),
+    },
+    // Drivers pay their own money, with the local MoMo server standing in for MTN; staff and partners do not.
+    topUpWallet: {
+      document:
+        'mutation($org: ID) { topUpWallet(amountMinor: 1000, method: MOMO, msisdn: "250788123456", organisationId: $org) { state } }',
+      // Named: creditWallet above may have given the driver a wallet with B as well.
+      variables: (who) => ({ org: who === 'otherDriver' ? w.orgB : w.orgA }),
+      expect: { ...people('ok'), admin: 'FORBIDDEN', operatorA: 'FORBIDDEN', operatorB: 'FORBIDDEN' },
+    },
+    payInvoice: {
+      document: 'mutation($id: ID!) { payInvoice(invoiceId: $id, method: MOMO, msisdn: "250788123456") { state } }',
+      variables: async () => ({ id: await anOpenInvoice() }),
+      expect: { ...people('ok'), admin: 'FORBIDDEN', operatorA: 'FORBIDDEN', operatorB: 'FORBIDDEN', otherDriver: 'NOT_FOUND' },
     },
     releaseSession: {
       document: 'mutation($id: ID!) { releaseSession(sessionId: $id, note: "checked the meter") { billingStatus } }',
@@ -251,6 +360,36 @@ function mutationRows(w: PermissionWorld, reservationId: number): Record<string,
         return { id };
       },
       expect: staffAndPartners('ok'),
+    },
+    // Plans: organisation A's; the driver's subscription with A (plans of no fee: no wallet needed).
+    createPlan: {
+      document:
+        'mutation($org: ID) { createPlan(input: { organisationId: $org, name: "P", interval: "month", currency: "RWF", feeMinor: 1000 }) { id } }',
+      variables: () => ({ org: w.orgA }),
+      expect: { ...staffAndPartners('ok'), operatorB: 'ok', partnerB: 'ok' },
+    },
+    archivePlan: {
+      document: 'mutation($id: ID!) { archivePlan(id: $id) { archivedAt } }',
+      variables: async () => ({ id: (await aFreePlan(w.orgA)).id }),
+      expect: staffAndPartners('ok'),
+    },
+    subscribeToPlan: {
+      document: 'mutation($id: ID!) { subscribeToPlan(planId: $id) { status } }',
+      variables: async () => ({ id: (await aFreePlan(w.orgB)).id }),
+      expect: { ...everyone('FORBIDDEN'), anonymous: 'UNAUTHENTICATED', driver: 'ok', otherDriver: 'ok' },
+    },
+    changePlan: {
+      document: 'mutation($id: ID!) { changePlan(planId: $id) { planId } }',
+      variables: async () => {
+        await theDriversSubscription();
+        return { id: (await aFreePlan(w.orgA)).id };
+      },
+      expect: { ...everyone('FORBIDDEN'), anonymous: 'UNAUTHENTICATED', driver: 'ok', otherDriver: 'NOT_FOUND' },
+    },
+    cancelPlan: {
+      document: 'mutation($id: ID!) { cancelPlan(subscriptionId: $id) { cancelAtPeriodEnd } }',
+      variables: async () => ({ id: await theDriversSubscription() }),
+      expect: { ...staffAndPartners('ok'), driver: 'ok', otherDriver: 'NOT_FOUND' },
     },
     stopCharging: {
       document: 'mutation($id: ID!) { stopCharging(sessionId: $id) { id } }',
@@ -316,9 +455,11 @@ describe('who may change what: every mutation against every principal, with two 
   let system: TestSystem;
   let world: PermissionWorld;
   let rows: Record<string, OperationRow>;
+  let momo: FakeMomo;
 
   beforeAll(async () => {
-    system = await startTestSystem({ roles: ['api'] });
+    momo = await FakeMomo.start({ currency: 'RWF' });
+    system = await startTestSystem({ roles: ['api'], env: momo.env() });
     world = await aPermissionWorld(system);
     const em = system.deps.orm.em.fork();
     const reservation = em.create(Reservation, {
@@ -332,6 +473,7 @@ describe('who may change what: every mutation against every principal, with two 
   });
   afterAll(async () => {
     await system?.close();
+    await momo?.close();
   });
 
   itAnswersAsTheMatrixSays('Mutation', mutationNames, () => ({ world, rows }));

@@ -27,7 +27,7 @@ type Item = Record<string, unknown>;
 const nodes = (data: unknown) => (data as { nodes: Item[] }).nodes;
 const idOf = (value: unknown) => (value as { id?: string } | null)?.id ?? null;
 
-function queryRows(w: PermissionWorld): Record<string, OperationRow> {
+function queryRows(w: PermissionWorld, paymentId: string): Record<string, OperationRow> {
   /** An object of the principal's own organisation (never for those without one). */
   const inOwnOrganisation = (who: PrincipalName, organisationId: unknown) =>
     organisationId !== null && organisationId === organisationIdOf(w, who);
@@ -44,6 +44,30 @@ function queryRows(w: PermissionWorld): Record<string, OperationRow> {
   };
 
   return {
+    alerts: {
+      document: 'query($org: ID) { alerts(organisationId: $org) { id organisationId } }',
+      variables: () => ({ org: w.orgA }),
+      items: (data) => data as Item[],
+      owns: (who, alert) => inOwnOrganisation(who, alert.organisationId),
+      expect: { ...staffAndPartners('filtered'), admin: 'ok', operatorB: 'empty', partnerB: 'empty' },
+    },
+    alertSettings: {
+      document: 'query($org: ID) { alertSettings(organisationId: $org) { organisationId thresholds { offlineMinutes } } }',
+      variables: () => ({ org: w.orgA }),
+      expect: staff('ok'),
+    },
+    webhooks: {
+      document: 'query($org: ID) { webhooks(organisationId: $org) { id organisationId } }',
+      variables: () => ({ org: w.orgA }),
+      items: (data) => data as Item[],
+      owns: (who, hook) => inOwnOrganisation(who, hook.organisationId),
+      expect: { ...staff('filtered'), admin: 'ok', operatorB: 'empty' },
+    },
+    webhookDeliveries: {
+      document: 'query($id: ID!) { webhookDeliveries(webhookId: $id) { id } }',
+      variables: () => ({ id: w.webhookA }),
+      expect: staff('ok'),
+    },
     apiKeys: {
       document: 'query($org: ID) { apiKeys(organisationId: $org) { id organisationId } }',
       variables: () => ({ org: w.orgA }),
@@ -156,6 +180,25 @@ function queryRows(w: PermissionWorld): Record<string, OperationRow> {
       expect: ownItems(),
     },
     system: { document: '{ system { version } }', expect: everyone('ok') },
+    plans: {
+      document: '{ plans { organisationId archivedAt } }',
+      items: (data) => data as Item[],
+      // Drivers read the plans open to subscribers, of any operator.
+      owns: (who, plan) => (driverCards[who] ? plan.archivedAt === null : inOwnOrganisation(who, plan.organisationId)),
+      expect: { ...ownItems(), driver: 'ok', otherDriver: 'ok' },
+    },
+    mySubscriptions: {
+      document: '{ mySubscriptions { userId energyLeftWh } }',
+      items: (data) => data as Item[],
+      owns: (who, subscription) => subscription.userId === personOf(w, who)?.id,
+      expect: { ...everyone('FORBIDDEN'), anonymous: 'UNAUTHENTICATED', driver: 'filtered', otherDriver: 'empty' },
+    },
+    planSubscriptions: {
+      document: '{ planSubscriptions { organisationId } }',
+      items: (data) => data as Item[],
+      owns: (who, subscription) => inOwnOrganisation(who, subscription.organisationId),
+      expect: { ...staffAndPartners('filtered'), admin: 'ok', operatorB: 'empty', partnerB: 'empty' },
+    },
     tariff: {
       document: 'query($id: ID!) { tariff(id: $id) { id } }',
       variables: () => ({ id: w.tariffA }),
@@ -172,6 +215,19 @@ function queryRows(w: PermissionWorld): Record<string, OperationRow> {
       document: '{ wallets { organisationId ownerId } }',
       items: (data) => data as Item[],
       owns: (who, wallet) => (driverCards[who] ? wallet.ownerId === personOf(w, who)?.id : inOwnOrganisation(who, wallet.organisationId)),
+      expect: { ...ownItems(), otherDriver: 'empty', operatorB: 'empty', partnerB: 'empty' },
+    },
+    payment: {
+      document: 'query($id: ID!) { payment(id: $id) { id } }',
+      variables: () => ({ id: paymentId }),
+      // The driver who paid, and organisation A's staff and partners.
+      expect: { ...staffAndPartners('ok'), driver: 'ok', otherDriver: 'NOT_FOUND' },
+    },
+    payments: {
+      document: '{ payments(first: 100) { nodes { organisationId payerUserId } } }',
+      items: nodes,
+      owns: (who, payment) =>
+        driverCards[who] ? payment.payerUserId === personOf(w, who)?.id : inOwnOrganisation(who, payment.organisationId),
       expect: { ...ownItems(), otherDriver: 'empty', operatorB: 'empty', partnerB: 'empty' },
     },
     users: {
@@ -198,7 +254,39 @@ describe('who may read what: every query against every principal, with two organ
     // An audited command at each station (they are offline: the audit records the failure).
     for (const station of [world.stationA, world.stationB])
       await system.deps.stationCommands.send(station.identity, 'ClearCache', {}, { actor: 'system' }).catch(() => {});
-    rows = queryRows(world);
+    // An alert at each station, so lists have something to filter.
+    for (const [organisationId, station] of [
+      [world.orgA, world.stationA],
+      [world.orgB, world.stationB],
+    ] as const)
+      await system.deps.orm.em
+        .fork()
+        .getConnection()
+        .execute(
+          `insert into alert (id, organisation_id, station_id, kind, cause_key, severity, message, raised_at)
+           values (gen_random_uuid(), ?, ?, 'station-offline', '', 'major', 'offline', now())`,
+          [organisationId, station.id],
+        );
+    // A plan of each organisation; the driver subscribes to A's.
+    const aPlanOf = (organisationId: string) =>
+      system.deps.plans.catalogue.create(organisationId, { name: `Plan ${unique()}`, interval: 'month', currency: 'RWF', feeMinor: 1000 });
+    const [planA] = await Promise.all([aPlanOf(world.orgA), aPlanOf(world.orgB)]);
+    await system.deps.plans.subscriptions.subscribe(world.people.driver.id, planA.id);
+    // A payment of organisation A by the driver: an invoice paid from the wallet the world funded.
+    const [invoice] = await system.deps.orm.em
+      .fork()
+      .getConnection()
+      .execute<{ id: string }[]>(
+        `insert into invoice (id, organisation_id, number, kind, payer_user_id, currency, excl_tax_minor, tax_minor, incl_tax_minor,
+           status, issued_at, due_at) values (gen_random_uuid(), ?, ?, 'invoice', ?, 'RWF', 100, 18, 118, 'open', now(), now()) returning id`,
+        [world.orgA, `PERM-PAY-${unique()}`, world.people.driver.id],
+      );
+    const payment = await system.deps.payments.payInvoice({
+      invoiceId: invoice?.id as string,
+      userId: world.people.driver.id,
+      method: 'wallet',
+    });
+    rows = queryRows(world, payment.id);
   });
   afterAll(async () => {
     await system?.close();

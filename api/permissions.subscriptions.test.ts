@@ -46,6 +46,18 @@ function subscriptionRows(w: PermissionWorld): Record<string, SubscriptionRow> {
   const session = { ...station, sessionId: w.driverSession, transactionId: '1', connectorId: 1 };
   const at = new Date().toISOString();
   const ofStationA = { station: w.stationA.identity };
+  const alertOfA = {
+    ...station,
+    alertId: '00000000-0000-4000-8000-00000000a1e7',
+    organisationId: w.orgA,
+    kind: 'connector-faulted',
+    causeKey: 'connector:1',
+    severity: 'major',
+    message: 'connector 1 faulted: GroundFailure',
+    details: {},
+    resolvedBy: null,
+    at,
+  };
   return {
     stationStatusChanged: {
       document: 'subscription($station: String!) { stationStatusChanged(stationIdentity: $station) { status } }',
@@ -118,6 +130,39 @@ function subscriptionRows(w: PermissionWorld): Record<string, SubscriptionRow> {
           organisationId: w.orgA,
           currency: 'RWF',
           totalMinor: 1180,
+          at,
+        },
+      },
+      // The driver who pays, and organisation A's staff and partners.
+      expect: { ...sessionEvent, partnerANoScope: 'FORBIDDEN' },
+    },
+    alertRaised: {
+      document: 'subscription { alertRaised { kind severity stationIdentity } }',
+      event: { topic: 'alert.raised', payload: alertOfA },
+      // Organisation A's staff and partners with stations:read: drivers are not told of operations.
+      expect: commandEvent,
+    },
+    alertResolved: {
+      document: 'subscription($station: String) { alertResolved(stationIdentity: $station) { kind resolvedBy } }',
+      variables: ofStationA,
+      event: { topic: 'alert.resolved', payload: { ...alertOfA, resolvedBy: null } },
+      expect: commandEvent,
+    },
+    paymentUpdated: {
+      document: 'subscription { paymentUpdated { paymentId state } }',
+      event: {
+        topic: 'payment.updated',
+        payload: {
+          paymentId: '00000000-0000-4000-8000-000000000001',
+          organisationId: w.orgA,
+          payerUserId: w.people.driver.id,
+          provider: 'momo',
+          purpose: 'wallet_top_up',
+          invoiceId: null,
+          state: 'captured',
+          reason: null,
+          amountMinor: 1000,
+          currency: 'RWF',
           at,
         },
       },

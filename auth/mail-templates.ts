@@ -1,3 +1,5 @@
+import { receiptMail } from '../billing/receipts/mail.js';
+
 /** The mails evcms writes to the outbox, by template name. Values named in `secretKeys` are erased once sent. */
 export const mailTemplates = {
   'confirm-email': (d: Record<string, string>) => ({
@@ -20,6 +22,11 @@ export const mailTemplates = {
     subject: 'Failed sign-ins on your account',
     text: `${greeting(d)}\n\nSeveral sign-ins to your charging account failed with a wrong password, so new attempts are slowed down for a while.\nIf it was you, lift the delay here:\n\n${d.link}\n\nOr use this code with unlockAccount: ${d.token}\n\nIt is valid for 1 hour. A device you signed in from before is not slowed down. If it was not you, consider changing your password.\n`,
   }),
+  'alert-raised': (d: Record<string, string>) => ({
+    subject: `[${d.severity}] ${d.station}: ${d.kind}`,
+    text: `An alert was raised at ${d.raisedAt} for station ${d.station}:\n\n  ${d.message}\n\nKind: ${d.kind}, severity: ${d.severity}, alert ${d.alertId}.\nAcknowledge or resolve it with acknowledgeAlert / resolveAlert; it resolves by itself when the condition clears.\n`,
+  }),
+  receipt: receiptMail,
 } satisfies Record<string, (data: Record<string, string>) => { subject: string; text: string }>;
 
 /** The link in an account mail: `${linkBase}/account/${action}?token=...`. */

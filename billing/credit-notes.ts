@@ -39,7 +39,7 @@ export function taxShare(partMinor: number, totalMinor: number, taxMinor: number
  * from their wallet goes back to it; an open invoice credited in full is void.
  */
 export class CreditNotes {
-  constructor(private readonly deps: { orm: Orm; ledger: Ledger }) {}
+  constructor(private readonly deps: { orm: Orm; ledger: Ledger; receipts?: { issued(document: { id: string }): Promise<void> } }) {}
 
   async issue(input: CreditNoteInput): Promise<{ id: string; number: string; amountMinor: number; taxMinor: number }> {
     if (!input.reason.trim() || input.reason.length > 255)
@@ -90,6 +90,7 @@ export class CreditNotes {
       return { id: inserted?.id as string, number, amountMinor: amount, taxMinor: tax, original };
     });
     if (note.original.status === 'paid' && note.original.payer_user_id) await this.refund(note, input.actor);
+    await this.deps.receipts?.issued(note);
     return { id: note.id, number: note.number, amountMinor: note.amountMinor, taxMinor: note.taxMinor };
   }
 

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { raw } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Orm } from '../database/orm.js';
 import { takeInvoiceNumbers } from './invoice-number.js';
 import type { IssuedInvoice } from './service.js';
@@ -60,7 +61,16 @@ export async function invoicesOf(orm: Orm, sessionIds: string[]): Promise<Map<st
  * numbers of the gap-free series, whose counter row stays locked until the invoices are written and committed.
  * A session another worker billed first is left out: it has its invoice already.
  */
-export async function issueInvoices(orm: Orm, drafts: InvoiceDraft[], options: { now: Date; dueDays: number }): Promise<IssuedInvoice[]> {
+export async function issueInvoices(
+  orm: Orm,
+  drafts: InvoiceDraft[],
+  options: {
+    now: Date;
+    dueDays: number;
+    /** plans: the driver's plan takes its share, its period locked until these invoices commit (billing/plans/hooks.ts). */
+    consume?: (em: EntityManager, priced: PricedSession, row: SessionRow) => Promise<PricedSession>;
+  },
+): Promise<IssuedInvoice[]> {
   const first = drafts[0];
   if (!first) return [];
   const organisationId = first.row.organisation_id as string;
@@ -75,6 +85,8 @@ export async function issueInvoices(orm: Orm, drafts: InvoiceDraft[], options: {
     const pending = new Set(locked.map((row) => row.id));
     const billable = drafts.filter((draft) => pending.has(draft.row.id));
     if (billable.length === 0) return [];
+    // In turn: a driver's second session in the batch sees what the first used of the plan's energy.
+    if (options.consume) for (const draft of billable) draft.priced = await options.consume(em as EntityManager, draft.priced, draft.row);
     await em.execute(`update charging_session set billing_status = 'billed', billing_hold = null, updated_at = now() where id in (?)`, [
       billable.map((draft) => draft.row.id),
     ]);
@@ -83,14 +95,17 @@ export async function issueInvoices(orm: Orm, drafts: InvoiceDraft[], options: {
     const tag = `$j${randomBytes(8).toString('hex')}$`;
     const inserted = await em.execute<{ id: string; session_id: string }[]>(
       `insert into invoice (id, organisation_id, number, kind, session_id, payer_user_id, payer_organisation_id, currency,
-         excl_tax_minor, tax_minor, incl_tax_minor, priced, tariff_version_id, status, issued_at, due_at)
-       values ${billable.map(() => "(gen_random_uuid(), ?, ?, 'invoice', ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, 'open', ?, ?)").join(', ')}
+         excl_tax_minor, tax_minor, incl_tax_minor, priced, tariff_version_id, status, issued_at, due_at, paid_at)
+       values ${billable.map(() => '(gen_random_uuid(), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?)').join(', ')}
        returning id, session_id`,
       billable.flatMap((draft, i) => {
         const invoice = invoices[i] as IssuedInvoice;
+        // plans: a session the plan covers in full is invoiced 0, paid.
+        const paid = invoice.inclTaxMinor === 0;
         return [
           organisationId,
           invoice.number,
+          'invoice',
           invoice.sessionId,
           invoice.payerUserId,
           invoice.payerOrganisationId,
@@ -100,8 +115,10 @@ export async function issueInvoices(orm: Orm, drafts: InvoiceDraft[], options: {
           invoice.inclTaxMinor,
           jsonLiteral(JSON.stringify(draft.priced), tag),
           draft.tariffVersionId,
+          paid ? 'paid' : 'open',
           now,
           due,
+          paid ? now : null,
         ];
       }),
     );

@@ -1,4 +1,5 @@
 import type { Orm } from '../database/orm.js';
+import type { PlanCheck } from './plans/gate.js';
 
 /** What the gate needs about a credential: its owner (a driver) and whether a fleet pays for it. */
 export interface PayingCredential {
@@ -13,10 +14,13 @@ export interface PayingCredential {
  * credential no driver owns, is not the driver's money: it passes.
  */
 export class MoneyGate {
-  constructor(private readonly deps: { orm: Orm }) {}
+  constructor(private readonly deps: { orm: Orm; plans?: { check(ownerId: string, stationId: string): Promise<PlanCheck> } }) {}
 
   async refusal(credential: PayingCredential, stationId: string | null): Promise<string | null> {
     if (!credential.ownerId || credential.fleetOrganisationId) return null;
+    // plans: a plan's limits refuse; a plan with included energy left pays instead of the wallet (billing/plans/gate.ts).
+    const plan = stationId && this.deps.plans ? await this.deps.plans.check(credential.ownerId, stationId) : null;
+    if (plan?.refusal) return plan.refusal;
     const [row] = await this.deps.orm.em
       .fork()
       .getConnection()
@@ -32,7 +36,7 @@ export class MoneyGate {
         [credential.ownerId, credential.ownerId, stationId],
       );
     if (row?.past_due) return `invoice ${row.past_due} is past due`;
-    if (row?.minimum !== null && row?.minimum !== undefined && Number(row.balance ?? 0) < Number(row.minimum)) {
+    if (row?.minimum !== null && row?.minimum !== undefined && Number(row.balance ?? 0) < Number(row.minimum) && !plan?.pays) {
       return `wallet below the operator's minimum of ${row.minimum}${row.currency ? ` ${row.currency}` : ''} (minor units)`;
     }
     return null;

@@ -4,6 +4,7 @@ import type { Logger } from '../platform/logger.js';
 import type { Warehouse } from '../warehouse/client.js';
 import { holdReason } from './holds.js';
 import { type InvoiceDraft, invoicesOf, issued, issueInvoices } from './invoices.js';
+import type { PlanCoverage } from './plans/hooks.js';
 import { priceSession } from './pricing/index.js';
 import { factsOf, loadSessions, type SessionRow } from './session-rows.js';
 import type { PricedSession, TariffDefinition } from './tariff-model.js';
@@ -50,6 +51,10 @@ export class BillingService {
       events: EventBus;
       log: Logger;
       settlement?: Settlement;
+      /** Told of each invoice issued (billing/receipts: the driver's receipt mail). */
+      receipts?: { issued(invoice: IssuedInvoice): Promise<void> };
+      /** plans: a driver's plan applied to the price (billing/plans/hooks.ts). */
+      plans?: Pick<PlanCoverage, 'apply' | 'consume'>;
       /** Days an invoice is due in. */
       dueDays?: number;
     },
@@ -59,7 +64,9 @@ export class BillingService {
   async priceOf(sessionId: string, now = new Date()): Promise<Price | null> {
     const row = (await loadSessions(this.deps.orm, [sessionId.toLowerCase()])).get(sessionId.toLowerCase());
     if (!row) return null;
-    return (await this.priceRows([row], now)).get(row.id) ?? null;
+    const price = (await this.priceRows([row], now)).get(row.id) ?? null;
+    // plans: the running cost is the bill, the driver's plan included.
+    return price && this.deps.plans ? { ...price, priced: await this.deps.plans.apply(price.priced, row) } : price;
   }
 
   /** Bills an ended session once: issues its invoice to whoever pays, or marks it free or held, and settles it. */
@@ -96,7 +103,10 @@ export class BillingService {
     const invoices = await this.issue(drafts, now);
     const issuedNow = new Set(invoices.map((invoice) => invoice.sessionId));
     billedBefore.push(...drafts.filter((draft) => !issuedNow.has(draft.row.id)).map((draft) => draft.row.id));
-    for (const invoice of invoices) this.announce(invoice, rows.get(invoice.sessionId) as SessionRow, now);
+    for (const invoice of invoices) {
+      this.announce(invoice, rows.get(invoice.sessionId) as SessionRow, now);
+      await this.deps.receipts?.issued(invoice);
+    }
     await this.settle(invoices, outcomes);
     await this.settleExisting(billedBefore, outcomes);
     return wanted.map((id) => outcomes.get(id) as BillOutcome);
@@ -184,7 +194,8 @@ export class BillingService {
     }
     const invoices: IssuedInvoice[] = [];
     for (const group of byOrganisation.values()) {
-      invoices.push(...(await issueInvoices(this.deps.orm, group, { now, dueDays: this.deps.dueDays ?? 14 })));
+      const consume = this.deps.plans?.consume.bind(this.deps.plans);
+      invoices.push(...(await issueInvoices(this.deps.orm, group, { now, dueDays: this.deps.dueDays ?? 14, consume })));
     }
     return invoices;
   }
@@ -219,7 +230,10 @@ export class BillingService {
   }
 
   /** Settles the invoices (when evcms settles any) and records each as billed, paid or not. */
-  private async settle(invoices: IssuedInvoice[], outcomes: Map<string, BillOutcome>): Promise<void> {
+  private async settle(all: IssuedInvoice[], outcomes: Map<string, BillOutcome>): Promise<void> {
+    // plans: an invoice the plan paid in full was issued paid; nothing to take.
+    for (const invoice of all.filter((i) => i.inclTaxMinor === 0)) outcomes.set(invoice.sessionId, { kind: 'billed', invoice, paid: true });
+    const invoices = all.filter((invoice) => invoice.inclTaxMinor !== 0);
     const paid = this.deps.settlement && invoices.length ? await this.deps.settlement.settle(invoices) : [];
     for (const [i, invoice] of invoices.entries()) outcomes.set(invoice.sessionId, { kind: 'billed', invoice, paid: paid[i] ?? false });
     const paidIds = invoices.filter((_, i) => paid[i]).map((invoice) => invoice.id);

@@ -146,6 +146,26 @@ export interface PricedSession {
     parkingSeconds: number;
     idleSeconds: number;
   };
-  /** Why the total was changed from the sum of the lines: 'free-below-threshold', 'min-price', 'max-price'. */
+  /**
+   * Why the total was changed from the sum of the lines: 'free-below-threshold', 'min-price', 'max-price', and a
+   * plan's 'plan-included-energy' and 'plan-discount'.
+   */
   adjustments: { reason: string; exclTaxMinor: number; taxMinor: number }[];
+  /** plans: what a subscription plan covered (billing/plans/coverage.ts), when one applied. */
+  plan?: PlanCovered;
+}
+
+/** What a driver's plan did for a session: the energy it included and what that and its discount took off, tax included. */
+export interface PlanCovered {
+  planId: string;
+  name: string;
+  subscriptionId: string;
+  /** The start of the plan period it counted in, ISO 8601. */
+  periodStart: string;
+  /** Included energy this session used, Wh (billed quantity), and what was left of it for the period before. */
+  energyWh: number;
+  energyLeftWh: number;
+  /** Taken off the price for the included energy, and by the discount, tax included (>= 0). */
+  energyMinor: number;
+  discountMinor: number;
 }

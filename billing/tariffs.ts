@@ -42,7 +42,13 @@ export function checkedDefinition(definition: unknown): TariffDefinition {
  * `validFrom`; a session keeps the version that was in force when it started.
  */
 export class TariffService {
-  constructor(private readonly deps: { orm: Orm }) {}
+  constructor(
+    private readonly deps: {
+      orm: Orm;
+      /** plans: the tariff of the driver's plan covering a session, which wins over assignments (billing/plans/hooks.ts). */
+      plans?: { tariffFor(question: TariffQuestion): Promise<string | null> };
+    },
+  ) {}
 
   async create(organisationId: string, name: string, input: TariffInput): Promise<{ tariff: Tariff; version: TariffVersion }> {
     const definition = checkedDefinition(input.definition);
@@ -144,9 +150,13 @@ export class TariffService {
   /**
    * The tariff version a session is priced with: of the assignments that cover its connector (the connector,
    * its station, the station's site, the station's organisation), those of the credential's group first, then
-   * the most specific; the version of that tariff in force at `at`. Null when none applies.
+   * the most specific; the version of that tariff in force at `at`. Null when none applies. A driver's plan with a
+   * tariff of its own that covers the station comes before all of them.
    */
   async resolve(question: TariffQuestion): Promise<TariffVersion | null> {
+    const planTariff = await this.deps.plans?.tariffFor(question); // plans:
+    const planVersion = planTariff ? await this.inForce(planTariff, question.at) : null;
+    if (planVersion) return planVersion;
     const rows = await this.deps.orm.em
       .fork()
       .getConnection()

@@ -24,3 +24,11 @@ export function invoiceScope(principal: Principal): { sql: string; params: unkno
   if (organisation === undefined) return { sql: 'true', params: [] };
   return { sql: 'i.organisation_id = ?', params: [organisation] };
 }
+
+/** The payments a principal may read (pa: payment_attempt): drivers those they make, staff and partners their organisation's. */
+export function paymentScope(principal: Principal): { sql: string; params: unknown[] } {
+  if (principal.role === 'DRIVER') return { sql: 'pa.payer_user_id = ?', params: [principal.id] };
+  const organisation = organisationScope(principal);
+  if (organisation === undefined) return { sql: 'true', params: [] };
+  return { sql: 'pa.organisation_id = ?', params: [organisation] };
+}

@@ -1,4 +1,4 @@
-import type { EventMap, Topic } from './topics.js';
+import type { EventMap, StationTopic } from './topics.js';
 
 /** What a live subscriber narrowed its events to; an argument left out (or null) narrows nothing. */
 export interface EventWanted {
@@ -9,7 +9,7 @@ export interface EventWanted {
 }
 
 /** Is this event one the subscriber asked for? (Whether it may see it is the visibility rules' to say.) */
-export function wantedEvent(payload: EventMap[Topic], args: EventWanted): boolean {
+export function wantedEvent(payload: EventMap[StationTopic], args: EventWanted): boolean {
   return (
     (!args.stationIdentity || payload.identity === args.stationIdentity) &&
     (args.sessionId === undefined || args.sessionId === null || ('sessionId' in payload && payload.sessionId === args.sessionId)) &&

@@ -1,4 +1,4 @@
-/** What the system announces about stations and sessions. Every event names its station. */
+/** What the system announces about stations, sessions and money. Every event of a station names it. */
 export interface EventMap {
   'station.online': { stationId: string; identity: string; online: boolean; at: string };
   'station.boot': { stationId: string; identity: string; vendor: string; model: string; status: string; at: string };
@@ -61,6 +61,24 @@ export interface EventMap {
     totalMinor: number;
     at: string;
   };
+  /** An alert was raised (alerts/service.ts); `details` depend on its kind. */
+  'alert.raised': AlertEvent;
+  /** An alert was resolved: by itself when its condition cleared (`resolvedBy` null), or by hand. */
+  'alert.resolved': AlertEvent;
+  /** A payment attempt was made or changed state (billing/payments/). */
+  'payment.updated': {
+    paymentId: string;
+    organisationId: string;
+    payerUserId: string | null;
+    provider: string;
+    purpose: string;
+    invoiceId: string | null;
+    state: string;
+    reason: string | null;
+    amountMinor: number;
+    currency: string;
+    at: string;
+  };
   'command.result': {
     stationId: string;
     identity: string;
@@ -72,7 +90,23 @@ export interface EventMap {
   };
 }
 
+export interface AlertEvent {
+  alertId: string;
+  organisationId: string;
+  stationId: string;
+  identity: string;
+  kind: string;
+  causeKey: string;
+  severity: string;
+  message: string;
+  details: Record<string, unknown>;
+  resolvedBy: string | null;
+  at: string;
+}
+
 export type Topic = keyof EventMap;
+/** The topics whose events are about a station (and name it). */
+export type StationTopic = Exclude<Topic, 'payment.updated'>;
 export const topics: Topic[] = [
   'station.online',
   'station.boot',
@@ -83,5 +117,8 @@ export const topics: Topic[] = [
   'session.updated',
   'session.ended',
   'invoice.issued',
+  'alert.raised',
+  'alert.resolved',
+  'payment.updated',
   'command.result',
 ];

@@ -66,6 +66,11 @@ export async function startGateway(deps: Deps, options: { port?: number } = {}):
     });
   });
 
+  // A session ended elsewhere (the API, the maintenance sweep, another node) leaves this node's cache of open ones.
+  const forgetEnded = await deps.events.subscribe('session.ended', (event) => {
+    deps.sessions.forgetOpen(event.stationId, event.transactionId);
+  });
+
   // Presence and live session figures are written behind, in one statement each.
   const flush = () => Promise.all([deps.presence.flush(), deps.sessions.flushLive()]);
   const flusher = setInterval(() => {
@@ -78,6 +83,7 @@ export async function startGateway(deps: Deps, options: { port?: number } = {}):
   }).catch((error: unknown) => {
     connections.stopPinging();
     clearInterval(flusher);
+    forgetEnded();
     void deps.commands.detach().catch(() => {});
     throw error;
   });
@@ -92,6 +98,7 @@ export async function startGateway(deps: Deps, options: { port?: number } = {}):
     async close() {
       connections.stopPinging();
       clearInterval(flusher);
+      forgetEnded();
       await stopJournal.close();
       await connections.closeAll();
       await deps.commands.detach().catch((error: unknown) => log.warn({ err: error }, 'ocpp: could not leave the node list'));

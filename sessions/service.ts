@@ -10,6 +10,7 @@ import type { Logger } from '../platform/logger.js';
 import type { Metrics } from '../platform/metrics.js';
 import { RedisUnavailableError } from '../platform/redis.js';
 import { sessionEnergy } from '../telemetry/normalise.js';
+import { type ClosedSession, closeOnConnectorFree } from './lost-stops.js';
 import { StopJournal } from './stop-journal.js';
 
 export interface StartInput {
@@ -58,11 +59,12 @@ const readingWh = (stored: string | null): number => (stored === null ? Number.N
 export const isTransactionId = (id: number): boolean => Number.isInteger(id) && id >= -(2 ** 31) && id < 2 ** 31;
 
 /**
- * A session a stop may still end: an open one, or one evcms closed as Superseded (a new start on its connector)
- * before the station's own stop arrived. That stop comes late when it was journalled in a PostgreSQL outage
- * or queued by a station offline: its meterStop, time and reason replace evcms's guess, once.
+ * A session a stop may still end: an open one, or one evcms closed for want of its stop (`stop-lost`: a new
+ * start on its connector, the connector Available, silence, an operator; sessions/lost-stops.ts) before the
+ * station's own stop arrived. That stop comes late when it was journalled in a PostgreSQL outage or queued by
+ * a station offline: its meterStop, time and reason replace evcms's guess, once.
  */
-const stoppable = "(state = 'Active' or (stop_reason = 'Superseded' and meter_stop_wh is null))";
+const stoppable = `(state = 'Active' or (meter_stop_wh is null and flags @> '["stop-lost"]'::jsonb))`;
 
 /** What the gateway keeps about an open session, to read MeterValues without a database round trip. */
 export interface OpenSession {
@@ -320,6 +322,32 @@ export class SessionService {
     open?.delete(transactionId);
     if (open?.size === 0) this.openByStation.delete(stationId);
     return session;
+  }
+
+  /** Closes, for want of its stop, a session still open on a connector the station now says is Available (sessions/lost-stops.ts). */
+  async closeOnConnectorFree(
+    stationId: string,
+    status: { connectorId: number; status: string; timestamp?: string },
+    receivedAt: Date,
+  ): Promise<ClosedSession[]> {
+    if (status.connectorId < 1 || status.status !== 'Available') return [];
+    // Closed with the live energy: what this node holds of it goes to PostgreSQL first (one look, no write, when none is open).
+    const open = await this.sql().execute<{ id: string }[]>(
+      `select id from charging_session where station_id = ? and connector_id = ? and state = 'Active' limit 1`,
+      [stationId, status.connectorId],
+    );
+    if (!open[0]) return [];
+    await this.flushLive();
+    const closed = await closeOnConnectorFree(this.deps, stationId, status, receivedAt);
+    for (const session of closed) {
+      this.forgetOpen(session.stationId, session.transactionId);
+      this.live.delete(session.sessionId);
+      this.deps.log.warn(
+        { sessionId: session.sessionId, identity: session.identity },
+        'sessions: closed, the connector is Available without a stop',
+      );
+    }
+    return closed;
   }
 
   /** Drops a station's cached sessions: its last socket on this node closed (another node may take it next). */

@@ -1,5 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfig, paymentSettings } from './config.js';
+
+const momo = {
+  MOMO_BASE_URL: 'https://sandbox.momodeveloper.mtn.com',
+  MOMO_SUBSCRIPTION_KEY: 'a-subscription-key',
+  MOMO_API_USER: '3c4b2f7e-8a5d-4f1e-9b2c-6d7e8f9a0b1c',
+  MOMO_API_KEY: 'an-api-key-of-the-user',
+  MOMO_TARGET_ENVIRONMENT: 'sandbox',
+  MOMO_CURRENCY: 'EUR',
+};
+const airtel = {
+  AIRTEL_BASE_URL: 'https://openapiuat.airtel.africa',
+  AIRTEL_CLIENT_ID: 'a-client',
+  AIRTEL_CLIENT_SECRET: 'a-client-secret',
+  AIRTEL_COUNTRY: 'RW',
+  AIRTEL_CURRENCY: 'RWF',
+};
 
 describe('configuration from the environment', () => {
   it('serves local use with defaults', () => {
@@ -29,6 +45,16 @@ describe('configuration from the environment', () => {
     [{ OCPP_TLS_CERT: '/x.pem' }, /^OCPP_TLS_CERT: expected OCPP_TLS_CERT and OCPP_TLS_KEY to be set together/],
     [{ NODE_ENV: 'production' }, /^SECRET_KEY: expected a secret/],
     [{ REDIS_DURABILITY: 'maybe' }, /^REDIS_DURABILITY: expected require, warn or off \(got "maybe"\)/],
+    [{ API_URL: 'api.example.com' }, /^API_URL: expected a URL starting with http:\/\/ or https:\/\//],
+    [{ API_URL: 'https://api.example.com/?x=1' }, /^API_URL: expected a URL without a query or fragment/],
+    [{ RECEIPT_LINK_DAYS: '0' }, /^RECEIPT_LINK_DAYS: expected 1 to 366 days/],
+    [{ RECEIPT_LINK_DAYS: '2.5' }, /^RECEIPT_LINK_DAYS: expected a whole number of days/],
+    [{ MOMO_BASE_URL: 'https://sandbox.momodeveloper.mtn.com' }, /^MOMO_SUBSCRIPTION_KEY: expected with MOMO_BASE_URL/],
+    [{ ...momo, MOMO_API_USER: 'someone' }, /^MOMO_API_USER: expected the API user, a UUID \(got "someone"\)/],
+    [{ ...momo, MOMO_CURRENCY: 'XYZ' }, /^MOMO_CURRENCY: expected an ISO 4217 currency code/],
+    [{ ...momo, MOMO_CALLBACK_URL: 'ftp://x' }, /^MOMO_CALLBACK_URL: expected a URL/],
+    [{ AIRTEL_CLIENT_ID: 'client' }, /^AIRTEL_BASE_URL: expected with AIRTEL_CLIENT_ID/],
+    [{ ...airtel, AIRTEL_COUNTRY: 'FR' }, /^AIRTEL_COUNTRY: expected one of /],
   ])('stops on %o with one line naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
@@ -44,5 +70,17 @@ describe('configuration from the environment', () => {
 
   it('never echoes a secret it refuses', () => {
     expect(() => loadConfig({ ADMIN_PASSWORD: 'tiny' })).toThrow(/^ADMIN_PASSWORD: expected at least 12 characters$/);
+    expect(() => loadConfig({ ...momo, MOMO_API_KEY: 'short' })).toThrow(/^MOMO_API_KEY: expected the API key of MOMO_API_USER$/);
+    expect(() => loadConfig({ ...airtel, AIRTEL_CLIENT_SECRET: 'short' })).toThrow(/^AIRTEL_CLIENT_SECRET: expected the client secret/);
+  });
+
+  it('leaves each payment provider off until configured, and reads it whole once it is', () => {
+    expect(paymentSettings(loadConfig({}))).toEqual({ momo: null, airtel: null });
+    const settings = paymentSettings(loadConfig({ ...momo, ...airtel }));
+    expect(settings.momo).toMatchObject({ targetEnvironment: 'sandbox', currency: 'EUR', callbackUrl: null });
+    expect(settings.airtel).toMatchObject({ country: 'RW', currency: 'RWF' });
+    expect(() => loadConfig({ ...momo, NODE_ENV: 'production', SECRET_KEY: 'x'.repeat(32) })).toThrow(
+      /^MOMO_TARGET_ENVIRONMENT: sandbox takes no real money/,
+    );
   });
 });

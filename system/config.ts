@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { isCurrency } from '../billing/currency.js';
+import { airtelCountries } from '../billing/payments/airtel.js';
+import type { PaymentSettings } from '../billing/payments/providers.js';
 
 /** Every setting evcms reads from the environment, with the defaults that serve local use. */
 const port = (fallback: number) =>
@@ -30,6 +33,8 @@ const flag = (fallback: boolean) =>
     .default(fallback ? 'true' : 'false')
     .transform((v) => v === '1' || v === 'true');
 
+const currency = () => z.string().refine(isCurrency, { message: 'expected an ISO 4217 currency code evcms knows (RWF, UGX, EUR, ...)' });
+
 const roles = ['ocpp', 'api', 'workers'] as const;
 export type Role = (typeof roles)[number];
 
@@ -39,6 +44,20 @@ export const configSchema = z.object({
   PUBLIC_HOST: z.string().min(1).default('127.0.0.1'),
   /** Where the links in account mails point (`${APP_URL}/account/...`): a partner's app; unset, the API's own pages. */
   APP_URL: url(['http:', 'https:']).optional(),
+  /**
+   * The API's public address, behind any proxy (`https://api.example.com`): receipt URLs (`Invoice.receiptUrl`) and
+   * the links in receipt mails start with it; unset, http://PUBLIC_HOST:API_PORT.
+   */
+  API_URL: url(['http:', 'https:'])
+    .refine((value) => !/[?#]/.test(value), { message: 'expected a URL without a query or fragment' })
+    .optional(),
+  /** How many days the signed link in a receipt mail works; after that the driver signs in to download it. */
+  RECEIPT_LINK_DAYS: z.coerce
+    .number({ error: 'expected a number of days' })
+    .int('expected a whole number of days')
+    .min(1, 'expected 1 to 366 days')
+    .max(366, 'expected 1 to 366 days')
+    .default(30),
   OCPP_PORT: port(8180),
   /**
    * Binds OCPP_PORT with SO_REUSEPORT, so that several gateway processes (ROLES=ocpp, each with this set)
@@ -112,6 +131,34 @@ export const configSchema = z.object({
   OCPP_TLS_KEY: z.string().min(1).optional(),
   MAIL_SMTP_URL: url(['smtp:', 'smtps:']).optional(),
   MAIL_FROM: z.string().min(3).default('evcms <no-reply@evcms.local>'),
+  /** Webhooks may go to http:// URLs and private or loopback addresses: on outside production (see docs/webhooks.md). */
+  WEBHOOK_ALLOW_PRIVATE: z
+    .enum(['0', '1', 'true', 'false'], { error: 'expected 0, 1, true or false' })
+    .transform((v) => v === '1' || v === 'true')
+    .optional(),
+  /** How often alert conditions are evaluated, in seconds. */
+  ALERT_SWEEP_INTERVAL: z.coerce
+    .number({ error: 'expected a number of seconds' })
+    .min(0.5, 'expected at least 0.5 seconds')
+    .max(300, 'expected at most 300 seconds')
+    .default(2),
+  /** MTN MoMo Collection: on when any MOMO_ variable is set, then all but MOMO_CALLBACK_URL are required (checkPayments). */
+  MOMO_BASE_URL: url(['http:', 'https:']).optional(),
+  MOMO_SUBSCRIPTION_KEY: z.string().min(8, 'expected the Collection subscription key').optional(),
+  MOMO_API_USER: z.uuid('expected the API user, a UUID').optional(),
+  MOMO_API_KEY: z.string().min(8, 'expected the API key of MOMO_API_USER').optional(),
+  MOMO_TARGET_ENVIRONMENT: z
+    .string()
+    .regex(/^[a-z0-9]+$/, 'expected sandbox or the environment MTN names (mtnrwanda, mtnuganda, ...)')
+    .optional(),
+  MOMO_CALLBACK_URL: url(['http:', 'https:']).optional(),
+  MOMO_CURRENCY: currency().optional(),
+  /** Airtel Money collections: on when any AIRTEL_ variable is set, then all are required. */
+  AIRTEL_BASE_URL: url(['http:', 'https:']).optional(),
+  AIRTEL_CLIENT_ID: z.string().min(1).optional(),
+  AIRTEL_CLIENT_SECRET: z.string().min(8, 'expected the client secret of AIRTEL_CLIENT_ID').optional(),
+  AIRTEL_COUNTRY: z.enum(airtelCountries as [string, ...string[]], { error: `expected one of ${airtelCountries.join(', ')}` }).optional(),
+  AIRTEL_CURRENCY: currency().optional(),
   DEMO: flag(false),
   /** With DEMO: simulated chargers play the demo stations. */
   DEMO_CHARGERS: flag(true),
@@ -130,7 +177,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const name = String(issue?.path[0] ?? 'environment');
-    const shown = name in cleaned && !/SECRET|PASSWORD/.test(name) ? ` (got "${cleaned[name]}")` : '';
+    const shown = name in cleaned && !secret.test(name) ? ` (got "${cleaned[name]}")` : '';
     throw new ConfigError(`${name}: ${issue?.message ?? 'invalid'}${shown}`);
   }
   const config = parsed.data;
@@ -140,5 +187,62 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (config.NODE_ENV === 'production' && !config.SECRET_KEY) {
     throw new ConfigError('SECRET_KEY: expected a secret of at least 32 characters in production');
   }
+  checkPayments(config);
   return config;
+}
+
+/** Names whose values are never echoed in an error. */
+const secret = /SECRET|PASSWORD|_KEY$/;
+
+const momoRequired = [
+  'MOMO_BASE_URL',
+  'MOMO_SUBSCRIPTION_KEY',
+  'MOMO_API_USER',
+  'MOMO_API_KEY',
+  'MOMO_TARGET_ENVIRONMENT',
+  'MOMO_CURRENCY',
+] as const;
+const airtelRequired = ['AIRTEL_BASE_URL', 'AIRTEL_CLIENT_ID', 'AIRTEL_CLIENT_SECRET', 'AIRTEL_COUNTRY', 'AIRTEL_CURRENCY'] as const;
+
+/** A payment provider is off until one of its variables is set; then each it needs must be, or the start stops naming it. */
+function checkPayments(config: Config): void {
+  for (const [prefix, required] of [
+    ['MOMO_', momoRequired],
+    ['AIRTEL_', airtelRequired],
+  ] as const) {
+    const set = Object.entries(config).filter(([name, value]) => name.startsWith(prefix) && value !== undefined);
+    if (set.length === 0) continue;
+    const missing = required.find((name) => config[name] === undefined);
+    if (missing)
+      throw new ConfigError(`${missing}: expected with ${set[0]?.[0]} (${prefix}* turns the provider on; see docs/configuration.md)`);
+  }
+  if (config.MOMO_TARGET_ENVIRONMENT === 'sandbox' && config.NODE_ENV === 'production') {
+    throw new ConfigError('MOMO_TARGET_ENVIRONMENT: sandbox takes no real money; expected the production environment MTN names');
+  }
+}
+
+/** The providers' settings from a checked config: each null when its variables are unset. */
+export function paymentSettings(config: Config): PaymentSettings {
+  return {
+    momo: config.MOMO_BASE_URL
+      ? {
+          baseUrl: config.MOMO_BASE_URL,
+          subscriptionKey: config.MOMO_SUBSCRIPTION_KEY as string,
+          apiUser: config.MOMO_API_USER as string,
+          apiKey: config.MOMO_API_KEY as string,
+          targetEnvironment: config.MOMO_TARGET_ENVIRONMENT as string,
+          callbackUrl: config.MOMO_CALLBACK_URL ?? null,
+          currency: config.MOMO_CURRENCY as string,
+        }
+      : null,
+    airtel: config.AIRTEL_BASE_URL
+      ? {
+          baseUrl: config.AIRTEL_BASE_URL,
+          clientId: config.AIRTEL_CLIENT_ID as string,
+          clientSecret: config.AIRTEL_CLIENT_SECRET as string,
+          country: config.AIRTEL_COUNTRY as string,
+          currency: config.AIRTEL_CURRENCY as string,
+        }
+      : null,
+  };
 }

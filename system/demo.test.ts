@@ -30,7 +30,7 @@ describe('the demo', () => {
     expect(version?.definition.elements.length).toBe(3);
   });
 
-  it("funds the demo driver's wallet, so the demo's sessions are billed and paid", async () => {
+  it("funds the demo driver's wallet and takes their plan's first fee from it, so the demo's sessions are billed and paid", async () => {
     const rows = await system.deps.orm.em
       .fork()
       .getConnection()
@@ -38,6 +38,19 @@ describe('the demo', () => {
         `select a.balance_minor from ledger_account a join app_user u on u.id = a.owner_id where u.email = ?`,
         [demo.driver.email],
       );
-    expect(rows).toEqual([{ balance_minor: String(demo.walletMinor) }]);
+    expect(rows).toEqual([{ balance_minor: String(demo.walletMinor - demo.plan.feeMinor) }]);
+  });
+
+  it('subscribes the demo driver to a plan whose included energy is less than a session uses', async () => {
+    const [subscription] = await system.deps.orm.em
+      .fork()
+      .getConnection()
+      .execute<{ status: string; included_wh: string; paid_at: Date | null }[]>(
+        `select s.status, u.included_wh, u.paid_at from plan_subscription s join app_user d on d.id = s.user_id
+           join plan_usage u on u.subscription_id = s.id where d.email = ?`,
+        [demo.driver.email],
+      );
+    expect(subscription).toMatchObject({ status: 'active', included_wh: '2000' });
+    expect(subscription?.paid_at).not.toBeNull();
   });
 });

@@ -2,6 +2,7 @@ import { hashPassword } from '../auth/passwords.js';
 import type { Orm } from '../database/orm.js';
 import type { TariffDefinition } from '../billing/tariff-model.js';
 import type { Ledger } from '../billing/ledger/ledger.js';
+import type { Plans } from '../billing/plans/index.js';
 import type { TariffService } from '../billing/tariffs.js';
 import { IdToken, Organisation, Site, Station, User } from '../schema/entities/index.js';
 import type { StationService } from '../stations/service.js';
@@ -20,8 +21,26 @@ export const demo = {
   admin: { email: 'admin@evcms.local', password: 'evcms-demo-admin' },
   operator: { email: 'operator@evcms.local', password: 'evcms-demo-operator' },
   driver: { email: 'driver@evcms.local', password: 'evcms-demo-driver', tags: ['04A1B2C3D4E5F6', '04F6E5D4C3B2A1'] },
+  /** What the demo's receipts print of its operator (made up). */
+  legalDetails: {
+    legalName: 'Demo Charging Co Ltd',
+    address: 'KG 7 Ave 12\nKigali, Rwanda',
+    taxId: '100000001',
+    email: 'billing@evcms.local',
+  },
   /** What the demo driver's wallet holds, RWF. */
   walletMinor: 50_000,
+  /** A plan the demo driver subscribes to: its 2 kWh pay part of the first session; the rest is billed less 10%. */
+  plan: {
+    name: 'Kigali commuter',
+    interval: 'month',
+    currency: 'RWF',
+    feeMinor: 3000,
+    taxes: [{ type: 'VAT', ratePercent: '18' }],
+    includedEnergyWh: 2000,
+    discountPercent: '10',
+    maxSessionsPerDay: 20,
+  },
   tariff: {
     name: 'Kigali time-of-day',
     definition: {
@@ -46,13 +65,13 @@ export const demo = {
 /** Seeds the demo when the database has no organisation yet; returns whether it did. */
 export async function seedDemo(
   orm: Orm,
-  services: { stations: StationService; tariffs: TariffService; ledger: Ledger },
+  services: { stations: StationService; tariffs: TariffService; ledger: Ledger; plans: Plans },
   adminEmail: string,
   adminPassword: string | undefined,
 ): Promise<boolean> {
   const em = orm.em.fork();
   if ((await em.count(Organisation, {})) > 0) return false;
-  const organisation = em.create(Organisation, { name: demo.organisation, slug: 'demo' });
+  const organisation = em.create(Organisation, { name: demo.organisation, slug: 'demo', ...demo.legalDetails });
   const site = em.create(Site, {
     organisation,
     name: demo.site,
@@ -91,7 +110,7 @@ export async function seedDemo(
   });
   for (const value of demo.driver.tags) em.create(IdToken, { value, type: 'RFID', owner: driver, status: 'Accepted', maxConcurrent: 1 });
   await em.flush();
-  const { stations, tariffs, ledger } = services;
+  const { stations, tariffs, ledger, plans } = services;
   await ledger.creditWallet({
     organisationId: organisation.id,
     userId: driver.id,
@@ -106,6 +125,8 @@ export async function seedDemo(
     validFrom: new Date(0),
   });
   await tariffs.assign({ tariffId: tariff.id });
+  const plan = await plans.catalogue.create(organisation.id, demo.plan);
+  await plans.subscriptions.subscribe(driver.id, plan.id);
   for (const [i, s] of demo.stations.entries()) {
     await stations.create({ identity: s.identity, name: `Demo charger ${i + 1}`, siteId: site.id, ocppPassword: s.password });
   }

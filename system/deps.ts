@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
 import { AccountService } from '../auth/accounts.js';
+import { AlertService } from '../alerts/service.js';
 import { ApiKeyService } from '../auth/api-keys.js';
 import { AuthorizationService } from '../auth/authorization.js';
 import { updateLocalLists } from '../auth/local-lists.js';
@@ -20,6 +21,11 @@ import { BillingService } from '../billing/service.js';
 import { CreditNotes } from '../billing/credit-notes.js';
 import { Ledger } from '../billing/ledger/ledger.js';
 import { MoneyGate } from '../billing/money-gate.js';
+import { ReceiptService } from '../billing/receipts/service.js';
+import { receiptLinkKey } from '../billing/receipts/signed-link.js';
+import { createPlans, type Plans } from '../billing/plans/index.js';
+import { paymentProviders } from '../billing/payments/providers.js';
+import { PaymentService } from '../billing/payments/service.js';
 import { TariffService } from '../billing/tariffs.js';
 import { walletSettlement } from '../billing/wallet-settlement.js';
 import { SessionService } from '../sessions/service.js';
@@ -29,13 +35,16 @@ import { StationService } from '../stations/service.js';
 import { TelemetryBuffer } from '../telemetry/buffer.js';
 import { openWarehouse, unusedWarehouse, type Warehouse } from '../warehouse/client.js';
 import { migrateWarehouse } from '../warehouse/migrate.js';
-import type { Config } from './config.js';
+import { type Config, paymentSettings } from './config.js';
 import type { Logger } from '../platform/logger.js';
 import { type Metrics, createMetrics } from '../platform/metrics.js';
 import { connectRedis, createRedis } from '../platform/redis.js';
 import { checkRedisDurability } from '../platform/redis-durability.js';
 import { WriteWindow } from '../platform/write-window.js';
 import { resolveSecretKey } from '../platform/secret-key.js';
+import { createSecretBox } from '../platform/secret-box.js';
+import { WebhookDeliveries } from '../webhooks/deliveries.js';
+import { WebhookEndpoints } from '../webhooks/endpoints.js';
 
 /** Everything the roles need, built once in the composition root and passed down as one object. */
 export interface Deps {
@@ -78,10 +87,20 @@ export interface Deps {
   tariffs: TariffService;
   /** Sessions priced (running cost and bill) and invoiced. */
   billing: BillingService;
+  /** Alerts: the sweep of conditions, their lifecycle and the organisations' settings. */
+  alerts: AlertService;
+  /** Webhooks out: endpoints (API) and their deliveries (the webhook worker). */
+  webhooks: { endpoints: WebhookEndpoints; deliveries: WebhookDeliveries };
   /** The double-entry ledger: wallets, revenue, tax. */
   ledger: Ledger;
   /** Corrections of invoices. */
   creditNotes: CreditNotes;
+  /** Receipts of invoices and credit notes: rendered, addressed, mailed. */
+  receipts: ReceiptService;
+  /** Subscription plans and drivers' subscriptions to them. */
+  plans: Plans;
+  /** Payments through MoMo, Airtel Money and the wallet: attempts, provider status, settlement into the ledger. */
+  payments: PaymentService;
   /** Set when shutdown began: /readyz turns 503, new work is refused. */
   stopping: boolean;
   /** Set while this process runs the telemetry sink (workers role): /readyz fails while it cannot work. */
@@ -131,7 +150,10 @@ export async function createDeps(config: Config, log: Logger): Promise<Deps> {
     await commands.start();
     const stationCommands = new StationCommands({ router: commands, orm, events, log });
     const authDecisions = new AuthDecisionLog({ orm, log });
-    const authorization = new AuthorizationService({ orm, redis, prefix, decisions: authDecisions, money: new MoneyGate({ orm }) });
+    const ledger = new Ledger({ orm });
+    const plans = createPlans({ orm, ledger });
+    const money = new MoneyGate({ orm, plans: plans.gate });
+    const authorization = new AuthorizationService({ orm, redis, prefix, decisions: authDecisions, money });
     const tokens = createTokenSigner(secretKey);
     // Production leaves mail in the outbox for a relay; elsewhere mail is logged and kept in memory (all of it
     // in tests, which read tokens from it; the newest 100 in development, shown at /dev/mail).
@@ -140,8 +162,16 @@ export async function createDeps(config: Config, log: Logger): Promise<Deps> {
       : config.NODE_ENV === 'production'
         ? outboxOnlyTransport()
         : logTransport(log, { record: true, keep: config.NODE_ENV === 'test' ? Number.POSITIVE_INFINITY : 100 });
-    const tariffs = new TariffService({ orm });
-    const ledger = new Ledger({ orm });
+    const tariffs = new TariffService({ orm, plans: plans.coverage });
+    const webhookBox = createSecretBox(secretKey, 'webhook secrets');
+    const allowPrivate = config.WEBHOOK_ALLOW_PRIVATE ?? config.NODE_ENV !== 'production';
+    const receipts = new ReceiptService({
+      orm,
+      log,
+      baseUrl: config.API_URL?.replace(/\/+$/, '') ?? `http://${config.PUBLIC_HOST}:${config.API_PORT}`,
+      linkKey: receiptLinkKey(secretKey),
+      linkDays: config.RECEIPT_LINK_DAYS,
+    });
     return {
       config,
       log,
@@ -185,8 +215,25 @@ export async function createDeps(config: Config, log: Logger): Promise<Deps> {
       stationCommands,
       tariffs,
       ledger,
-      creditNotes: new CreditNotes({ orm, ledger }),
-      billing: new BillingService({ orm, warehouse, tariffs, events, log, settlement: walletSettlement(ledger) }),
+      alerts: new AlertService({ orm, events, log }),
+      webhooks: {
+        endpoints: new WebhookEndpoints({ orm, box: webhookBox, allowPrivate }),
+        deliveries: new WebhookDeliveries({ orm, box: webhookBox, log, allowPrivate }),
+      },
+      creditNotes: new CreditNotes({ orm, ledger, receipts }),
+      receipts,
+      plans,
+      payments: new PaymentService({ orm, ledger, events, log, providers: paymentProviders(paymentSettings(config), { orm, ledger }) }),
+      billing: new BillingService({
+        orm,
+        warehouse,
+        tariffs,
+        events,
+        log,
+        settlement: walletSettlement(ledger),
+        receipts,
+        plans: plans.coverage,
+      }),
       stopping: false,
     };
   } catch (error) {

@@ -116,6 +116,8 @@ export interface PermissionWorld {
   tariffB: string;
   /** An invoice of organisation A that the driver pays. */
   invoiceA: string;
+  /** A webhook of organisation A (to a URL nothing listens on). */
+  webhookA: string;
 }
 
 const organisationOf: Record<PrincipalName, 'A' | 'B' | null> = {
@@ -232,8 +234,16 @@ export async function aPermissionWorld(system: TestSystem): Promise<PermissionWo
     reason: 'welcome credit',
     idempotencyKey: `perm-${tag}`,
   });
+  const webhookA = await system.deps.webhooks.endpoints.create({
+    organisationId: a.organisationId,
+    url: 'http://127.0.0.1:9/perm',
+    secret: 'a-permission-world-secret-0123',
+    events: ['session.ended'],
+    createdBy: null,
+  });
   return {
     system,
+    webhookA: webhookA.id,
     tariffA,
     tariffB,
     invoiceA: invoice?.id as string,

@@ -1,21 +1,37 @@
 import type { Deps } from '../system/deps.js';
+import { startAlerts } from './alerts.js';
 import { startBilling } from './billing.js';
 import { startMailWorker } from './mail.js';
 import { startMaintenance } from './maintenance.js';
+import { startPlans } from './plans.js';
+import { startPayments } from './payments.js';
 import { startTelemetrySink } from './telemetry-sink.js';
+import { startWebhooks } from './webhooks.js';
 
-/** The workers role: the telemetry sink, the BullMQ processors (maintenance, billing) and the mail outbox. */
+/** The workers role: the telemetry sink, the BullMQ processors (maintenance, billing, plans, payments, webhooks), the alert sweep and the mail outbox. */
 export async function startWorkers(deps: Deps) {
   const sink = await startTelemetrySink(deps, { gapMs: deps.config.TELEMETRY_FLUSH_INTERVAL * 1000 });
   const maintenance = await startMaintenance(deps);
   const mail = await startMailWorker(deps);
   const billing = await startBilling(deps);
+  const webhooks = await startWebhooks(deps);
+  const alerts = await startAlerts(deps, { sweepMs: deps.config.ALERT_SWEEP_INTERVAL * 1000 });
+  const plans = await startPlans(deps);
+  const payments = await startPayments(deps);
   return {
     sink,
     maintenance,
     mail,
     billing,
+    webhooks,
+    alerts,
+    plans,
+    payments,
     async close() {
+      await alerts.close();
+      await webhooks.close();
+      await plans.close();
+      await payments.close();
       await billing.close();
       await mail.close();
       await maintenance.close();

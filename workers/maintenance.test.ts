@@ -23,14 +23,23 @@ describe('maintenance jobs', () => {
        values (gen_random_uuid(), nextval('ocpp16_transaction_id')::text, 2, 'k-fresh', ?, 2, 'TAG2', 'Accepted', 0, now() - interval '1 hour', now(), now()) returning id`,
       [station.id],
     );
-    expect(await reconcileSessions(system.deps.orm, 48)).toEqual([stale?.id]);
+    expect(await reconcileSessions(system.deps, 48)).toEqual([stale?.id]);
     const rows = await sql().execute(
-      'select id, state, stop_reason, energy_wh, flags from charging_session where station_id = ? order by started_at',
+      `select id, state, stop_reason, energy_wh, flags, stopped_at = started_at as stopped_at_start from charging_session
+       where station_id = ? order by started_at`,
       [station.id],
     );
     expect(rows).toEqual([
-      { id: stale?.id, state: 'Completed', stop_reason: 'Reconciled', energy_wh: '4200', flags: ['stop-lost'] },
-      { id: fresh?.id, state: 'Active', stop_reason: null, energy_wh: null, flags: [] },
+      // No meter value ever came: it ends where it started, as far as evcms knows.
+      {
+        id: stale?.id,
+        state: 'Completed',
+        stop_reason: 'Reconciled: no word of it for 48 h',
+        energy_wh: '4200',
+        flags: ['stop-lost'],
+        stopped_at_start: true,
+      },
+      { id: fresh?.id, state: 'Active', stop_reason: null, energy_wh: null, flags: [], stopped_at_start: null },
     ]);
   });
 

@@ -1,22 +1,13 @@
 import { type Job, Queue, Worker } from 'bullmq';
 import type { Orm } from '../database/orm.js';
+import { closeLostStops } from '../sessions/lost-stops.js';
 import type { Deps } from '../system/deps.js';
 
 export const maintenanceQueue = 'maintenance';
 
-/** Sessions whose stop never came (lost while offline) are closed by rule after `hours` of silence. */
-export async function reconcileSessions(orm: Orm, hours: number): Promise<string[]> {
-  const closed = await orm.em
-    .fork()
-    .getConnection()
-    .execute<{ id: string }[]>(
-      `update charging_session set state = 'Completed', stop_reason = 'Reconciled', stop_received_at = now(),
-         energy_wh = live_energy_wh, flags = flags || '["stop-lost"]'::jsonb, updated_at = now()
-       where state = 'Active' and coalesce(last_meter_at, started_at) < now() - make_interval(hours => ?)
-       returning id`,
-      [hours],
-    );
-  return closed.map((r) => r.id);
+/** Sessions whose stop never came (lost while offline) are closed by rule after `hours` of silence (sessions/lost-stops.ts). */
+export async function reconcileSessions(deps: Pick<Deps, 'orm' | 'events'>, hours: number): Promise<string[]> {
+  return (await closeLostStops(deps, { kind: 'silent', hours })).map((s) => s.sessionId);
 }
 
 /** Reservations past their expiry are marked Expired. */
@@ -57,7 +48,7 @@ export async function startMaintenance(deps: Deps, options: { staleSessionHours?
     maintenanceQueue,
     async (job: Job) => {
       if (job.name === 'reconcile-sessions') {
-        const closed = await reconcileSessions(deps.orm, staleHours);
+        const closed = await reconcileSessions(deps, staleHours);
         if (closed.length) deps.log.warn({ sessions: closed }, 'maintenance: closed sessions whose stop never came');
         return { closed: closed.length };
       }

@@ -1,6 +1,6 @@
-/** Escapes text for HTML content and attribute values. */
-export const escapeHtml = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+import { escapeHtml } from '../../platform/escape-html.js';
+
+export { escapeHtml };
 
 /** A whole small page: no script, no external resource, readable on a phone. */
 export function page(language: string, title: string, body: string): string {

@@ -1,23 +1,12 @@
 import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import { organisationScope, type Principal } from '../../auth/principal.js';
-import { ApiKey, Organisation } from '../../schema/entities/index.js';
+import { ApiKey } from '../../schema/entities/index.js';
+import { organisationFor } from '../acting-organisation.js';
 import type { ApiContext } from '../context.js';
-import { badInput, notFound } from '../errors.js';
+import { notFound } from '../errors.js';
 import { isUuid } from '../ids.js';
 import { CreateApiKeyInput } from '../inputs/account.input.js';
 import { ApiKeyType, CreatedApiKey } from '../types/account.type.js';
-
-/** The organisation a staff member acts for: the one named (admins), or their own (operators). */
-async function organisationFor(context: ApiContext, given: string | undefined): Promise<string> {
-  const scope = organisationScope(context.principal as Principal);
-  if (scope === undefined) {
-    if (!given) throw badInput('organisationId: required for administrators', 'organisationId');
-    if (!isUuid(given) || !(await context.em.findOne(Organisation, { id: given }))) throw notFound(`organisation ${given}`);
-    return given;
-  }
-  if (!scope || (given && given !== scope)) throw notFound(`organisation ${given ?? '(none)'}`);
-  return scope;
-}
 
 /** Partners' API keys, managed by admins (any organisation) and operators (their own). */
 @Resolver(() => ApiKeyType)

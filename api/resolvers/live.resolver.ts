@@ -1,7 +1,7 @@
 import { Arg, ID, Authorized, Int, Resolver, Root, Subscription } from 'type-graphql';
 import { seesOrganisation } from '../../auth/principal.js';
 import { type EventWanted, wantedEvent } from '../../events/subscription-filter.js';
-import type { EventMap, Topic } from '../../events/topics.js';
+import type { EventMap, StationTopic } from '../../events/topics.js';
 import type { ApiContext } from '../context.js';
 import {
   CommandOutcome,
@@ -15,16 +15,16 @@ import {
   StationStatusChange,
 } from '../types/live.type.js';
 
-interface Filtered<T extends Topic> {
+interface Filtered<T extends StationTopic> {
   payload: EventMap[T];
   args: EventWanted;
   context: ApiContext;
 }
 
 // The arguments narrow what a subscriber asked for; LiveAccess decides what it may see.
-const wanted = ({ payload, args }: Filtered<Topic>) => wantedEvent(payload, args);
+const wanted = ({ payload, args }: Filtered<StationTopic>) => wantedEvent(payload, args);
 
-const stationEvent = (data: Filtered<Topic>) =>
+const stationEvent = (data: Filtered<StationTopic>) =>
   wanted(data) && data.context.live.seesStation(data.context.principal, data.payload.stationId);
 
 const sessionEvent = (data: Filtered<'session.started' | 'session.updated' | 'session.ended'>) =>

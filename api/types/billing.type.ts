@@ -166,7 +166,9 @@ export class PriceType {
   @Field(() => Int, { description: 'Connected but not charging, seconds' })
   parkingSeconds!: number;
 
-  @Field(() => JSONScalar, { description: 'Charging periods and adjustments (free threshold, min/max price), OCPI CDR shaped' })
+  @Field(() => JSONScalar, {
+    description: "Charging periods and adjustments (free threshold, min/max price, a plan's), OCPI CDR shaped; plan: what a plan covered",
+  })
   detail!: unknown;
 
   static from(priced: PricedSession): PriceType {
@@ -179,7 +181,7 @@ export class PriceType {
       energyWh: Math.round(priced.totals.energyWh),
       timeSeconds: Math.round(priced.totals.timeSeconds),
       parkingSeconds: Math.round(priced.totals.parkingSeconds),
-      detail: { chargingPeriods: priced.chargingPeriods, adjustments: priced.adjustments },
+      detail: { chargingPeriods: priced.chargingPeriods, adjustments: priced.adjustments, plan: priced.plan ?? null },
     });
   }
 }

@@ -1,3 +1,4 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Orm } from '../../database/orm.js';
 import { type LedgerAccountKind, ledgerAccountKinds } from '../../schema/entities/index.js';
 import { InsufficientFundsError, LedgerError } from './errors.js';
@@ -135,11 +136,12 @@ export class Ledger {
   /**
    * Posts entries that sum to zero, all or nothing, once per idempotency key: a repeat returns the first posting
    * with `replayed: true` (and is refused when it differs from it). Throws InsufficientFundsError, having
-   * written nothing, when a wallet would go below minus its credit limit.
+   * written nothing, when a wallet would go below minus its credit limit. With `em` (one in a transaction), the
+   * posting is part of that transaction (a savepoint in it): it commits or rolls back with the caller's writes.
    */
-  async post(input: PostingInput): Promise<PostedTransaction> {
+  async post(input: PostingInput, options: { em?: EntityManager } = {}): Promise<PostedTransaction> {
     const changes = checkPosting(input);
-    return this.deps.orm.em.fork().transactional(async (em) => {
+    return (options.em ?? this.deps.orm.em.fork()).transactional(async (em) => {
       const execute: Execute = <T>(query: string, params: unknown[] = []) => em.execute(query, params) as Promise<T>;
       const inserted = await execute<TransactionRow[]>(
         `insert into ledger_transaction (${transactionColumns}) values (gen_random_uuid(), ?, ?, ?, ?, ?, ?, now())

@@ -10,7 +10,12 @@ import { Migration20261202221000_evse_connector_status } from './Migration202612
 import { Migration20261203080000_session_uuid } from './Migration20261203080000_session_uuid.js';
 import { Migration20261203093000_billing } from './Migration20261203093000_billing.js';
 import { Migration20261203100000_ledger } from './Migration20261203100000_ledger.js';
+import { Migration20261203110000_plans } from './Migration20261203110000_plans.js';
+import { Migration20261203111000_operator_legal } from './Migration20261203111000_operator_legal.js';
 import { Migration20261204090000_status_event_time } from './Migration20261204090000_status_event_time.js';
+import { Migration20261204100000_payments } from './Migration20261204100000_payments.js';
+import { Migration20261204120000_webhooks } from './Migration20261204120000_webhooks.js';
+import { Migration20261204130000_alerts } from './Migration20261204130000_alerts.js';
 
 /** PostgreSQL migrations, oldest first. `npm run migration:create -- <name>` writes a new file; add it here. */
 export const migrations: MigrationObject[] = [
@@ -25,5 +30,10 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261203080000_session_uuid', class: Migration20261203080000_session_uuid },
   { name: 'Migration20261203093000_billing', class: Migration20261203093000_billing },
   { name: 'Migration20261203100000_ledger', class: Migration20261203100000_ledger },
+  { name: 'Migration20261203110000_plans', class: Migration20261203110000_plans },
+  { name: 'Migration20261203111000_operator_legal', class: Migration20261203111000_operator_legal },
   { name: 'Migration20261204090000_status_event_time', class: Migration20261204090000_status_event_time },
+  { name: 'Migration20261204100000_payments', class: Migration20261204100000_payments },
+  { name: 'Migration20261204120000_webhooks', class: Migration20261204120000_webhooks },
+  { name: 'Migration20261204130000_alerts', class: Migration20261204130000_alerts },
 ];

@@ -137,6 +137,17 @@ describe('PostgreSQL migrations', () => {
     ).toEqual([{ tgname: 'append_only' }, { tgname: 'no_truncate' }]);
   });
 
+  it('take the plans away and bring them back', async () => {
+    const db = await databaseAt();
+    opened.push(db);
+    const sql = db.orm.em.fork().getConnection();
+    const tables = `select table_name from information_schema.tables where table_name like 'plan%' order by table_name`;
+    await db.orm.migrator.down({ to: 'Migration20261203100000_ledger' });
+    expect(await sql.execute(tables)).toEqual([]);
+    await db.orm.migrator.up();
+    expect(await sql.execute(tables)).toEqual([{ table_name: 'plan' }, { table_name: 'plan_subscription' }, { table_name: 'plan_usage' }]);
+  });
+
   it('leave the database as the entities describe it', async () => {
     const db = await databaseAt();
     opened.push(db);

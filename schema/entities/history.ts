@@ -32,7 +32,8 @@ StatusEventSchema.setClass(StatusEvent);
 /** Every BootNotification a station sent, and what evcms answered. */
 export const BootEventSchema = defineEntity({
   name: 'BootEvent',
-  indexes: [{ properties: ['station', 'receivedAt'] }],
+  // By time alone too: the boot-loop alert counts every station's recent boots (alerts/conditions.ts).
+  indexes: [{ properties: ['station', 'receivedAt'] }, { properties: ['receivedAt'] }],
   properties: {
     id: p.bigint('number').primary().autoincrement(),
     station: () => p.manyToOne(Station),

@@ -1,3 +1,4 @@
+export * from './alert.js';
 export * from './billing.js';
 export * from './charging-session.js';
 export * from './command-log.js';
@@ -7,11 +8,15 @@ export * from './history.js';
 export * from './id-token.js';
 export * from './ledger.js';
 export * from './organisation.js';
+export * from './plan.js';
+export * from './payment.js';
 export * from './reservation.js';
 export * from './site.js';
 export * from './station.js';
 export * from './user.js';
+export * from './webhook.js';
 
+import { AlertSchema, AlertSettingsSchema } from './alert.js';
 import { CommandLogSchema } from './command-log.js';
 import { ConnectorSchema } from './connector.js';
 import { ApiKeySchema, AuthDecisionSchema, EmailOutboxSchema, OneTimeTokenSchema, RefreshTokenSchema } from './credentials.js';
@@ -19,12 +24,15 @@ import { AnomalySchema, BootEventSchema, ConfigurationKeySchema, SecurityEventSc
 import { IdTokenSchema } from './id-token.js';
 import { LedgerAccountSchema, LedgerEntrySchema, LedgerTransactionSchema } from './ledger.js';
 import { OrganisationSchema } from './organisation.js';
+import { PlanSchema, PlanSubscriptionSchema, PlanUsageSchema } from './plan.js';
+import { PaymentAttemptSchema } from './payment.js';
 import { ReservationSchema } from './reservation.js';
 import { SiteSchema } from './site.js';
 import { StationSchema } from './station.js';
 import { InvoiceCounterSchema, InvoiceSchema, TariffAssignmentSchema, TariffSchema, TariffVersionSchema } from './billing.js';
 import { ChargingSessionSchema } from './charging-session.js';
 import { UserSchema } from './user.js';
+import { WebhookDeliverySchema, WebhookEndpointSchema } from './webhook.js';
 
 /** Every PostgreSQL entity, for MikroORM's discovery. */
 export const entities = [
@@ -55,4 +63,12 @@ export const entities = [
   LedgerAccountSchema,
   LedgerTransactionSchema,
   LedgerEntrySchema,
+  WebhookEndpointSchema,
+  WebhookDeliverySchema,
+  AlertSchema,
+  AlertSettingsSchema,
+  PlanSchema,
+  PlanSubscriptionSchema,
+  PlanUsageSchema,
+  PaymentAttemptSchema,
 ];

@@ -16,6 +16,13 @@ export const OrganisationSchema = defineEntity({
     /** Drivers whose wallet with this operator holds less (minor units of walletCurrency) are refused a start; null: no minimum. */
     walletMinimumMinor: p.bigint('number').nullable(),
     walletCurrency: p.string().length(3).nullable(),
+    /** What receipts print of the operator (billing/receipts/legal-details.ts): all optional until an operator sets them. */
+    legalName: p.string().nullable(),
+    taxId: p.string().nullable(),
+    registrationNumber: p.string().nullable(),
+    address: p.text().nullable(),
+    email: p.string().nullable(),
+    phone: p.string().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
   },
 });

@@ -1,0 +1,95 @@
+/**
+ * The conditions alerts are raised for, each one SQL query over what the gateway keeps in PostgreSQL (so a
+ * sweep finds every condition whatever events were lost) returning the stations where it holds now: one row
+ * per (station, cause) with a message and details. `t` is the organisation's thresholds (alerts/settings.ts),
+ * as `thresholds` jsonb joined by station. An alert is resolved when its row is gone.
+ */
+export interface Condition {
+  kind: string;
+  severity: 'critical' | 'major' | 'minor' | 'warning';
+  /** Selects station_id, organisation_id, cause_key, message, details; `th(name)` reads a threshold. */
+  sql: (th: (name: string) => string) => string;
+}
+
+const stations = `station s left join alert_settings a on a.organisation_id = s.organisation_id`;
+const live = `s.organisation_id is not null and s.retired_at is null and s.registration_status = 'Accepted'`;
+
+export const conditions: Condition[] = [
+  {
+    kind: 'station-offline',
+    severity: 'major',
+    sql: (th) => `select s.id as station_id, s.organisation_id, '' as cause_key,
+        'offline since ' || to_char(s.last_seen_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI') || ' UTC' as message,
+        jsonb_build_object('lastSeenAt', s.last_seen_at) as details
+      from ${stations}
+      where ${live} and not s.online and s.last_seen_at < now() - make_interval(mins => ${th('offlineMinutes')})`,
+  },
+  {
+    kind: 'connector-faulted',
+    severity: 'major',
+    sql: () => `select s.id as station_id, s.organisation_id, 'connector:' || c.connector_id as cause_key,
+        case when c.connector_id = 0 then 'station' else 'connector ' || c.connector_id end || ' faulted: ' || c.error_code
+          || coalesce(' (' || c.vendor_error_code || ')', '') as message,
+        jsonb_build_object('connectorId', c.connector_id, 'errorCode', c.error_code, 'vendorErrorCode', c.vendor_error_code,
+          'info', c.info, 'since', c.status_since) as details
+      from connector c join ${stations} on s.id = c.station_id
+      where ${live} and c.status = 'Faulted'`,
+  },
+  {
+    kind: 'boot-loop',
+    severity: 'major',
+    sql: (th) => `select s.id as station_id, s.organisation_id, '' as cause_key,
+        count(*) || ' boots in ' || ${th('bootLoopMinutes')} || ' minutes' as message,
+        jsonb_build_object('boots', count(*), 'lastBootAt', max(b.received_at)) as details
+      from boot_event b join ${stations} on s.id = b.station_id
+      where ${live} and b.received_at > now() - interval '1 day'
+        and b.received_at > now() - make_interval(mins => ${th('bootLoopMinutes')})
+      group by s.id, s.organisation_id, a.thresholds
+      having count(*) >= ${th('bootLoopBoots')}`,
+  },
+  {
+    kind: 'session-silent',
+    severity: 'minor',
+    sql: (th) => `select s.id as station_id, s.organisation_id, t.id::text as cause_key,
+        'no meter value from session ' || t.transaction_id || ' on connector ' || t.connector_id || ' since '
+          || to_char(coalesce(t.last_meter_at, t.started_at) at time zone 'UTC', 'YYYY-MM-DD HH24:MI') || ' UTC' as message,
+        jsonb_build_object('sessionId', t.id, 'connectorId', t.connector_id, 'lastMeterAt', t.last_meter_at) as details
+      from charging_session t join ${stations} on s.id = t.station_id
+      where ${live} and s.online and t.state = 'Active'
+        and coalesce(t.last_meter_at, t.started_at) < now() - make_interval(mins => ${th('sessionSilentMinutes')})`,
+  },
+  {
+    kind: 'session-too-long',
+    severity: 'warning',
+    sql: (th) => `select s.id as station_id, s.organisation_id, t.id::text as cause_key,
+        'session ' || t.transaction_id || ' on connector ' || t.connector_id || ' open since '
+          || to_char(t.started_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI') || ' UTC' as message,
+        jsonb_build_object('sessionId', t.id, 'connectorId', t.connector_id, 'startedAt', t.started_at) as details
+      from charging_session t join ${stations} on s.id = t.station_id
+      where ${live} and t.state = 'Active' and t.started_at < now() - make_interval(hours => ${th('sessionMaxHours')})`,
+  },
+  {
+    kind: 'firmware-failed',
+    severity: 'minor',
+    sql: () => `select s.id as station_id, s.organisation_id, '' as cause_key,
+        'firmware update: ' || s.firmware_status as message,
+        jsonb_build_object('status', s.firmware_status, 'at', s.firmware_status_at) as details
+      from ${stations}
+      where ${live} and s.firmware_status in ('DownloadFailed', 'InstallationFailed', 'InvalidSignature', 'InstallVerificationFailed')`,
+  },
+  {
+    kind: 'diagnostics-failed',
+    severity: 'warning',
+    sql: () => `select s.id as station_id, s.organisation_id, '' as cause_key,
+        'diagnostics upload: ' || s.diagnostics_status as message,
+        jsonb_build_object('status', s.diagnostics_status, 'at', s.diagnostics_status_at) as details
+      from ${stations}
+      where ${live} and s.diagnostics_status in ('UploadFailed', 'BadMessage', 'NotSupportedOperation', 'PermissionDenied')`,
+  },
+];
+
+export const alertKinds = conditions.map((c) => c.kind);
+
+/** The SQL reading threshold `name` of the station's organisation, its default where unset. */
+export const thresholdSql = (defaults: Record<string, number>) => (name: string) =>
+  `coalesce((a.thresholds ->> '${name}')::int, ${Number(defaults[name])})`;

@@ -1,0 +1,154 @@
+import { ProviderError } from './errors.js';
+import { callProvider, type ProviderResponse, refusal, TokenCache, tokenOf, withBearer } from './http.js';
+
+/** How evcms reaches one MTN MoMo Collection account (docs/payments.md; MOMO_* in docs/configuration.md). */
+export interface MomoSettings {
+  /** https://sandbox.momodeveloper.mtn.com, or the country's production proxy. */
+  baseUrl: string;
+  /** The Collection product's Ocp-Apim-Subscription-Key. */
+  subscriptionKey: string;
+  /** The API user (a UUID) and its API key: the token's Basic credentials. */
+  apiUser: string;
+  apiKey: string;
+  /** X-Target-Environment: `sandbox`, or the production one MTN names (mtnrwanda, mtnuganda, ...). */
+  targetEnvironment: string;
+  /** Where MTN sends the final result (X-Callback-Url); null: evcms polls only. */
+  callbackUrl: string | null;
+  /** The account's currency (EUR in the sandbox). */
+  currency: string;
+  /** Per HTTP call; 10 s by default. */
+  timeoutMs?: number;
+}
+
+/** The body of POST /collection/v1_0/requesttopay. `amount` is decimal text in major units. */
+export interface MomoRequestToPay {
+  amount: string;
+  currency: string;
+  externalId: string;
+  payer: { partyIdType: 'MSISDN'; partyId: string };
+  payerMessage: string;
+  payeeNote: string;
+}
+
+export type MomoStatus = 'PENDING' | 'SUCCESSFUL' | 'FAILED';
+
+/** GET /collection/v1_0/requesttopay/{referenceId}: a 200 whose `status` may still say FAILED. */
+export interface MomoRequestToPayResult {
+  amount: string;
+  currency: string;
+  financialTransactionId?: string;
+  externalId?: string;
+  payer?: { partyIdType: string; partyId: string };
+  payerMessage?: string;
+  payeeNote?: string;
+  status: MomoStatus;
+  /** A reason code (APPROVAL_REJECTED, PAYER_NOT_FOUND, ...): text, or { code, message } in newer answers. */
+  reason?: string | { code?: string; message?: string };
+}
+
+/** MoMo's error body: { code, message } (RESOURCE_ALREADY_EXIST, PAYER_NOT_FOUND, ...); the token endpoint says { error }. */
+function errorOf(response: ProviderResponse): { code?: string; message?: string } {
+  const body = (response.json ?? {}) as { code?: unknown; message?: unknown; error?: unknown };
+  const code = typeof body.code === 'string' ? body.code : typeof body.error === 'string' ? body.error : undefined;
+  return { ...(code ? { code } : {}), ...(typeof body.message === 'string' ? { message: body.message } : {}) };
+}
+
+const statuses: readonly string[] = ['PENDING', 'SUCCESSFUL', 'FAILED'];
+
+/**
+ * A typed client of MTN MoMo's Collection API over fetch: a token from POST /collection/token/ (Basic api user:api
+ * key, cached for its expires_in and fetched again after a 401), request-to-pay and its status. Credentials go in
+ * headers only, never in an error or a log line.
+ */
+export class MomoClient {
+  private readonly tokens: TokenCache;
+  private readonly base: string;
+
+  constructor(private readonly settings: MomoSettings) {
+    this.base = settings.baseUrl.replace(/\/+$/, '');
+    this.tokens = new TokenCache(() => this.fetchToken());
+  }
+
+  private get timeoutMs(): number {
+    return this.settings.timeoutMs ?? 10_000;
+  }
+
+  private async fetchToken(): Promise<{ token: string; expiresInSeconds: number }> {
+    const basic = Buffer.from(`${this.settings.apiUser}:${this.settings.apiKey}`).toString('base64');
+    const response = await callProvider('momo', {
+      method: 'POST',
+      url: `${this.base}/collection/token/`,
+      headers: { authorization: `Basic ${basic}`, 'ocp-apim-subscription-key': this.settings.subscriptionKey },
+      timeoutMs: this.timeoutMs,
+    });
+    if (response.status !== 200) {
+      const { code, message } = errorOf(response);
+      throw refusal('momo', 'token', response, code, message);
+    }
+    return tokenOf('momo', response);
+  }
+
+  /** A call with a bearer token (a new one after a 401) and the headers every Collection call carries. */
+  private authorised(request: {
+    method: 'GET' | 'POST';
+    path: string;
+    headers?: Record<string, string>;
+    body?: unknown;
+  }): Promise<ProviderResponse> {
+    return withBearer(this.tokens, (token) =>
+      callProvider('momo', {
+        method: request.method,
+        url: `${this.base}${request.path}`,
+        headers: {
+          authorization: `Bearer ${token}`,
+          'ocp-apim-subscription-key': this.settings.subscriptionKey,
+          'x-target-environment': this.settings.targetEnvironment,
+          ...(request.body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...request.headers,
+        },
+        ...(request.body === undefined ? {} : { body: JSON.stringify(request.body) }),
+        timeoutMs: this.timeoutMs,
+      }),
+    );
+  }
+
+  /**
+   * Asks the payer (X-Reference-Id = `referenceId`, a UUID) to approve a payment. Resolves `accepted` on 202, and
+   * `duplicate` on 409 RESOURCE_ALREADY_EXIST: a retry of a request MTN already has (the status says what became of it).
+   */
+  async requestToPay(referenceId: string, body: MomoRequestToPay, callbackUrl: string | null): Promise<'accepted' | 'duplicate'> {
+    const response = await this.authorised({
+      method: 'POST',
+      path: '/collection/v1_0/requesttopay',
+      headers: { 'x-reference-id': referenceId, ...(callbackUrl ? { 'x-callback-url': callbackUrl } : {}) },
+      body,
+    });
+    if (response.status === 202) return 'accepted';
+    const { code, message } = errorOf(response);
+    if (response.status === 409 && code === 'RESOURCE_ALREADY_EXIST') return 'duplicate';
+    throw refusal('momo', 'requesttopay', response, code, message);
+  }
+
+  /** What became of a request-to-pay; null when MTN has no such reference (404). */
+  async requestToPayStatus(referenceId: string): Promise<MomoRequestToPayResult | null> {
+    const response = await this.authorised({ method: 'GET', path: `/collection/v1_0/requesttopay/${encodeURIComponent(referenceId)}` });
+    if (response.status === 404) return null;
+    if (response.status !== 200) {
+      const { code, message } = errorOf(response);
+      throw refusal('momo', 'requesttopay status', response, code, message);
+    }
+    const body = response.json as MomoRequestToPayResult | null;
+    if (!body || typeof body.status !== 'string' || !statuses.includes(body.status)) {
+      throw new ProviderError('momo', `requesttopay status: an answer without a known status (${response.text.slice(0, 200)})`, {
+        retryable: true,
+      });
+    }
+    return body;
+  }
+}
+
+/** The reason code of a result, whichever way MTN wrote it. */
+export function momoReason(result: MomoRequestToPayResult): string | null {
+  if (!result.reason) return null;
+  return typeof result.reason === 'string' ? result.reason : (result.reason.code ?? result.reason.message ?? null);
+}

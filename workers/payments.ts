@@ -1,0 +1,85 @@
+import { DelayedError, type Job, Queue, Worker } from 'bullmq';
+import { isOpen, type PaymentState } from '../billing/payments/states.js';
+import type { Deps } from '../system/deps.js';
+
+export const paymentsQueue = 'payments';
+
+export interface PollOptions {
+  /** The first wait before asking again, doubled at each ask up to `maxDelayMs`. */
+  firstDelayMs?: number;
+  maxDelayMs?: number;
+  /** How often the sweep queues every open attempt (what an event missed, or a restart left). */
+  sweepMs?: number;
+  concurrency?: number;
+}
+
+/** The wait before the poll after `polls` earlier ones: exponential, capped. Pure. */
+export function pollDelay(polls: number, firstDelayMs: number, maxDelayMs: number): number {
+  return Math.min(maxDelayMs, firstDelayMs * 2 ** Math.min(polls, 30));
+}
+
+/**
+ * Polls open payments for their final status: one BullMQ job per attempt (its id is the payment's, so queueing it
+ * twice polls once), queued when an attempt is made (payment.updated) and by a sweep; each ask reads the status
+ * from the provider and applies it (billing/payments/service.ts), then the job waits longer and asks again, until
+ * the attempt is final or its deadline passed. A restart loses nothing: the sweep finds the open attempts again.
+ */
+export async function startPayments(deps: Deps, options: PollOptions = {}) {
+  const firstDelayMs = options.firstDelayMs ?? 2_000;
+  const maxDelayMs = options.maxDelayMs ?? 60_000;
+  const connection = deps.redis.duplicate({ connectionName: 'evcms-payments', enableAutoPipelining: false, maxRetriesPerRequest: null });
+  const prefix = `${deps.config.REDIS_PREFIX}:bull`;
+  const queue = new Queue(paymentsQueue, {
+    connection,
+    prefix,
+    defaultJobOptions: { attempts: 20, backoff: { type: 'exponential', delay: 2_000 }, removeOnComplete: true, removeOnFail: 5000 },
+  });
+  const enqueue = (paymentId: string) =>
+    queue.add('poll-payment', { paymentId, polls: 0 }, { jobId: `payment-${paymentId}`, delay: firstDelayMs });
+
+  const poll = async (job: Job<{ paymentId: string; polls: number }>, token?: string) => {
+    const attempt = await deps.payments.get(job.data.paymentId);
+    if (!attempt || !isOpen(attempt.state)) return { state: attempt?.state ?? 'gone' };
+    if (attempt.deadlineAt && attempt.deadlineAt.getTime() <= Date.now()) return { state: (await deps.payments.expire(attempt.id)).state };
+    const after = await deps.payments.refresh(attempt.id, 'a poll');
+    if (!isOpen(after.state)) return { state: after.state };
+    const polls = job.data.polls + 1;
+    await job.updateData({ ...job.data, polls });
+    const until = Math.min(
+      Date.now() + pollDelay(polls, firstDelayMs, maxDelayMs),
+      after.deadlineAt?.getTime() ?? Number.POSITIVE_INFINITY,
+    );
+    await job.moveToDelayed(until, token);
+    throw new DelayedError();
+  };
+
+  const worker = new Worker(
+    paymentsQueue,
+    async (job: Job, token?: string) => {
+      if (job.name === 'sweep') {
+        const open = await deps.payments.open();
+        await Promise.all(open.map(enqueue));
+        return { queued: open.length };
+      }
+      if (job.name !== 'poll-payment' || !job.data.paymentId) throw new Error(`unknown payments job ${job.name}`);
+      return poll(job as Job<{ paymentId: string; polls: number }>, token);
+    },
+    { connection: connection.duplicate(), prefix, concurrency: options.concurrency ?? 4 },
+  );
+  worker.on('failed', (job, error) => deps.log.warn({ job: job?.id, err: error }, 'payments: a poll failed; retried'));
+  const unsubscribe = await deps.events.subscribe('payment.updated', (event) => {
+    if (!isOpen(event.state as PaymentState)) return;
+    enqueue(event.paymentId).catch((error: unknown) => deps.log.warn({ err: error }, 'payments: poll not queued now; the sweep will'));
+  });
+  await queue.upsertJobScheduler('payments-sweep', { every: options.sweepMs ?? 30_000 }, { name: 'sweep' });
+  return {
+    queue,
+    enqueue,
+    async close() {
+      unsubscribe();
+      await worker.close();
+      await queue.close();
+      connection.disconnect();
+    },
+  };
+}
