@@ -1,3 +1,4 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Orm } from '../database/orm.js';
 import type { EventBus } from '../events/bus.js';
 import type { Logger } from '../platform/logger.js';
@@ -54,7 +55,7 @@ export class BillingService {
       /** Told of each invoice issued (billing/receipts: the driver's receipt mail). */
       receipts?: { issued(invoice: IssuedInvoice): Promise<void> };
       /** plans: a driver's plan applied to the price (billing/plans/hooks.ts). */
-      plans?: Pick<PlanCoverage, 'apply' | 'consume'>;
+      plans?: Pick<PlanCoverage, 'apply' | 'consume' | 'subscribers'>;
       /** Days an invoice is due in. */
       dueDays?: number;
     },
@@ -192,12 +193,23 @@ export class BillingService {
       if (group) group.push(draft);
       else byOrganisation.set(organisationId, [draft]);
     }
+    const consume = await this.planConsumer(drafts);
     const invoices: IssuedInvoice[] = [];
     for (const group of byOrganisation.values()) {
-      const consume = this.deps.plans?.consume.bind(this.deps.plans);
       invoices.push(...(await issueInvoices(this.deps.orm, group, { now, dueDays: this.deps.dueDays ?? 14, consume })));
     }
     return invoices;
+  }
+
+  /** plans: what takes a plan's share of a session in its invoice's transaction, asked only of the batch's subscribers. */
+  private async planConsumer(drafts: InvoiceDraft[]) {
+    const plans = this.deps.plans;
+    if (!plans) return undefined;
+    const owners = [...new Set(drafts.map((draft) => draft.row.owner_id).filter((id) => id !== null))];
+    const subscribers = await plans.subscribers(owners);
+    if (subscribers.size === 0) return undefined;
+    return (em: EntityManager, priced: PricedSession, row: SessionRow) =>
+      row.owner_id && subscribers.has(row.owner_id) ? plans.consume(em, priced, row) : Promise.resolve(priced);
   }
 
   private announce(invoice: IssuedInvoice, row: SessionRow, now: Date): void {

@@ -85,6 +85,16 @@ export class PlanCoverage {
     return rows[0] ? { usageId: rows[0].usage_id, terms: termsOf(rows[0]) } : null;
   }
 
+  /** Of these drivers, those who ever subscribed to a plan: billing asks nothing about the others' sessions. */
+  async subscribers(userIds: string[]): Promise<Set<string>> {
+    if (userIds.length === 0) return new Set();
+    const rows = await executeIn(this.deps.orm.em.fork())<{ user_id: string }[]>(
+      'select distinct user_id from plan_subscription where user_id in (?)',
+      [userIds],
+    );
+    return new Set(rows.map((row) => row.user_id));
+  }
+
   /** The price as the bill will show it (the running cost): nothing written. */
   async apply(priced: PricedSession, session: PlanSession): Promise<PricedSession> {
     const found = await this.terms(executeIn(this.deps.orm.em.fork()), session, false);
