@@ -53,7 +53,7 @@ export class BillingService {
       log: Logger;
       settlement?: Settlement;
       /** Told of each invoice issued (billing/receipts: the driver's receipt mail). */
-      receipts?: { issued(invoice: IssuedInvoice): Promise<void> };
+      receipts?: { issuedMany(invoices: IssuedInvoice[]): Promise<void> };
       /** plans: a driver's plan applied to the price (billing/plans/hooks.ts). */
       plans?: Pick<PlanCoverage, 'apply' | 'consume' | 'subscribers'>;
       /** Days an invoice is due in. */
@@ -104,10 +104,8 @@ export class BillingService {
     const invoices = await this.issue(drafts, now);
     const issuedNow = new Set(invoices.map((invoice) => invoice.sessionId));
     billedBefore.push(...drafts.filter((draft) => !issuedNow.has(draft.row.id)).map((draft) => draft.row.id));
-    for (const invoice of invoices) {
-      this.announce(invoice, rows.get(invoice.sessionId) as SessionRow, now);
-      await this.deps.receipts?.issued(invoice);
-    }
+    for (const invoice of invoices) this.announce(invoice, rows.get(invoice.sessionId) as SessionRow, now);
+    await this.deps.receipts?.issuedMany(invoices);
     await this.settle(invoices, outcomes);
     await this.settleExisting(billedBefore, outcomes);
     return wanted.map((id) => outcomes.get(id) as BillOutcome);

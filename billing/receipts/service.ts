@@ -76,25 +76,57 @@ export class ReceiptService {
    * into the billing that issued it.
    */
   async issued(invoice: { id: string; payerUserId?: string | null }, now = new Date()): Promise<void> {
-    if (invoice.payerUserId === null) return;
+    await this.issuedMany([invoice], now);
+  }
+
+  /**
+   * `issued` for a batch (billing issues hundreds at once): one query finds the payers with a confirmed address
+   * and what their mails say, one flush writes the mails.
+   */
+  async issuedMany(invoices: { id: string; payerUserId?: string | null }[], now = new Date()): Promise<void> {
+    const ids = invoices.filter((invoice) => invoice.payerUserId !== null).map((invoice) => invoice.id);
+    if (ids.length === 0) return;
     try {
-      const data = await this.find(invoice.id);
-      if (!data?.payer.email || !data.payer.emailVerified || !data.invoice.payerUserId) return;
-      const language = receiptLanguage(data.payer.language);
+      const rows = await this.deps.orm.em.fork().getConnection().execute<MailRow[]>(mailQuery, [ids]);
+      if (rows.length === 0) return;
       const expires = new Date(now.getTime() + this.deps.linkDays * 86_400_000);
       const em = this.deps.orm.em.fork();
-      queueMail(em, data.payer.email, 'receipt', {
-        language,
-        kind: data.invoice.kind,
-        name: data.payer.name ?? '',
-        number: data.invoice.number,
-        total: formatMoney(data.invoice.inclTaxMinor, data.invoice.currency, language),
-        link: this.signedUrl(invoice.id, 'pdf', expires),
-        until: formatDate(expires, data.session?.timeZone ?? 'UTC'),
-      });
+      for (const row of rows) {
+        const language = receiptLanguage(row.language);
+        queueMail(em, row.email, 'receipt', {
+          language,
+          kind: row.kind,
+          name: row.name ?? '',
+          number: row.number,
+          total: formatMoney(Number(row.incl_tax_minor), row.currency, language),
+          link: this.signedUrl(row.id, 'pdf', expires),
+          until: formatDate(expires, row.time_zone ?? 'UTC'),
+        });
+      }
       await em.flush();
     } catch (error) {
-      this.deps.log.error({ err: error, invoiceId: invoice.id }, 'receipts: the receipt mail could not be queued');
+      this.deps.log.error({ err: error, invoices: ids.length }, 'receipts: the receipt mails could not be queued');
     }
   }
 }
+
+interface MailRow {
+  id: string;
+  kind: string;
+  number: string;
+  currency: string;
+  incl_tax_minor: string;
+  email: string;
+  name: string | null;
+  language: string | null;
+  time_zone: string | null;
+}
+
+/** What a receipt mail says, for the invoices whose driver has a confirmed address (not deleted). */
+const mailQuery = `
+  select i.id, i.kind, i.number, i.currency, i.incl_tax_minor, u.email, u.name, u.language, site.time_zone
+  from invoice i join app_user u on u.id = i.payer_user_id and u.deleted_at is null and u.email_verified_at is not null
+    left join charging_session t on t.id = i.session_id
+    left join station st on st.id = t.station_id
+    left join site on site.id = st.site_id
+  where i.id in (?)`;
