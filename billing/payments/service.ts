@@ -23,6 +23,7 @@ import { dueInvoice } from './invoices.js';
 import { normaliseMsisdn } from './mobile-money.js';
 import { walletOperator } from './operators.js';
 import type { InboundRequest, PaymentProvider, PaymentRequest, ProviderName, ProviderStatus } from './provider.js';
+import { PaymentRefunds } from './refunds.js';
 import { PaymentSettlement } from './settle.js';
 import { isOpen } from './states.js';
 
@@ -69,10 +70,13 @@ export class PaymentService {
   readonly settlement: PaymentSettlement;
   /** Drivers' saved cards at the providers that keep customers (Stripe). */
   readonly cards: SavedCards;
+  /** Money given back through the provider that took it and through the ledger. */
+  readonly refunds: PaymentRefunds;
 
   constructor(private readonly deps: PaymentDeps) {
     this.settlement = new PaymentSettlement(deps);
     this.cards = new SavedCards(this.execute);
+    this.refunds = new PaymentRefunds({ ...deps, settlement: this.settlement }, (name) => this.provider(name));
     deps.log.info({ providers: Object.keys(deps.providers) }, 'payments: the providers configured');
   }
 

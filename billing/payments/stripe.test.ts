@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signature } from '../../test/fakes/stripe-server.js';
 import { FakeStripe } from '../../test/fakes/stripe-server.js';
 import { ProviderError } from './errors.js';
-import type { PaymentProvider, PaymentRequest } from './provider.js';
+import { type PaymentProvider, type PaymentRequest, supported, type Unsupported } from './provider.js';
 import { stripeProvider } from './stripe.js';
 
 // The Stripe adapter, through the official SDK, against the local server written from Stripe's API reference.
@@ -11,7 +11,7 @@ import { stripeProvider } from './stripe.js';
 describe('stripe: the card adapter against a local Stripe', () => {
   let stripe: FakeStripe;
   let provider: PaymentProvider;
-  const fn = <T>(value: T | { unsupported: string }) => value as T;
+  const fn = <T>(value: T) => supported('stripe', 'do this', value) as Exclude<T, Unsupported>;
 
   beforeAll(async () => {
     stripe = await FakeStripe.start();
