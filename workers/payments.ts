@@ -4,6 +4,9 @@ import type { Deps } from '../system/deps.js';
 
 export const paymentsQueue = 'payments';
 
+/** What the nightly reconciliation looks back over: two days, so a night missed is still covered. */
+const reconcileWindowMs = 48 * 3_600_000;
+
 export interface PollOptions {
   /** The first wait before asking again, doubled at each ask up to `maxDelayMs`. */
   firstDelayMs?: number;
@@ -61,6 +64,10 @@ export async function startPayments(deps: Deps, options: PollOptions = {}) {
         await Promise.all(open.map(enqueue));
         return { queued: open.length };
       }
+      if (job.name === 'reconcile') {
+        const report = await deps.payments.reconcile(new Date(Date.now() - reconcileWindowMs));
+        return { checked: report.checked, differences: report.differences.length };
+      }
       if (job.name !== 'poll-payment' || !job.data.paymentId) throw new Error(`unknown payments job ${job.name}`);
       return poll(job as Job<{ paymentId: string; polls: number }>, token);
     },
@@ -72,6 +79,8 @@ export async function startPayments(deps: Deps, options: PollOptions = {}) {
     enqueue(event.paymentId).catch((error: unknown) => deps.log.warn({ err: error }, 'payments: poll not queued now; the sweep will'));
   });
   await queue.upsertJobScheduler('payments-sweep', { every: options.sweepMs ?? 30_000 }, { name: 'sweep' });
+  // Nightly: the payments changed in the last two days against the ledger (billing/payments/reconcile.ts).
+  await queue.upsertJobScheduler('payments-reconcile', { pattern: '30 2 * * *', tz: 'UTC' }, { name: 'reconcile' });
   return {
     queue,
     enqueue,

@@ -14,6 +14,7 @@ describe('card payments: Stripe charges, webhooks, faults and refunds, into the 
   let system: TestSystem;
   let stripe: FakeStripe;
   let organisationId: string;
+  const started = new Date();
 
   beforeAll(async () => {
     stripe = await FakeStripe.start();
@@ -102,6 +103,17 @@ describe('card payments: Stripe charges, webhooks, faults and refunds, into the 
     expect(stripe.deliveries.find((d) => d.event.type === 'setup_intent.succeeded')?.answered).toBe(200);
   });
 
+  it('withdraws a payment the payer never authenticated at its deadline, so the invoice can be paid otherwise', async () => {
+    const { driver } = await aDriverWithCard('pm_card_authenticationRequired');
+    const invoiceId = await anOpenInvoice(driver);
+    const hurried = new PaymentService({ ...system.deps, pollForMs: 1, providers: { stripe: card() } });
+    const asked = await hurried.payInvoice({ invoiceId, userId: driver, method: 'stripe' });
+    expect(asked.state).toBe('requires_action');
+    expect(await hurried.expire(asked.id)).toMatchObject({ state: 'cancelled' });
+    expect(stripe.intents.get(asked.providerReference as string)?.status).toBe('canceled');
+    expect(await invoiceStatus(invoiceId)).toBe('open');
+  });
+
   it('fails a declined card, leaving the invoice open for another try', async () => {
     const { driver } = await aDriverWithCard('pm_card_chargeDeclined');
     const invoiceId = await anOpenInvoice(driver);
@@ -172,10 +184,10 @@ describe('card payments: Stripe charges, webhooks, faults and refunds, into the 
     const { driver } = await aDriverWithCard();
     const invoiceId = await anOpenInvoice(driver);
     const slow = new PaymentService({ ...system.deps, providers: { stripe: stripeProvider(stripe.settings({ timeoutMs: 200 })) } });
-    stripe.fault({ route: 'POST /v1/payment_intents/', hangMs: 1500, times: 3 });
+    stripe.fault({ route: 'POST /v1/payment_intents/', hangMs: 4000, times: 3 });
     const unsure = await slow.payInvoice({ invoiceId, userId: driver, method: 'stripe' });
     expect(unsure).toMatchObject({ state: 'pending', reason: 'NO_ANSWER', providerReference: expect.stringMatching(/^pi_/) });
-    await new Promise((resolve) => setTimeout(resolve, 1600));
+    await new Promise((resolve) => setTimeout(resolve, 4000)); // the first confirmation reaches Stripe at last
     // Stripe answers the poll with a 500 first: the SDK asks again, and the status settles it.
     stripe.fault({ route: 'GET /v1/payment_intents/', status: 500, body: { error: { type: 'api_error', message: 'down' } } });
     expect(await payments().refresh(unsure.id, 'poll')).toMatchObject({ state: 'captured' });
@@ -213,5 +225,25 @@ describe('card payments: Stripe charges, webhooks, faults and refunds, into the 
       { kind: 'refund', account: 'tax_payable', amount: '-180' },
     ]);
     await expect(payments().refunds.refund({ paymentId: paid.id, actor })).rejects.toMatchObject({ code: 'CONFLICT' });
+  });
+
+  it('reconciles every captured and refunded payment with the ledger, and reports a payment that disagrees', async () => {
+    const clean = await payments().reconcile(started);
+    expect(clean.checked).toBeGreaterThanOrEqual(6);
+    expect(clean.differences).toEqual([]);
+    const { driver } = await aDriverWithCard();
+    const paid = await payments().payInvoice({ invoiceId: await anOpenInvoice(driver), userId: driver, method: 'stripe' });
+    // A row that says more was taken than the books hold (as a lost posting or a bad write would leave it).
+    await sql(system, 'update payment_attempt set captured_minor = 2000 where id = ?', [paid.id]);
+    const report = await payments().reconcile(started);
+    expect(report.differences).toEqual([
+      expect.objectContaining({
+        paymentId: paid.id,
+        capturedMinor: 2000,
+        ledgerCapturedMinor: 1180,
+        refundedMinor: 0,
+        ledgerRefundedMinor: 0,
+      }),
+    ]);
   });
 });

@@ -23,6 +23,7 @@ import { dueInvoice } from './invoices.js';
 import { normaliseMsisdn } from './mobile-money.js';
 import { walletOperator } from './operators.js';
 import type { InboundRequest, PaymentProvider, PaymentRequest, ProviderName, ProviderStatus } from './provider.js';
+import { type ReconciliationReport, reconcilePayments } from './reconcile.js';
 import { PaymentRefunds } from './refunds.js';
 import { PaymentSettlement } from './settle.js';
 import { isOpen } from './states.js';
@@ -185,6 +186,19 @@ export class PaymentService {
     return this.refresh(attempt.id, `a callback claiming ${claim.claimed ?? 'nothing known'}`);
   }
 
+  /**
+   * Compares the payments changed since `since` with their ledger postings (billing/payments/reconcile.ts): each
+   * difference is logged as an error for a person. There must be none.
+   */
+  async reconcile(since: Date): Promise<ReconciliationReport> {
+    const report = await reconcilePayments(this.execute, since);
+    for (const difference of report.differences) {
+      this.deps.log.error(difference, 'payments: reconciliation found a payment whose money and ledger differ');
+    }
+    this.deps.log.info({ checked: report.checked, differences: report.differences.length, since }, 'payments: reconciled');
+    return report;
+  }
+
   /** The attempts the poller should still ask about. */
   open(limit = 500): Promise<string[]> {
     return openAttempts(this.execute, new Date(), limit);
@@ -201,6 +215,11 @@ export class PaymentService {
       return this.settlement.apply(provider, id, { state: 'failed', reason: 'NOT_FOUND' }, 'deadline passed: the provider never had it');
     const after = await this.settlement.apply(provider, id, status, said(provider, status, 'at the deadline'));
     if (!isOpen(after.state)) return after;
+    if (after.state === 'requires_action' && !('unsupported' in provider.cancel)) {
+      // The payer never authenticated: withdraw it (nothing was taken), so the invoice can be paid otherwise.
+      const withdrawn = await provider.cancel(after.providerReference ?? id);
+      return this.settlement.apply(provider, id, withdrawn, said(provider, withdrawn, 'cancelling it at the deadline'));
+    }
     this.deps.log.warn({ paymentId: id, state: after.state }, 'payments: deadline passed without a final status; left for review');
     return this.settlement.note(id, 'DEADLINE_PASSED', 'deadline passed without a final status: left for review');
   }
