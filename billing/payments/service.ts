@@ -18,6 +18,7 @@ import {
   rememberReference,
 } from './attempts.js';
 import { type CardPayer, SavedCards } from './cards.js';
+import { type CollectOutcome, collectInvoice, giveUp } from './collect.js';
 import { ProviderError } from './errors.js';
 import { dueInvoice } from './invoices.js';
 import { normaliseMsisdn } from './mobile-money.js';
@@ -197,6 +198,18 @@ export class PaymentService {
     }
     this.deps.log.info({ checked: report.checked, differences: report.differences.length, since }, 'payments: reconciled');
     return report;
+  }
+
+  /** Dunning, one try (billing/payments/collect.ts): an issued invoice still open charged to the payer's default card. */
+  collect(invoiceId: string, attempt: number): Promise<CollectOutcome> {
+    return collectInvoice(this, this.execute, invoiceId, attempt);
+  }
+
+  /** Dunning is over for an invoice still open: it is due now, so the money gate refuses new sessions. */
+  async giveUp(invoiceId: string): Promise<boolean> {
+    const changed = await giveUp(this.execute, invoiceId);
+    if (changed) this.deps.log.warn({ invoiceId }, 'payments: the default card was declined at every try; the invoice is past due');
+    return changed;
   }
 
   /** The attempts the poller should still ask about. */
