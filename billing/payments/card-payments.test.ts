@@ -99,7 +99,14 @@ describe('card payments: Stripe charges, webhooks, faults and refunds, into the 
     expect(await stripe.deliver(succeeded?.event as Record<string, unknown>)).toBe(200);
     expect(await postings(asked.id)).toEqual([{ kind: 'invoice-payment' }]);
     expect(await invoiceStatus(invoiceId)).toBe('paid');
-    // An event about no payment (a card saved) is received and changes nothing.
+    // A signed event about an intent that is not evcms's, and one about no payment (a card saved): received, nothing changes.
+    const foreign = JSON.stringify({
+      ...(succeeded?.event as object),
+      id: 'evt_foreign',
+      data: { object: { ...intent, id: 'pi_foreign' } },
+    });
+    const answer = await webhook(foreign, signature(foreign, stripe.webhookSecret, new Date()));
+    expect({ status: answer.status, body: await answer.json() }).toEqual({ status: 200, body: { received: true } });
     expect(stripe.deliveries.find((d) => d.event.type === 'setup_intent.succeeded')?.answered).toBe(200);
   });
 

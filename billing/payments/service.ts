@@ -182,6 +182,8 @@ export class PaymentService {
     const claim = provider.verifyCallback(request);
     if (claim.reference === null) return null;
     const attempt = await findByReference(this.execute, name, claim.reference);
+    // A signed event about a payment that is not evcms's (another system on the same Stripe account): received.
+    if (!attempt && claim.verified) return null;
     if (!attempt) throw new BillingError('NOT_FOUND', `payment ${claim.reference} not found`);
     this.deps.log.info({ paymentId: attempt.id, provider: name, claimed: claim.claimed }, 'payments: callback; reading the status back');
     return this.refresh(attempt.id, `a callback claiming ${claim.claimed ?? 'nothing known'}`);
