@@ -8,7 +8,7 @@ import { sendJson } from '../platform/http.js';
 import { readBodyWithin } from './request-body.js';
 
 /** Providers that call evcms back, by the path segment after /payments/. */
-const callers: Record<string, ProviderName> = { momo: 'momo', airtel: 'airtel' };
+const callers: Record<string, ProviderName> = { momo: 'momo', airtel: 'airtel', stripe: 'stripe' };
 
 /** A callback is small: anything larger is refused before it is read. */
 const maxCallbackBytes = 64 * 1024;
@@ -29,7 +29,7 @@ export async function servePaymentCallback(
 ): Promise<boolean> {
   const [, , name, ...rest] = url.pathname.split('/');
   const provider = name ? callers[name] : undefined;
-  if (!provider) return false;
+  if (!provider || !deps.payments.configured().includes(provider)) return false;
   const body = await readBodyWithin(req, maxCallbackBytes);
   if (body === null) {
     sendJson(res, 413, { error: `the body is larger than ${maxCallbackBytes} bytes` });
@@ -40,7 +40,8 @@ export async function servePaymentCallback(
   );
   try {
     const attempt = await deps.payments.callback(provider, { method: req.method ?? 'GET', path: rest.join('/'), headers, body });
-    sendJson(res, 200, { paymentId: attempt.id, state: attempt.state });
+    // A verified event about no payment (a card saved) is received and changes nothing.
+    sendJson(res, 200, attempt ? { paymentId: attempt.id, state: attempt.state } : { received: true });
   } catch (error) {
     if (error instanceof BillingError) {
       sendJson(res, status[error.code] ?? 400, { error: error.message, ...error.details });

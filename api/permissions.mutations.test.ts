@@ -13,12 +13,14 @@ import {
   type PrincipalName,
   schemaOperations,
   people,
+  personOf,
   staff,
   staffAndPartners,
   unique,
 } from '../test/permissions.js';
 import { aSession } from '../test/api-data.js';
 import { FakeMomo } from '../test/fakes/momo-server.js';
+import { FakeStripe } from '../test/fakes/stripe-server.js';
 import { startTestSystem, type TestSystem } from '../test/system.js';
 
 // Every mutation of the schema against every principal: see test/permissions.ts for who they are.
@@ -26,6 +28,10 @@ import { startTestSystem, type TestSystem } from '../test/system.js';
 // station A, which is not connected, so an allowed caller hears STATION_OFFLINE.
 
 const mutationNames = await schemaOperations('Mutation');
+/** The local Stripe server the card rows use. */
+let stripe: FakeStripe;
+/** A driver's own operation: staff and partners are refused. */
+const driversOnly = { ...people('ok'), admin: 'FORBIDDEN', operatorA: 'FORBIDDEN', operatorB: 'FORBIDDEN' } as const;
 
 const drivers: PrincipalName[] = ['driver', 'otherDriver'];
 const tariffDefinition = {
@@ -94,6 +100,19 @@ function mutationRows(w: PermissionWorld, reservationId: number): Record<string,
         [w.orgA, `PERM-INV-${unique()}`, w.people.driver.id],
       );
     return invoice?.id;
+  };
+  /** A card saved for a driver at the local Stripe (anyone else gets a card id that is nobody's). */
+  const aSavedCard = async (who: PrincipalName) => {
+    const person = personOf(w, who);
+    if (!person || (who !== 'driver' && who !== 'otherDriver')) return 'pm_nobodys';
+    const { setupIntentId } = await deps.payments.cards.add(deps.payments.provider('stripe'), person.id);
+    return stripe.confirmSetup(setupIntentId);
+  };
+  /** A captured card payment of an invoice of organisation A by the driver. */
+  const aCardPayment = async () => {
+    const methodId = await aSavedCard('driver');
+    const invoiceId = (await anOpenInvoice()) as string;
+    return (await deps.payments.payInvoice({ invoiceId, userId: w.people.driver.id, method: 'stripe', methodId })).id;
   };
   /** A change to a station of organisation A made for this attempt alone. */
   const stationChange = (document: string, registrationStatus: 'Accepted' | 'Pending' = 'Accepted'): OperationRow => ({
@@ -350,6 +369,26 @@ function mutationRows(w: PermissionWorld, reservationId: number): Record<string,
       variables: async () => ({ id: await anOpenInvoice() }),
       expect: { ...people('ok'), admin: 'FORBIDDEN', operatorA: 'FORBIDDEN', operatorB: 'FORBIDDEN', otherDriver: 'NOT_FOUND' },
     },
+    // Cards at the local Stripe server: drivers their own; staff and partners refund organisation A's payments.
+    addCard: {
+      document: 'mutation { addCard { setupIntentId clientSecret } }',
+      expect: driversOnly,
+    },
+    removePaymentMethod: {
+      document: 'mutation($id: ID!) { removePaymentMethod(id: $id) }',
+      variables: async (who) => ({ id: await aSavedCard(who) }),
+      expect: driversOnly,
+    },
+    setDefaultPaymentMethod: {
+      document: 'mutation($id: ID!) { setDefaultPaymentMethod(id: $id) { id isDefault } }',
+      variables: async (who) => ({ id: await aSavedCard(who) }),
+      expect: driversOnly,
+    },
+    refund: {
+      document: 'mutation($id: ID!) { refund(paymentId: $id, amountMinor: 18) { refundedMinor } }',
+      variables: async () => ({ id: await aCardPayment() }),
+      expect: staffAndPartners('ok'),
+    },
     releaseSession: {
       document: 'mutation($id: ID!) { releaseSession(sessionId: $id, note: "checked the meter") { billingStatus } }',
       variables: async () => {
@@ -459,7 +498,8 @@ describe('who may change what: every mutation against every principal, with two 
 
   beforeAll(async () => {
     momo = await FakeMomo.start({ currency: 'RWF' });
-    system = await startTestSystem({ roles: ['api'], env: momo.env() });
+    stripe = await FakeStripe.start();
+    system = await startTestSystem({ roles: ['api'], env: { ...momo.env(), ...stripe.env() } });
     world = await aPermissionWorld(system);
     const em = system.deps.orm.em.fork();
     const reservation = em.create(Reservation, {
@@ -474,6 +514,7 @@ describe('who may change what: every mutation against every principal, with two 
   afterAll(async () => {
     await system?.close();
     await momo?.close();
+    await stripe?.close();
   });
 
   itAnswersAsTheMatrixSays('Mutation', mutationNames, () => ({ world, rows }));

@@ -17,11 +17,14 @@ import {
   staffAndPartners,
   unique,
 } from '../test/permissions.js';
+import { FakeStripe } from '../test/fakes/stripe-server.js';
 import { startTestSystem, type TestSystem } from '../test/system.js';
 
 // Every query of the schema against every principal: see test/permissions.ts for who they are.
 
 const queryNames = await schemaOperations('Query');
+/** The local Stripe server behind paymentMethods. */
+let stripe: FakeStripe;
 
 type Item = Record<string, unknown>;
 const nodes = (data: unknown) => (data as { nodes: Item[] }).nodes;
@@ -223,6 +226,10 @@ function queryRows(w: PermissionWorld, paymentId: string): Record<string, Operat
       // The driver who paid, and organisation A's staff and partners.
       expect: { ...staffAndPartners('ok'), driver: 'ok', otherDriver: 'NOT_FOUND' },
     },
+    paymentMethods: {
+      document: '{ paymentMethods { id brand last4 isDefault } }',
+      expect: { ...people('ok'), admin: 'FORBIDDEN', operatorA: 'FORBIDDEN', operatorB: 'FORBIDDEN' },
+    },
     payments: {
       document: '{ payments(first: 100) { nodes { organisationId payerUserId } } }',
       items: nodes,
@@ -245,7 +252,8 @@ describe('who may read what: every query against every principal, with two organ
   let rows: Record<string, OperationRow>;
 
   beforeAll(async () => {
-    system = await startTestSystem({ roles: ['api'] });
+    stripe = await FakeStripe.start();
+    system = await startTestSystem({ roles: ['api'], env: stripe.env() });
     world = await aPermissionWorld(system);
     const { authorization, authDecisions } = system.deps;
     await authorization.check(world.driverTag.value, { stationId: world.stationA.id });
@@ -290,6 +298,7 @@ describe('who may read what: every query against every principal, with two organ
   });
   afterAll(async () => {
     await system?.close();
+    await stripe?.close();
   });
 
   itAnswersAsTheMatrixSays('Query', queryNames, () => ({ world, rows }));

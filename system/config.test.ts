@@ -9,6 +9,7 @@ const momo = {
   MOMO_TARGET_ENVIRONMENT: 'sandbox',
   MOMO_CURRENCY: 'EUR',
 };
+const stripe = { STRIPE_SECRET_KEY: 'sk_test_0123456789abcdef', STRIPE_WEBHOOK_SECRET: 'whsec_0123456789abcdef' };
 const airtel = {
   AIRTEL_BASE_URL: 'https://openapiuat.airtel.africa',
   AIRTEL_CLIENT_ID: 'a-client',
@@ -55,6 +56,9 @@ describe('configuration from the environment', () => {
     [{ ...momo, MOMO_CALLBACK_URL: 'ftp://x' }, /^MOMO_CALLBACK_URL: expected a URL/],
     [{ AIRTEL_CLIENT_ID: 'client' }, /^AIRTEL_BASE_URL: expected with AIRTEL_CLIENT_ID/],
     [{ ...airtel, AIRTEL_COUNTRY: 'FR' }, /^AIRTEL_COUNTRY: expected one of /],
+    [{ STRIPE_API_URL: 'http://127.0.0.1:12111' }, /^STRIPE_SECRET_KEY: expected with STRIPE_API_URL/],
+    [{ STRIPE_SECRET_KEY: stripe.STRIPE_SECRET_KEY }, /^STRIPE_WEBHOOK_SECRET: expected with STRIPE_SECRET_KEY/],
+    [{ ...stripe, STRIPE_API_URL: 'ftp://x' }, /^STRIPE_API_URL: expected a URL/],
   ])('stops on %o with one line naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
@@ -72,10 +76,19 @@ describe('configuration from the environment', () => {
     expect(() => loadConfig({ ADMIN_PASSWORD: 'tiny' })).toThrow(/^ADMIN_PASSWORD: expected at least 12 characters$/);
     expect(() => loadConfig({ ...momo, MOMO_API_KEY: 'short' })).toThrow(/^MOMO_API_KEY: expected the API key of MOMO_API_USER$/);
     expect(() => loadConfig({ ...airtel, AIRTEL_CLIENT_SECRET: 'short' })).toThrow(/^AIRTEL_CLIENT_SECRET: expected the client secret/);
+    expect(() => loadConfig({ ...stripe, STRIPE_SECRET_KEY: 'pk_test_publishable1234' })).toThrow(
+      /^STRIPE_SECRET_KEY: expected a secret or restricted key[^"]*$/,
+    );
+    expect(() => loadConfig({ ...stripe, STRIPE_WEBHOOK_SECRET: 'nope' })).toThrow(/^STRIPE_WEBHOOK_SECRET: expected the webhook[^"]*$/);
   });
 
   it('leaves each payment provider off until configured, and reads it whole once it is', () => {
-    expect(paymentSettings(loadConfig({}))).toEqual({ momo: null, airtel: null });
+    expect(paymentSettings(loadConfig({}))).toEqual({ momo: null, airtel: null, stripe: null });
+    expect(paymentSettings(loadConfig(stripe)).stripe).toEqual({
+      secretKey: stripe.STRIPE_SECRET_KEY,
+      webhookSecret: stripe.STRIPE_WEBHOOK_SECRET,
+      apiUrl: null,
+    });
     const settings = paymentSettings(loadConfig({ ...momo, ...airtel }));
     expect(settings.momo).toMatchObject({ targetEnvironment: 'sandbox', currency: 'EUR', callbackUrl: null });
     expect(settings.airtel).toMatchObject({ country: 'RW', currency: 'RWF' });

@@ -159,6 +159,17 @@ export const configSchema = z.object({
   AIRTEL_CLIENT_SECRET: z.string().min(8, 'expected the client secret of AIRTEL_CLIENT_ID').optional(),
   AIRTEL_COUNTRY: z.enum(airtelCountries as [string, ...string[]], { error: `expected one of ${airtelCountries.join(', ')}` }).optional(),
   AIRTEL_CURRENCY: currency().optional(),
+  /** Stripe cards: on when any STRIPE_ variable is set, then the secret key and the webhook secret are required. */
+  STRIPE_SECRET_KEY: z
+    .string()
+    .regex(/^(sk|rk)_(test|live)_\w{8,}$/, 'expected a secret or restricted key (sk_live_..., sk_test_...)')
+    .optional(),
+  STRIPE_WEBHOOK_SECRET: z
+    .string()
+    .regex(/^whsec_\w{8,}$/, "expected the webhook endpoint's signing secret (whsec_...)")
+    .optional(),
+  /** Another base URL for Stripe's API (a local stand-in for tests and the demo); absent, https://api.stripe.com. */
+  STRIPE_API_URL: url(['http:', 'https:']).optional(),
   DEMO: flag(false),
   /** With DEMO: simulated chargers play the demo stations. */
   DEMO_CHARGERS: flag(true),
@@ -204,11 +215,14 @@ const momoRequired = [
 ] as const;
 const airtelRequired = ['AIRTEL_BASE_URL', 'AIRTEL_CLIENT_ID', 'AIRTEL_CLIENT_SECRET', 'AIRTEL_COUNTRY', 'AIRTEL_CURRENCY'] as const;
 
+const stripeRequired = ['STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET'] as const;
+
 /** A payment provider is off until one of its variables is set; then each it needs must be, or the start stops naming it. */
 function checkPayments(config: Config): void {
   for (const [prefix, required] of [
     ['MOMO_', momoRequired],
     ['AIRTEL_', airtelRequired],
+    ['STRIPE_', stripeRequired],
   ] as const) {
     const set = Object.entries(config).filter(([name, value]) => name.startsWith(prefix) && value !== undefined);
     if (set.length === 0) continue;
@@ -242,6 +256,13 @@ export function paymentSettings(config: Config): PaymentSettings {
           clientSecret: config.AIRTEL_CLIENT_SECRET as string,
           country: config.AIRTEL_COUNTRY as string,
           currency: config.AIRTEL_CURRENCY as string,
+        }
+      : null,
+    stripe: config.STRIPE_SECRET_KEY
+      ? {
+          secretKey: config.STRIPE_SECRET_KEY,
+          webhookSecret: config.STRIPE_WEBHOOK_SECRET as string,
+          apiUrl: config.STRIPE_API_URL ?? null,
         }
       : null,
   };

@@ -4,6 +4,9 @@ import type { Deps } from '../system/deps.js';
 
 export const paymentsQueue = 'payments';
 
+/** What the nightly reconciliation looks back over: two days, so a night missed is still covered. */
+const reconcileWindowMs = 48 * 3_600_000;
+
 export interface PollOptions {
   /** The first wait before asking again, doubled at each ask up to `maxDelayMs`. */
   firstDelayMs?: number;
@@ -11,6 +14,9 @@ export interface PollOptions {
   /** How often the sweep queues every open attempt (what an event missed, or a restart left). */
   sweepMs?: number;
   concurrency?: number;
+  /** Dunning: the wait after an invoice is issued before its card is charged, and the first retry's wait. */
+  collectDelayMs?: number;
+  collectBackoffMs?: number;
 }
 
 /** The wait before the poll after `polls` earlier ones: exponential, capped. Pure. */
@@ -37,6 +43,14 @@ export async function startPayments(deps: Deps, options: PollOptions = {}) {
   const enqueue = (paymentId: string) =>
     queue.add('poll-payment', { paymentId, polls: 0 }, { jobId: `payment-${paymentId}`, delay: firstDelayMs });
 
+  /** Dunning: one try per run; a decline throws, so BullMQ tries again with backoff, and the last try gives up. */
+  const collect = async (job: Job<{ invoiceId: string }>) => {
+    const outcome = await deps.payments.collect(job.data.invoiceId, job.attemptsMade + 1);
+    if (outcome.kind !== 'retry') return outcome;
+    if (job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) return { ...outcome, pastDue: await deps.payments.giveUp(job.data.invoiceId) };
+    throw new Error(`invoice ${job.data.invoiceId} not collected: ${outcome.reason}`);
+  };
+
   const poll = async (job: Job<{ paymentId: string; polls: number }>, token?: string) => {
     const attempt = await deps.payments.get(job.data.paymentId);
     if (!attempt || !isOpen(attempt.state)) return { state: attempt?.state ?? 'gone' };
@@ -61,6 +75,11 @@ export async function startPayments(deps: Deps, options: PollOptions = {}) {
         await Promise.all(open.map(enqueue));
         return { queued: open.length };
       }
+      if (job.name === 'collect') return collect(job as Job<{ invoiceId: string }>);
+      if (job.name === 'reconcile') {
+        const report = await deps.payments.reconcile(new Date(Date.now() - reconcileWindowMs));
+        return { checked: report.checked, differences: report.differences.length };
+      }
       if (job.name !== 'poll-payment' || !job.data.paymentId) throw new Error(`unknown payments job ${job.name}`);
       return poll(job as Job<{ paymentId: string; polls: number }>, token);
     },
@@ -71,12 +90,31 @@ export async function startPayments(deps: Deps, options: PollOptions = {}) {
     if (!isOpen(event.state as PaymentState)) return;
     enqueue(event.paymentId).catch((error: unknown) => deps.log.warn({ err: error }, 'payments: poll not queued now; the sweep will'));
   });
+  const stopCollecting = await deps.events.subscribe('invoice.issued', (event) => {
+    if (!event.payerUserId || event.totalMinor <= 0) return;
+    // After the wallet settlement billing runs at once; then the card, retried 1 min, 2, 4, ... (6 tries, about an hour).
+    queue
+      .add(
+        'collect',
+        { invoiceId: event.invoiceId },
+        {
+          jobId: `collect-${event.invoiceId}`,
+          delay: options.collectDelayMs ?? 10_000,
+          attempts: 6,
+          backoff: { type: 'exponential', delay: options.collectBackoffMs ?? 60_000 },
+        },
+      )
+      .catch((error: unknown) => deps.log.warn({ err: error }, 'payments: collection not queued'));
+  });
   await queue.upsertJobScheduler('payments-sweep', { every: options.sweepMs ?? 30_000 }, { name: 'sweep' });
+  // Nightly: the payments changed in the last two days against the ledger (billing/payments/reconcile.ts).
+  await queue.upsertJobScheduler('payments-reconcile', { pattern: '30 2 * * *', tz: 'UTC' }, { name: 'reconcile' });
   return {
     queue,
     enqueue,
     async close() {
       unsubscribe();
+      stopCollecting();
       await worker.close();
       await queue.close();
       connection.disconnect();

@@ -68,18 +68,23 @@ export class PaymentResolver {
   @Authorized('DRIVER')
   @Mutation(() => PaymentType, {
     description:
-      'Tops your wallet up by mobile money: your phone is asked to approve; the wallet is credited once the provider confirms (paymentUpdated)',
+      'Tops your wallet up by mobile money (your phone is asked to approve) or by a saved card; the wallet is credited once the provider confirms (paymentUpdated)',
   })
   async topUpWallet(
     @Ctx() context: ApiContext,
     @Arg('amountMinor', () => Int) amountMinor: number,
     @Arg('method', () => PaymentMethodValue) method: PaymentMethodValue,
-    @Arg('msisdn', () => String, { description: 'The paying number, international form (250788123456)' }) msisdn: string,
+    @Arg('msisdn', () => String, {
+      nullable: true,
+      description: 'For MOMO and AIRTEL: the paying number, international form (250788123456)',
+    })
+    msisdn?: string,
     @Arg('currency', () => String, { nullable: true, description: "Absent: the provider account's" }) currency?: string,
     @Arg('organisationId', () => ID, { nullable: true, description: 'The operator of the wallet, when you have several' })
     organisationId?: string,
     @Arg('idempotencyKey', () => String, { nullable: true, description: 'A retry with the same key is the same payment' })
     idempotencyKey?: string,
+    @Arg('methodId', () => ID, { nullable: true, description: 'For CARD: the saved card; absent, the default one' }) methodId?: string,
   ): Promise<PaymentType> {
     checkKey(idempotencyKey);
     const attempt = await context.deps.payments.topUpWallet({
@@ -88,7 +93,8 @@ export class PaymentResolver {
       amountMinor,
       currency: currency ?? null,
       method: providerOf[method],
-      msisdn,
+      msisdn: msisdn ?? null,
+      methodId: methodId ?? null,
       idempotencyKey: idempotencyKey ?? null,
     });
     return PaymentType.from(attempt);
@@ -97,7 +103,7 @@ export class PaymentResolver {
   @Authorized('DRIVER')
   @Mutation(() => PaymentType, {
     description:
-      'Pays what is due of one of your open invoices: by mobile money (msisdn) or from your wallet; paid once the provider confirms',
+      'Pays what is due of one of your open invoices: by mobile money (msisdn), a saved card or from your wallet; paid once the provider confirms',
   })
   async payInvoice(
     @Ctx() context: ApiContext,
@@ -105,6 +111,7 @@ export class PaymentResolver {
     @Arg('method', () => PaymentMethodValue) method: PaymentMethodValue,
     @Arg('msisdn', () => String, { nullable: true, description: 'For MOMO and AIRTEL: the paying number' }) msisdn?: string,
     @Arg('idempotencyKey', () => String, { nullable: true }) idempotencyKey?: string,
+    @Arg('methodId', () => ID, { nullable: true, description: 'For CARD: the saved card; absent, the default one' }) methodId?: string,
   ): Promise<PaymentType> {
     if (!isUuid(invoiceId)) throw notFound(`invoice ${invoiceId}`);
     checkKey(idempotencyKey);
@@ -113,6 +120,7 @@ export class PaymentResolver {
       userId: (context.principal as Principal).id,
       method: providerOf[method],
       msisdn: msisdn ?? null,
+      methodId: methodId ?? null,
       idempotencyKey: idempotencyKey ?? null,
     });
     return PaymentType.from(attempt);

@@ -9,13 +9,14 @@ export enum PaymentMethodValue {
   MOMO = 'MOMO',
   AIRTEL = 'AIRTEL',
   WALLET = 'WALLET',
+  CARD = 'CARD',
 }
 registerEnumType(PaymentMethodValue, {
   name: 'PaymentMethod',
-  description: 'MOMO: MTN Mobile Money; AIRTEL: Airtel Money; WALLET: the prepaid wallet with the operator',
+  description: 'MOMO: MTN Mobile Money; AIRTEL: Airtel Money; WALLET: the prepaid wallet with the operator; CARD: a saved card (Stripe)',
 });
 
-export const providerOf: Record<PaymentMethodValue, ProviderName> = { MOMO: 'momo', AIRTEL: 'airtel', WALLET: 'wallet' };
+export const providerOf: Record<PaymentMethodValue, ProviderName> = { MOMO: 'momo', AIRTEL: 'airtel', WALLET: 'wallet', CARD: 'stripe' };
 const methodOf: Record<string, string> = { momo: 'MOMO', airtel: 'AIRTEL', wallet: 'WALLET', stripe: 'CARD' };
 
 export enum PaymentStateValue {
@@ -90,8 +91,17 @@ export class PaymentType {
   @Field(() => String, { nullable: true, description: "The provider's id of the money movement, once made" })
   providerTransactionId!: string | null;
 
+  @Field(() => Int, { description: 'What was taken (a hold captured for less takes less)' })
+  capturedMinor!: number;
+
+  @Field(() => Int, { description: 'What was given back of it' })
+  refundedMinor!: number;
+
   @Field(() => [PaymentTransitionType])
   history!: PaymentTransitionType[];
+
+  /** What the payer must still do (requires_action): read by the clientSecret field, for the payer only. */
+  action!: Record<string, unknown> | null;
 
   @Field(() => Date)
   createdAt!: Date;
@@ -113,6 +123,9 @@ export class PaymentType {
       state: attempt.state as PaymentStateValue,
       reason: attempt.reason,
       providerTransactionId: attempt.providerTransactionId,
+      capturedMinor: attempt.capturedMinor,
+      refundedMinor: attempt.refundedMinor,
+      action: attempt.action,
       history: attempt.history.map(PaymentTransitionType.from),
       createdAt: attempt.createdAt,
       updatedAt: attempt.updatedAt,

@@ -2,7 +2,14 @@ import { BillingError } from '../errors.js';
 import { AirtelClient, type AirtelSettings, type AirtelTransactionStatus } from './airtel-client.js';
 import { majorText } from './amounts.js';
 import { answerOf, callbackReference, parseCallbackBody, withRetry } from './mobile-money.js';
-import { type CallbackClaim, type InboundRequest, type PaymentProvider, type ProviderStatus, unsupported } from './provider.js';
+import {
+  type CallbackClaim,
+  type InboundRequest,
+  type PaymentProvider,
+  type ProviderStatus,
+  noSavedMethods,
+  unsupported,
+} from './provider.js';
 import type { PaymentState } from './states.js';
 
 /** The calling codes of the countries Airtel Money serves: Airtel wants the number without it. */
@@ -54,7 +61,7 @@ export function airtelProvider(settings: AirtelSettings, client = new AirtelClie
     fundsFrom: 'provider_clearing',
     currency: settings.currency,
     createPayer: unsupported('Airtel Money has no customers: each payment names the subscriber by their number'),
-    saveMethod: unsupported('Airtel Money has no saved methods: each payment names the subscriber by their number'),
+    ...noSavedMethods('Airtel Money has no saved methods: each payment names the subscriber by their number'),
     capture: unsupported('Airtel Money takes the money when the subscriber enters their PIN: nothing is held to capture'),
     cancel: unsupported('a USSD push cannot be withdrawn: Airtel ends it when the subscriber does not answer'),
     refund: unsupported('not done by evcms yet (Airtel has POST /standard/v1/payments/refund)'),

@@ -163,6 +163,8 @@ export interface AttemptChange {
   transactionId?: string | null;
   capturedMinor?: number;
   action?: Record<string, unknown> | null;
+  /** The provider's own id of the payment, once it chose one (a Stripe PaymentIntent). */
+  providerReference?: string | null;
 }
 
 /** Writes a change of a locked attempt; what a change leaves out stays as it was. */
@@ -171,6 +173,7 @@ export async function recordChange(execute: Execute, id: string, change: Attempt
     `update payment_attempt set state = ?, history = history || ?::jsonb,
        reason = case when ?::boolean then ? else reason end,
        provider_transaction_id = coalesce(?, provider_transaction_id),
+       provider_reference = coalesce(?, provider_reference),
        captured_minor = coalesce(?, captured_minor),
        action = case when ?::boolean then ?::jsonb else action end,
        updated_at = ?
@@ -181,6 +184,7 @@ export async function recordChange(execute: Execute, id: string, change: Attempt
       change.reason !== undefined,
       change.reason?.slice(0, 255) ?? null,
       change.transactionId ?? null,
+      change.providerReference ?? null,
       change.capturedMinor ?? null,
       change.action !== undefined,
       change.action === undefined || change.action === null ? null : JSON.stringify(change.action),
@@ -190,6 +194,11 @@ export async function recordChange(execute: Execute, id: string, change: Attempt
   );
   if (!rows[0]) throw new Error(`payment ${id} vanished while locked`);
   return attemptView(rows[0]);
+}
+
+/** Keeps the provider's own id of an attempt's payment (before any money can move under it). */
+export async function rememberReference(execute: Execute, id: string, providerReference: string): Promise<void> {
+  await execute(`update payment_attempt set provider_reference = ?, updated_at = now() where id = ?`, [providerReference, id]);
 }
 
 /** Attempts still waiting for their provider, before their deadline: what the poll sweep queues. */

@@ -9,6 +9,7 @@ import {
   type PaymentProvider,
   type PaymentRequest,
   type ProviderStatus,
+  noSavedMethods,
   unsupported,
 } from './provider.js';
 import type { PaymentState } from './states.js';
@@ -45,7 +46,7 @@ export function momoProvider(settings: MomoSettings, client = new MomoClient(set
     fundsFrom: 'provider_clearing',
     currency: settings.currency,
     createPayer: unsupported('MoMo has no customers: each request names the payer by their number'),
-    saveMethod: unsupported('MoMo has no saved methods: each request names the payer by their number'),
+    ...noSavedMethods('MoMo has no saved methods: each request names the payer by their number'),
     capture: unsupported('MoMo takes the money when the payer approves: nothing is held to capture'),
     cancel: unsupported('a request-to-pay cannot be withdrawn: MTN ends it when the payer does not answer'),
     refund: unsupported('the Collection API gives no money back (a refund is a Disbursement transfer, not configured)'),

@@ -12,6 +12,12 @@ export interface Unsupported {
 
 export const unsupported = (why: string): Unsupported => ({ unsupported: why });
 
+/** The saved-method operations of a provider that has none, all unsupported for one reason. */
+export function noSavedMethods(why: string): Pick<PaymentProvider, 'saveMethod' | 'listMethods' | 'removeMethod' | 'setDefaultMethod'> {
+  const no = unsupported(why);
+  return { saveMethod: no, listMethods: no, removeMethod: no, setDefaultMethod: no };
+}
+
 /** The operation, or a BillingError (BAD_USER_INPUT, field method) naming the provider, the operation and why not. */
 export function supported<T>(provider: ProviderName, operation: string, value: T | Unsupported): T {
   if (typeof value === 'object' && value !== null && 'unsupported' in value) {
@@ -35,6 +41,11 @@ export interface PaymentRequest {
   description: string;
   /** `manual`: hold the money only (a card's pre-authorisation), to capture later; `automatic`: take it. */
   capture: 'automatic' | 'manual';
+  /**
+   * Called with the provider's own id of the payment as soon as it has one, before any money can move (a Stripe
+   * PaymentIntent before it is confirmed): the attempt keeps it, so its status can always be read back.
+   */
+  remember?: (providerReference: string) => Promise<void>;
 }
 
 /**
@@ -54,6 +65,18 @@ export interface ProviderStatus {
   currency?: string | null;
   /** For `requires_action`: what the app needs (a card's client secret). */
   action?: Record<string, unknown> | null;
+  /** The provider's own id of the payment, when it chose it (a Stripe PaymentIntent id). */
+  providerReference?: string | null;
+}
+
+/** A payment method saved at a provider (a card), as the payer sees it: never the card number. */
+export interface SavedMethod {
+  id: string;
+  brand: string;
+  last4: string | null;
+  expMonth: number | null;
+  expYear: number | null;
+  isDefault: boolean;
 }
 
 /** An HTTP request a provider sent to evcms (a callback or a webhook), as received. */
@@ -72,9 +95,12 @@ export interface InboundRequest {
  * status back from the provider, never a state to apply.
  */
 export interface CallbackClaim {
-  reference: string;
+  /** The payment's reference at the provider; null: a verified event about no payment (a card saved), nothing to do. */
+  reference: string | null;
   claimed: PaymentState | null;
   verified: boolean;
+  /** The provider's id of the event, when it has one (logged). */
+  event?: string;
 }
 
 /**
@@ -91,6 +117,12 @@ export interface PaymentProvider {
   createPayer: ((payer: { userId: string; email?: string | null }) => Promise<{ customerId: string }>) | Unsupported;
   /** A payment method saved for later charges (a card through a SetupIntent). */
   saveMethod: ((customerId: string) => Promise<{ methodId?: string; action?: Record<string, unknown> }>) | Unsupported;
+  /** The methods saved for a customer, the default one marked. */
+  listMethods: ((customerId: string) => Promise<SavedMethod[]>) | Unsupported;
+  /** Forgets a saved method (NOT_FOUND when it is not the customer's). */
+  removeMethod: ((customerId: string, methodId: string) => Promise<void>) | Unsupported;
+  /** The method charged when none is named (invoices after a session). */
+  setDefaultMethod: ((customerId: string, methodId: string) => Promise<void>) | Unsupported;
   /** Asks for the money: a request-to-pay, a USSD push, a PaymentIntent. Resolves to what the provider says now. */
   authorise(request: PaymentRequest): Promise<ProviderStatus>;
   /** Takes held money (at most what was held). */

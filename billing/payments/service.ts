@@ -15,12 +15,17 @@ import {
   type NewAttempt,
   openAttempts,
   type PaymentAttemptView,
+  rememberReference,
 } from './attempts.js';
+import { type CardPayer, SavedCards } from './cards.js';
+import { type CollectOutcome, collectInvoice, giveUp } from './collect.js';
 import { ProviderError } from './errors.js';
 import { dueInvoice } from './invoices.js';
 import { normaliseMsisdn } from './mobile-money.js';
 import { walletOperator } from './operators.js';
 import type { InboundRequest, PaymentProvider, PaymentRequest, ProviderName, ProviderStatus } from './provider.js';
+import { type ReconciliationReport, reconcilePayments } from './reconcile.js';
+import { PaymentRefunds } from './refunds.js';
 import { PaymentSettlement } from './settle.js';
 import { isOpen } from './states.js';
 
@@ -44,6 +49,8 @@ export interface TopUpInput {
   currency?: string | null;
   method: ProviderName;
   msisdn?: string | null;
+  /** For a card: the saved card to charge; absent, the default one. */
+  methodId?: string | null;
   /** A retry with the same key is the same payment. */
   idempotencyKey?: string | null;
 }
@@ -53,6 +60,7 @@ export interface PayInvoiceInput {
   userId: string;
   method: ProviderName;
   msisdn?: string | null;
+  methodId?: string | null;
   idempotencyKey?: string | null;
 }
 
@@ -62,9 +70,15 @@ export interface PayInvoiceInput {
  */
 export class PaymentService {
   readonly settlement: PaymentSettlement;
+  /** Drivers' saved cards at the providers that keep customers (Stripe). */
+  readonly cards: SavedCards;
+  /** Money given back through the provider that took it and through the ledger. */
+  readonly refunds: PaymentRefunds;
 
   constructor(private readonly deps: PaymentDeps) {
     this.settlement = new PaymentSettlement(deps);
+    this.cards = new SavedCards(this.execute);
+    this.refunds = new PaymentRefunds({ ...deps, settlement: this.settlement }, (name) => this.provider(name));
     deps.log.info({ providers: Object.keys(deps.providers) }, 'payments: the providers configured');
   }
 
@@ -100,7 +114,8 @@ export class PaymentService {
     }
     const currency = this.currencyFor(provider, input.currency);
     const organisationId = await walletOperator(this.execute, input.userId, input.organisationId ?? null);
-    return this.start(provider, {
+    const card = await this.cardPayer(provider, input.userId, input.methodId);
+    return this.start(provider, card, {
       organisationId,
       payerUserId: input.userId,
       payerMsisdn: this.msisdnFor(provider, input.msisdn),
@@ -125,7 +140,8 @@ export class PaymentService {
     if (invoice.status !== 'open')
       throw new BillingError('CONFLICT', `invoiceId: invoice ${invoice.number} is ${invoice.status}`, 'invoiceId');
     const currency = this.currencyFor(provider, invoice.currency);
-    const attempt = await this.start(provider, {
+    const card = await this.cardPayer(provider, input.userId, input.methodId);
+    const attempt = await this.start(provider, card, {
       organisationId: invoice.organisationId,
       payerUserId: input.userId,
       payerMsisdn: this.msisdnFor(provider, input.msisdn),
@@ -161,13 +177,41 @@ export class PaymentService {
    * A provider's callback: checked, matched to its attempt, then the status read back from the provider, which
    * alone is applied. Refused (BAD_USER_INPUT, NOT_FOUND) without a change when it names no attempt of ours.
    */
-  async callback(name: ProviderName, request: InboundRequest): Promise<PaymentAttemptView> {
+  async callback(name: ProviderName, request: InboundRequest): Promise<PaymentAttemptView | null> {
     const provider = this.provider(name);
     const claim = provider.verifyCallback(request);
+    if (claim.reference === null) return null;
     const attempt = await findByReference(this.execute, name, claim.reference);
+    // A signed event about a payment that is not evcms's (another system on the same Stripe account): received.
+    if (!attempt && claim.verified) return null;
     if (!attempt) throw new BillingError('NOT_FOUND', `payment ${claim.reference} not found`);
     this.deps.log.info({ paymentId: attempt.id, provider: name, claimed: claim.claimed }, 'payments: callback; reading the status back');
     return this.refresh(attempt.id, `a callback claiming ${claim.claimed ?? 'nothing known'}`);
+  }
+
+  /**
+   * Compares the payments changed since `since` with their ledger postings (billing/payments/reconcile.ts): each
+   * difference is logged as an error for a person. There must be none.
+   */
+  async reconcile(since: Date): Promise<ReconciliationReport> {
+    const report = await reconcilePayments(this.execute, since);
+    for (const difference of report.differences) {
+      this.deps.log.error(difference, 'payments: reconciliation found a payment whose money and ledger differ');
+    }
+    this.deps.log.info({ checked: report.checked, differences: report.differences.length, since }, 'payments: reconciled');
+    return report;
+  }
+
+  /** Dunning, one try (billing/payments/collect.ts): an issued invoice still open charged to the payer's default card. */
+  collect(invoiceId: string, attempt: number): Promise<CollectOutcome> {
+    return collectInvoice(this, this.execute, invoiceId, attempt);
+  }
+
+  /** Dunning is over for an invoice still open: it is due now, so the money gate refuses new sessions. */
+  async giveUp(invoiceId: string): Promise<boolean> {
+    const changed = await giveUp(this.execute, invoiceId);
+    if (changed) this.deps.log.warn({ invoiceId }, 'payments: the default card was declined at every try; the invoice is past due');
+    return changed;
   }
 
   /** The attempts the poller should still ask about. */
@@ -186,11 +230,16 @@ export class PaymentService {
       return this.settlement.apply(provider, id, { state: 'failed', reason: 'NOT_FOUND' }, 'deadline passed: the provider never had it');
     const after = await this.settlement.apply(provider, id, status, said(provider, status, 'at the deadline'));
     if (!isOpen(after.state)) return after;
+    if (after.state === 'requires_action' && !('unsupported' in provider.cancel)) {
+      // The payer never authenticated: withdraw it (nothing was taken), so the invoice can be paid otherwise.
+      const withdrawn = await provider.cancel(after.providerReference ?? id);
+      return this.settlement.apply(provider, id, withdrawn, said(provider, withdrawn, 'cancelling it at the deadline'));
+    }
     this.deps.log.warn({ paymentId: id, state: after.state }, 'payments: deadline passed without a final status; left for review');
     return this.settlement.note(id, 'DEADLINE_PASSED', 'deadline passed without a final status: left for review');
   }
 
-  private async start(provider: PaymentProvider, attempt: NewAttempt): Promise<PaymentAttemptView> {
+  private async start(provider: PaymentProvider, card: CardPayer | null, attempt: NewAttempt): Promise<PaymentAttemptView> {
     const made = await insertAttempt(this.execute, attempt, new Date());
     if (!made) throw new BillingError('CONFLICT', 'invoiceId: a payment of this invoice is under way', 'invoiceId');
     if (!made.created) return sameRequest(made.attempt, attempt);
@@ -199,10 +248,11 @@ export class PaymentService {
       amountMinor: attempt.amountMinor,
       currency: attempt.currency,
       purpose: attempt.purpose,
-      payer: { msisdn: attempt.payerMsisdn, userId: attempt.payerUserId },
+      payer: { msisdn: attempt.payerMsisdn, userId: attempt.payerUserId, ...card },
       organisationId: attempt.organisationId,
       description: attempt.purpose === 'invoice' ? 'EV charging invoice' : 'EV charging wallet top-up',
       capture: 'automatic',
+      remember: (reference) => rememberReference(this.execute, made.attempt.id, reference),
     };
     let answer: ProviderStatus;
     try {
@@ -243,8 +293,13 @@ export class PaymentService {
     return currency;
   }
 
+  /** For a provider with customers (a card), the card to charge; null for the others. */
+  private cardPayer(provider: PaymentProvider, userId: string, methodId: string | null | undefined): Promise<CardPayer> | null {
+    return keepsCustomers(provider) ? this.cards.payer(provider, userId, methodId) : null;
+  }
+
   private msisdnFor(provider: PaymentProvider, msisdn: string | null | undefined): string | null {
-    if (provider.fundsFrom === 'wallet') return null;
+    if (provider.fundsFrom === 'wallet' || keepsCustomers(provider)) return null;
     const normal = msisdn ? normaliseMsisdn(msisdn) : null;
     if (!normal)
       throw new BillingError('BAD_USER_INPUT', 'msisdn: expected the paying number in international form (250788123456)', 'msisdn');
@@ -255,6 +310,9 @@ export class PaymentService {
     return new Date(Date.now() + (this.deps.pollForMs ?? 30 * 60_000));
   }
 }
+
+/** A provider paid from saved methods of a customer (a card), not from a number named each time. */
+const keepsCustomers = (provider: PaymentProvider) => !('unsupported' in provider.createPayer);
 
 /** A history line: what the provider said, and on what occasion it was asked. */
 const said = (provider: PaymentProvider, status: ProviderStatus, occasion: string) =>

@@ -95,7 +95,12 @@ export class PaymentSettlement {
       this.deps.log.error({ paymentId: attempt.id, observed: observed.state, cause }, `payments: ${outcome.reason}; left for review`);
       return null;
     }
-    const details = { reason: observed.reason ?? null, transactionId: observed.transactionId ?? null, action: observed.action ?? null };
+    const details = {
+      reason: observed.reason ?? null,
+      transactionId: observed.transactionId ?? null,
+      action: observed.action ?? null,
+      providerReference: observed.providerReference ?? null,
+    };
     if (observed.state !== 'captured') return { state: outcome.state, entry: outcome.transition, ...details };
     if (observed.amountMinor != null && (observed.amountMinor !== attempt.amountMinor || observed.currency !== attempt.currency)) {
       const said = `${observed.amountMinor} ${observed.currency}`;

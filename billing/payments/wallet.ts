@@ -1,7 +1,7 @@
 import type { Orm } from '../../database/orm.js';
 import { BillingError } from '../errors.js';
 import type { Ledger } from '../ledger/ledger.js';
-import { type PaymentProvider, type ProviderStatus, unsupported } from './provider.js';
+import { type PaymentProvider, type ProviderStatus, noSavedMethods, unsupported } from './provider.js';
 import type { PaymentState } from './states.js';
 
 /**
@@ -16,7 +16,7 @@ export function walletProvider(deps: { orm: Orm; ledger: Ledger }): PaymentProvi
     fundsFrom: 'wallet',
     currency: null,
     createPayer: nothingOutside,
-    saveMethod: nothingOutside,
+    ...noSavedMethods("the wallet is the driver's own: there is nothing to save at a provider"),
     capture: unsupported('a wallet payment is taken at once: nothing is held'),
     cancel: unsupported('a wallet payment is taken at once: there is nothing to cancel'),
     refund: unsupported('wallet money goes back with a credit note (creditNote)'),

@@ -16,6 +16,7 @@ import { Migration20261204090000_status_event_time } from './Migration2026120409
 import { Migration20261204100000_payments } from './Migration20261204100000_payments.js';
 import { Migration20261204120000_webhooks } from './Migration20261204120000_webhooks.js';
 import { Migration20261204130000_alerts } from './Migration20261204130000_alerts.js';
+import { Migration20261204140000_stripe } from './Migration20261204140000_stripe.js';
 
 /** PostgreSQL migrations, oldest first. `npm run migration:create -- <name>` writes a new file; add it here. */
 export const migrations: MigrationObject[] = [
@@ -36,4 +37,5 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261204100000_payments', class: Migration20261204100000_payments },
   { name: 'Migration20261204120000_webhooks', class: Migration20261204120000_webhooks },
   { name: 'Migration20261204130000_alerts', class: Migration20261204130000_alerts },
+  { name: 'Migration20261204140000_stripe', class: Migration20261204140000_stripe },
 ];

@@ -25,7 +25,7 @@ import { IdTokenSchema } from './id-token.js';
 import { LedgerAccountSchema, LedgerEntrySchema, LedgerTransactionSchema } from './ledger.js';
 import { OrganisationSchema } from './organisation.js';
 import { PlanSchema, PlanSubscriptionSchema, PlanUsageSchema } from './plan.js';
-import { PaymentAttemptSchema } from './payment.js';
+import { PaymentAttemptSchema, PaymentCustomerSchema } from './payment.js';
 import { ReservationSchema } from './reservation.js';
 import { SiteSchema } from './site.js';
 import { StationSchema } from './station.js';
@@ -71,4 +71,5 @@ export const entities = [
   PlanSubscriptionSchema,
   PlanUsageSchema,
   PaymentAttemptSchema,
+  PaymentCustomerSchema,
 ];

@@ -81,3 +81,25 @@ export const PaymentAttemptSchema = defineEntity({
 });
 export class PaymentAttempt extends PaymentAttemptSchema.class {}
 PaymentAttemptSchema.setClass(PaymentAttempt);
+
+/**
+ * A driver's customer at a provider that keeps customers (a Stripe customer): made once per driver and provider,
+ * the saved cards live at the provider under it (evcms keeps no card data).
+ */
+export const PaymentCustomerSchema = defineEntity({
+  name: 'PaymentCustomer',
+  uniques: [{ properties: ['user', 'provider'] }, { properties: ['provider', 'customerId'] }],
+  properties: {
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => randomUUID()),
+    user: () => p.manyToOne(User).deleteRule('cascade'),
+    provider: p.enum(paymentProviders),
+    /** The provider's id of the customer (Stripe: cus_...). */
+    customerId: p.string(),
+    createdAt: p.datetime().onCreate(() => new Date()),
+  },
+});
+export class PaymentCustomer extends PaymentCustomerSchema.class {}
+PaymentCustomerSchema.setClass(PaymentCustomer);
