@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
+import { healthSql } from '../alerts/health.js';
 import type { Sql } from '../database/sql.js';
 import { Organisation, Site, Station, ChargingSession, User } from '../schema/entities/index.js';
 import type { ConnectorFields } from './types/station.type.js';
@@ -88,6 +89,15 @@ export function createLoaders(em: EntityManager, sql: Sql) {
     site: new DataLoader<string, Site | null>(async (ids) => byId(await em.find(Site, { id: { $in: [...ids] } }), ids)),
     station: new DataLoader<string, Station | null>(async (ids) => byId(await em.find(Station, { id: { $in: [...ids] } }), ids)),
     user: new DataLoader<string, User | null>(async (ids) => byId(await em.find(User, { id: { $in: [...ids] } }), ids)),
+    /** Each station's health (alerts/health.ts), one query for a page of stations. */
+    healthByStation: new DataLoader<string, number>(async (ids) => {
+      const { rows } = await sql.query<{ id: string; health: number }>(
+        `select s.id, ${healthSql('s')} as health from station s where s.id = any($1::uuid[])`,
+        [[...ids]],
+      );
+      const health = new Map(rows.map((row) => [row.id, row.health]));
+      return ids.map((id) => health.get(id) ?? 100);
+    }),
     /** Read as rows, not entities: every station of a page asks for its connectors. */
     connectorsByStation: new DataLoader<string, ConnectorFields[]>(async (ids) => {
       const { rows } = await sql.query<Row>(

@@ -1,3 +1,4 @@
+import { healthSql } from '../alerts/health.js';
 import type { Principal } from '../auth/principal.js';
 import { type Condition, Conditions } from '../database/conditions.js';
 import { stationScope } from './visibility.js';
@@ -44,4 +45,6 @@ export const stationOrderColumns = {
   name: 's.name',
   lastSeenAt: 's.last_seen_at',
   createdAt: 's.created_at',
+  /** Worst first in ascending order (alerts/health.ts). */
+  health: healthSql('s'),
 } as const;

@@ -36,6 +36,8 @@ export enum StationOrderField {
   NAME = 'name',
   LAST_SEEN = 'lastSeenAt',
   CREATED = 'createdAt',
+  /** 0 to 100 from open alerts and failed sessions; ascending puts the worst first. */
+  HEALTH = 'health',
 }
 registerEnumType(StationOrderField, { name: 'StationOrderField' });
 

@@ -29,6 +29,15 @@ export class StationDetailResolver {
     return organisation ? OrganisationType.from(organisation) : null;
   }
 
+  @Authorized('ADMIN', 'OPERATOR', 'scope:stations:read')
+  @FieldResolver(() => Int, {
+    description:
+      '0 to 100: 100 less each open alert by severity (critical 40, major 25, minor 10, warning 5) and up to 20 for failed sessions in 7 days',
+  })
+  async health(@Root() station: StationType, @Ctx() context: ApiContext): Promise<number> {
+    return context.loaders.healthByStation.load(station.id);
+  }
+
   @Authorized('ADMIN', 'OPERATOR', 'DRIVER', 'scope:sessions:read')
   @FieldResolver(() => [ChargingSessionType], { description: 'The open sessions, by connector (for a driver: their own only)' })
   async currentSessions(@Root() station: StationType, @Ctx() context: ApiContext): Promise<ChargingSessionType[]> {
