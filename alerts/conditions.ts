@@ -69,6 +69,35 @@ export const conditions: Condition[] = [
       where ${live} and t.state = 'Active' and t.started_at < now() - make_interval(hours => ${th('sessionMaxHours')})`,
   },
   {
+    kind: 'clock-skew',
+    severity: 'warning',
+    // The latest status the station sent, stamped by its clock, against when it arrived: ahead is always a
+    // wrong clock; behind can be a queue replayed after a reconnect, which the next live status clears.
+    sql: (th) => `select s.id as station_id, s.organisation_id, '' as cause_key,
+        'clock ' || round(extract(epoch from e.station_timestamp - e.received_at)) || ' s off' as message,
+        jsonb_build_object('skewSeconds', round(extract(epoch from e.station_timestamp - e.received_at)),
+          'stamped', e.station_timestamp, 'received', e.received_at) as details
+      from ${stations}
+      cross join lateral (select station_timestamp, received_at from status_event x
+        where x.station_id = s.id order by x.received_at desc limit 1) e
+      where ${live} and s.online and e.station_timestamp is not null
+        and e.received_at > now() - interval '1 day'
+        and abs(extract(epoch from e.station_timestamp - e.received_at)) > ${th('clockSkewSeconds')}`,
+  },
+  {
+    kind: 'failed-starts',
+    severity: 'minor',
+    sql: (th) => `select s.id as station_id, s.organisation_id, '' as cause_key,
+        count(*) || ' sessions ended within a minute without energy in ' || ${th('failedStartsMinutes')} || ' minutes' as message,
+        jsonb_build_object('sessions', count(*), 'lastAt', max(t.started_at)) as details
+      from charging_session t join ${stations} on s.id = t.station_id
+      where ${live} and t.state = 'Completed' and t.started_at > now() - interval '1 day'
+        and t.started_at > now() - make_interval(mins => ${th('failedStartsMinutes')})
+        and coalesce(t.energy_wh, 0) <= 0 and t.stopped_at < t.started_at + interval '1 minute'
+      group by s.id, s.organisation_id, a.thresholds
+      having count(*) >= ${th('failedStarts')}`,
+  },
+  {
     kind: 'firmware-failed',
     severity: 'minor',
     sql: () => `select s.id as station_id, s.organisation_id, '' as cause_key,

@@ -115,6 +115,46 @@ describe('alerts', () => {
     expect(await openAlerts(station.id)).toEqual([]);
   });
 
+  it('raise a clock far from evcms on the latest status, resolved by a status stamped right', async () => {
+    const { station } = await aStationOfItsOwn();
+    const status = (stamped: Date) =>
+      system.deps.stations.recordStatus(
+        station,
+        { connectorId: 1, status: 'Available', errorCode: 'NoError', timestamp: stamped.toISOString() },
+        new Date(),
+      );
+    await status(new Date(Date.now() + 200_000));
+    await sweep();
+    expect(await openAlerts(station.id)).toEqual([]);
+    await status(new Date(Date.now() + 400_000));
+    const [raised] = (await sweep()).raised.filter((a) => a.stationId === station.id);
+    expect(raised).toMatchObject({ kind: 'clock-skew', message: expect.stringMatching(/^clock 40\d s off$/) });
+    await status(new Date());
+    await sweep();
+    expect(await openAlerts(station.id)).toEqual([]);
+  });
+
+  it('raise repeated starts that ended at once without energy', async () => {
+    const { station } = await aStationOfItsOwn();
+    const tag = await aTagOf(system, null);
+    const aFailedStart = (n: number) => {
+      const at = new Date(Date.now() - (10 - n) * 60_000);
+      return aSession(system, station, tag, {
+        connectorId: 1,
+        startedAt: at,
+        meterStartWh: 500,
+        stop: { meterStopWh: 500, at: new Date(at.getTime() + 20_000) },
+      });
+    };
+    await aFailedStart(1);
+    await aFailedStart(2);
+    await sweep();
+    expect(await openAlerts(station.id)).toEqual([]);
+    await aFailedStart(3);
+    await sweep();
+    expect(await openAlerts(station.id)).toEqual([{ kind: 'failed-starts', cause_key: '', state: 'open' }]);
+  });
+
   it('are acknowledged by someone, and resolved by hand with a note, announced once', async () => {
     const { station } = await aStationOfItsOwn();
     await sql(system, `update station set firmware_status = 'DownloadFailed' where id = ?`, [station.id]);

@@ -9,6 +9,11 @@ export interface AlertThresholds {
   sessionSilentMinutes: number;
   /** A session open for longer than this. */
   sessionMaxHours: number;
+  /** The station's clock this far from evcms's, in seconds, on its latest status. */
+  clockSkewSeconds: number;
+  /** This many sessions that delivered nothing and ended within a minute, within failedStartsMinutes. */
+  failedStarts: number;
+  failedStartsMinutes: number;
 }
 
 export const defaultThresholds: AlertThresholds = {
@@ -17,6 +22,9 @@ export const defaultThresholds: AlertThresholds = {
   bootLoopMinutes: 15,
   sessionSilentMinutes: 30,
   sessionMaxHours: 24,
+  clockSkewSeconds: 300,
+  failedStarts: 3,
+  failedStartsMinutes: 30,
 };
 
 const ranges: Record<keyof AlertThresholds, [number, number]> = {
@@ -25,6 +33,9 @@ const ranges: Record<keyof AlertThresholds, [number, number]> = {
   bootLoopMinutes: [1, 1440],
   sessionSilentMinutes: [1, 10_080],
   sessionMaxHours: [1, 720],
+  clockSkewSeconds: [5, 86_400],
+  failedStarts: [2, 100],
+  failedStartsMinutes: [5, 1440],
 };
 
 export class AlertSettingsError extends Error {

@@ -23,7 +23,8 @@ export class AlertType {
   stationIdentity!: string;
 
   @Field(() => String, {
-    description: 'station-offline, connector-faulted, boot-loop, session-silent, session-too-long, firmware-failed, diagnostics-failed',
+    description:
+      'station-offline, connector-faulted, boot-loop, session-silent, session-too-long, clock-skew, failed-starts, firmware-failed, diagnostics-failed',
   })
   kind!: string;
 
@@ -119,6 +120,15 @@ export class AlertThresholdsType implements AlertThresholds {
 
   @Field(() => Int)
   sessionMaxHours!: number;
+
+  @Field(() => Int)
+  clockSkewSeconds!: number;
+
+  @Field(() => Int)
+  failedStarts!: number;
+
+  @Field(() => Int)
+  failedStartsMinutes!: number;
 }
 
 @ObjectType('AlertSettings')
@@ -149,6 +159,15 @@ export class AlertThresholdsInput {
 
   @Field(() => Int, { nullable: true })
   sessionMaxHours?: number;
+
+  @Field(() => Int, { nullable: true })
+  clockSkewSeconds?: number;
+
+  @Field(() => Int, { nullable: true })
+  failedStarts?: number;
+
+  @Field(() => Int, { nullable: true })
+  failedStartsMinutes?: number;
 }
 
 @InputType()
