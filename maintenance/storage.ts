@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, rename, rm, rmdir, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -78,6 +78,8 @@ export class LocalFileStore implements FileStore {
       return stored;
     } catch (error) {
       await rm(aside, { force: true });
+      // The file's own folder goes too when nothing else is in it (rmdir refuses a folder that is not empty).
+      await rmdir(dirname(target)).catch(() => {});
       throw error;
     }
   }
