@@ -225,7 +225,7 @@ export class DiagnosticsService {
     const spent = await em.nativeUpdate(
       DiagnosticsRequest,
       { id: request.id, tokenSpentAt: null, state: { $in: open } },
-      { tokenSpentAt: new Date() },
+      { tokenSpentAt: new Date(), state: 'uploading' },
     );
     if (spent !== 1) throw new UploadRefusal(409, 'the upload token was used already');
     return request;

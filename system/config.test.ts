@@ -53,6 +53,12 @@ describe('configuration from the environment', () => {
     [{ ...momo, MOMO_API_USER: 'someone' }, /^MOMO_API_USER: expected the API user, a UUID \(got "someone"\)/],
     [{ ...momo, MOMO_CURRENCY: 'XYZ' }, /^MOMO_CURRENCY: expected an ISO 4217 currency code/],
     [{ ...momo, MOMO_CALLBACK_URL: 'ftp://x' }, /^MOMO_CALLBACK_URL: expected a URL/],
+    [{ FTP_PORT: 'twenty-one' }, /^FTP_PORT: expected a port number/],
+    [{ DIAGNOSTICS_MAX_BYTES: '100' }, /^DIAGNOSTICS_MAX_BYTES: expected at least 1024 bytes/],
+    [{ DIAGNOSTICS_RETENTION_DAYS: '0' }, /^DIAGNOSTICS_RETENTION_DAYS: expected 1 to 3650 days/],
+    [{ DIAGNOSTICS_UPLOAD_MINUTES: 'soon' }, /^DIAGNOSTICS_UPLOAD_MINUTES: expected a number of minutes/],
+    [{ FIRMWARE_MAX_BYTES: '1.5' }, /^FIRMWARE_MAX_BYTES: expected a whole number of bytes/],
+    [{ FIRMWARE_CAMPAIGN_TICK: '0' }, /^FIRMWARE_CAMPAIGN_TICK: expected at least 0.2 seconds/],
     [{ AIRTEL_CLIENT_ID: 'client' }, /^AIRTEL_BASE_URL: expected with AIRTEL_CLIENT_ID/],
     [{ ...airtel, AIRTEL_COUNTRY: 'FR' }, /^AIRTEL_COUNTRY: expected one of /],
   ])('stops on %o with one line naming the variable', (env, message) => {
