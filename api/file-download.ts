@@ -16,7 +16,12 @@ export function byteRange(value: string | undefined, size: number): { start: num
 }
 
 /** Streams a stored file as an attachment, whole or one byte range (206), HEAD without the body. */
-export async function serveStored(req: IncomingMessage, res: ServerResponse, store: FileStore, key: string, fileName: string) {
+export async function serveStored(
+  req: IncomingMessage,
+  res: ServerResponse,
+  file: { store: FileStore; key: string; fileName: string; headers?: Record<string, string> },
+) {
+  const { store, key, fileName } = file;
   const size = await store.size(key);
   if (size === null) return sendJson(res, 404, { errors: [{ message: 'the file is gone', extensions: { code: 'NOT_FOUND' } }] });
   const range = byteRange(req.headers.range, size);
@@ -25,6 +30,7 @@ export async function serveStored(req: IncomingMessage, res: ServerResponse, sto
     'content-disposition': `attachment; filename="${fileName.replace(/"/g, '')}"`,
     'accept-ranges': 'bytes',
     'cache-control': 'private, no-store',
+    ...file.headers,
   };
   if (range === 'bad') {
     res.writeHead(416, { ...headers, 'content-range': `bytes */${size}` });

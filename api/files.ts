@@ -121,7 +121,9 @@ async function download(req: IncomingMessage, res: ServerResponse, url: URL, dep
   const file = kind === 'firmware' ? await deps.maintenance.firmware.find(id) : await deps.maintenance.diagnostics.find(id);
   const key = file?.storageKey;
   if (!file || !key || !file.fileName) return fail(req, res, 404, `${kind} file ${id} not found`);
-  await serveStored(req, res, deps.maintenance.store, key, file.fileName);
+  // A firmware image names its version, as the image itself would to the station that installs it.
+  const headers: Record<string, string> = 'version' in file ? { 'x-firmware-version': file.version } : {};
+  await serveStored(req, res, { store: deps.maintenance.store, key, fileName: file.fileName, headers });
 }
 
 /** The maintenance files under /files/: uploads from stations and operators, downloads by signed link. False for other paths. */

@@ -84,7 +84,7 @@ export class FirmwareCampaigns {
       concurrency: input.concurrency ?? 5,
       failureThreshold: input.failureThreshold ?? Math.max(1, Math.ceil(stationIds.length / 10)),
       maxAttempts: input.maxAttempts ?? 2,
-      state: 'running',
+      state: (input.windowStart ?? now) > now ? 'scheduled' : 'running',
       createdBy: input.createdBy,
       createdAt: now,
       updatedAt: now,
@@ -139,6 +139,8 @@ export class FirmwareCampaigns {
 
   /** Running campaigns one step on: pause past the threshold, finish, or send to free slots. */
   async tickAll(now = new Date()): Promise<void> {
+    const started = await this.em().find(FirmwareCampaign, { state: 'scheduled', windowStart: { $lte: now } }, { fields: ['id'] });
+    for (const { id } of started) await this.setState(id, ['scheduled'], { state: 'running' });
     const running = await this.em().find(FirmwareCampaign, { state: 'running', windowStart: { $lte: now } }, { populate: ['image'] });
     for (const campaign of running) await this.tick(campaign, now);
   }
