@@ -59,7 +59,7 @@ describe('diagnostics through the API', () => {
     const back = await fetch(link);
     expect(back.headers.get('content-disposition')).toContain('diag.zip');
     expect(Buffer.from(await back.arrayBuffer()).equals(file)).toBe(true);
-    expect((await fetch(link.replace(/signature=./, 'signature=A'))).status).toBe(401);
+    expect((await fetch(link.replace(/signature=[^&]+/, 'signature=forged'))).status).toBe(401);
     expect((await fetch(link.replace(/expires=\d+/, 'expires=1000'))).status).toBe(401);
 
     const theirs = await gql(
