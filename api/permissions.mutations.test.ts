@@ -21,6 +21,7 @@ import {
 import { aSession } from '../test/api-data.js';
 import { FakeMomo } from '../test/fakes/momo-server.js';
 import { FakeStripe } from '../test/fakes/stripe-server.js';
+import { aCampaignOf, aFirmwareImageOf } from '../test/maintenance.js';
 import { startTestSystem, type TestSystem } from '../test/system.js';
 
 // Every mutation of the schema against every principal: see test/permissions.ts for who they are.
@@ -209,6 +210,32 @@ function mutationRows(w: PermissionWorld, reservationId: number): Record<string,
       variables: async () => ({
         id: (await deps.apiKeys.create({ organisationId: w.orgA, name: 'throw-away', scopes: [], createdBy: null })).apiKey.id,
       }),
+      expect: staff('ok'),
+    },
+
+    // Remote maintenance: diagnostics and logs are commands; images and campaigns are staff's, of their organisation.
+    requestDiagnostics: command('mutation($station: String!) { requestDiagnostics(stationIdentity: $station) { id status } }'),
+    requestLog: command('mutation($station: String!) { requestLog(stationIdentity: $station, logType: SecurityLog) { id status } }'),
+    retireFirmwareImage: {
+      document: 'mutation($id: ID!) { retireFirmwareImage(id: $id) { retiredAt } }',
+      variables: async () => ({ id: await aFirmwareImageOf(w.system, w.orgA) }),
+      expect: staff('ok'),
+    },
+    createFirmwareCampaign: {
+      document: `mutation($org: ID, $image: ID!, $station: String!) {
+        createFirmwareCampaign(input: { organisationId: $org, imageId: $image, name: "perm", stationIdentities: [$station], windowStart: "2099-01-01T00:00:00Z" }) { id }
+      }`,
+      variables: async () => ({ org: w.orgA, image: await aFirmwareImageOf(w.system, w.orgA), station: w.stationA.identity }),
+      expect: staff('ok'),
+    },
+    pauseFirmwareCampaign: {
+      document: 'mutation($id: ID!) { pauseFirmwareCampaign(id: $id) { state } }',
+      variables: async () => ({ id: await aCampaignOf(w.system, w.orgA, w.stationA.id) }),
+      expect: staff('ok'),
+    },
+    resumeFirmwareCampaign: {
+      document: 'mutation($id: ID!) { resumeFirmwareCampaign(id: $id) { state } }',
+      variables: async () => ({ id: await aCampaignOf(w.system, w.orgA, w.stationA.id) }),
       expect: staff('ok'),
     },
 

@@ -18,6 +18,7 @@ import {
   unique,
 } from '../test/permissions.js';
 import { FakeStripe } from '../test/fakes/stripe-server.js';
+import { aCampaignOf } from '../test/maintenance.js';
 import { startTestSystem, type TestSystem } from '../test/system.js';
 
 // Every query of the schema against every principal: see test/permissions.ts for who they are.
@@ -64,6 +65,18 @@ function queryRows(w: PermissionWorld, paymentId: string): Record<string, Operat
       variables: () => ({ org: w.orgA }),
       items: (data) => data as Item[],
       owns: (who, hook) => inOwnOrganisation(who, hook.organisationId),
+      expect: { ...staff('filtered'), admin: 'ok', operatorB: 'empty' },
+    },
+    firmwareImages: {
+      document: '{ firmwareImages { id organisationId } }',
+      items: (data) => data as Item[],
+      owns: (who, image) => inOwnOrganisation(who, image.organisationId),
+      expect: { ...staff('filtered'), admin: 'ok', operatorB: 'empty' },
+    },
+    firmwareCampaigns: {
+      document: '{ firmwareCampaigns { id organisationId } }',
+      items: (data) => data as Item[],
+      owns: (who, campaign) => inOwnOrganisation(who, campaign.organisationId),
       expect: { ...staff('filtered'), admin: 'ok', operatorB: 'empty' },
     },
     webhookDeliveries: {
@@ -275,6 +288,8 @@ describe('who may read what: every query against every principal, with two organ
            values (gen_random_uuid(), ?, ?, 'station-offline', '', 'major', 'offline', now())`,
           [organisationId, station.id],
         );
+    // A firmware image and a campaign of organisation A.
+    await aCampaignOf(system, world.orgA, world.stationA.id);
     // A plan of each organisation; the driver subscribes to A's.
     const aPlanOf = (organisationId: string) =>
       system.deps.plans.catalogue.create(organisationId, { name: `Plan ${unique()}`, interval: 'month', currency: 'RWF', feeMinor: 1000 });

@@ -148,6 +148,21 @@ function subscriptionRows(w: PermissionWorld): Record<string, SubscriptionRow> {
       event: { topic: 'alert.resolved', payload: { ...alertOfA, resolvedBy: null } },
       expect: commandEvent,
     },
+    firmwareCampaignUpdated: {
+      document: 'subscription { firmwareCampaignUpdated { campaignId state totals { total } } }',
+      event: {
+        topic: 'firmware.campaign',
+        payload: {
+          campaignId: '00000000-0000-4000-8000-0000000f1a00',
+          organisationId: w.orgA,
+          state: 'running',
+          totals: { pending: 1 },
+          at,
+        },
+      },
+      // Organisation A's staff: campaigns are theirs to run, not partners' or drivers'.
+      expect: { ...commandEvent, partnerA: 'FORBIDDEN', partnerB: 'FORBIDDEN' },
+    },
     paymentUpdated: {
       document: 'subscription { paymentUpdated { paymentId state } }',
       event: {

@@ -79,6 +79,14 @@ export interface EventMap {
     currency: string;
     at: string;
   };
+  /** A firmware campaign moved (maintenance/campaigns.ts): its state and stations' totals by state. */
+  'firmware.campaign': {
+    campaignId: string;
+    organisationId: string;
+    state: string;
+    totals: Record<string, number>;
+    at: string;
+  };
   'command.result': {
     stationId: string;
     identity: string;
@@ -106,7 +114,7 @@ export interface AlertEvent {
 
 export type Topic = keyof EventMap;
 /** The topics whose events are about a station (and name it). */
-export type StationTopic = Exclude<Topic, 'payment.updated'>;
+export type StationTopic = Exclude<Topic, 'payment.updated' | 'firmware.campaign'>;
 export const topics: Topic[] = [
   'station.online',
   'station.boot',
@@ -120,5 +128,6 @@ export const topics: Topic[] = [
   'alert.raised',
   'alert.resolved',
   'payment.updated',
+  'firmware.campaign',
   'command.result',
 ];

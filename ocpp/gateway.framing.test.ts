@@ -127,7 +127,7 @@ describe('OCPP-J framing over a live socket', () => {
   it('answers a 1.6 action evcms does not handle with NotSupported', async () => {
     await connect();
     expect((await refusal('SignCertificate', { csr: '-----BEGIN CERTIFICATE REQUEST-----' }))[0]).toBe('NotSupported');
-    expect((await refusal('LogStatusNotification', { status: 'Idle' }))[0]).toBe('NotSupported');
+    expect((await refusal('SignedFirmwareStatusNotification', { status: 'Idle' }))[0]).toBe('NotSupported');
     await expectServed();
   });
 

@@ -1,5 +1,6 @@
 import { demo } from '../system/demo.js';
 import { type ErrorCode, SimulatedCharger } from './charger.js';
+import { answerMaintenanceCalls } from './maintenance-calls.js';
 
 export interface FleetOptions {
   url: string;
@@ -18,6 +19,8 @@ export interface FleetOptions {
   sessionMs: number;
   /** Random faults and reconnects. */
   chaos: boolean;
+  /** The chance that a diagnostics upload or a firmware update fails (0 to 1; default 0.1). */
+  maintenanceFailureRate?: number;
   log: (message: string) => void;
 }
 
@@ -54,7 +57,7 @@ export class Fleet {
   constructor(private readonly options: FleetOptions) {
     this.chargers = Array.from({ length: options.stations }, (_, i) => {
       const identity = fleetIdentity(options.prefix, i + 1);
-      return new SimulatedCharger({
+      const charger = new SimulatedCharger({
         url: options.url,
         identity,
         password: fleetPassword(identity, options.password),
@@ -65,6 +68,8 @@ export class Fleet {
         reconnectMs: 2000,
         log: options.log,
       });
+      answerMaintenanceCalls(charger, { failureRate: options.maintenanceFailureRate ?? 0.1 });
+      return charger;
     });
   }
 

@@ -18,6 +18,7 @@ Runs simulated OCPP 1.6-J chargers against an evcms gateway (by default, the dem
   --meter-interval S    seconds between MeterValues while charging (default 10)
   --power-kw K          power drawn while charging (default 11)
   --chaos               random connector faults and reconnects
+  --maintenance-failures P  chance (0 to 1) that a diagnostics upload or firmware update fails (default 0.1)
   --duration S          stop after S seconds (default: run until Ctrl-C)
   --quiet               print only the summary every 10 seconds
 `;
@@ -46,6 +47,7 @@ async function main(): Promise<void> {
       'meter-interval': { type: 'string' },
       'power-kw': { type: 'string' },
       chaos: { type: 'boolean', default: false },
+      'maintenance-failures': { type: 'string' },
       duration: { type: 'string' },
       quiet: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -78,6 +80,7 @@ async function main(): Promise<void> {
       .filter(Boolean),
     sessionMs: number('session-seconds', values['session-seconds'], 60, 1) * 1000,
     chaos: values.chaos,
+    maintenanceFailureRate: Math.min(1, number('maintenance-failures', values['maintenance-failures'], 0.1)),
     log: values.quiet ? () => {} : say,
   });
 

@@ -35,6 +35,13 @@ const flag = (fallback: boolean) =>
 
 const currency = () => z.string().refine(isCurrency, { message: 'expected an ISO 4217 currency code evcms knows (RWF, UGX, EUR, ...)' });
 
+const bytes = (fallback: number) =>
+  z.coerce
+    .number({ error: 'expected a number of bytes' })
+    .int('expected a whole number of bytes')
+    .min(1024, 'expected at least 1024 bytes')
+    .default(fallback);
+
 const roles = ['ocpp', 'api', 'workers'] as const;
 export type Role = (typeof roles)[number];
 
@@ -142,6 +149,36 @@ export const configSchema = z.object({
     .min(0.5, 'expected at least 0.5 seconds')
     .max(300, 'expected at most 300 seconds')
     .default(2),
+  /** Diagnostics uploads over FTP (passive mode, the upload token as the user): off unless set. */
+  FTP_PORT: z.coerce
+    .number({ error: 'expected a port number (0 to 65535)' })
+    .int('expected a whole port number')
+    .min(0, 'expected a port number (0 to 65535)')
+    .max(65535, 'expected a port number (0 to 65535)')
+    .optional(),
+  /** The largest diagnostics or log file a station may upload, in bytes (maintenance/). */
+  DIAGNOSTICS_MAX_BYTES: bytes(50 * 1024 * 1024),
+  /** How long a diagnostics file is kept after its upload. */
+  DIAGNOSTICS_RETENTION_DAYS: z.coerce
+    .number({ error: 'expected a number of days' })
+    .int('expected a whole number of days')
+    .min(1, 'expected 1 to 3650 days')
+    .max(3650, 'expected 1 to 3650 days')
+    .default(30),
+  /** How long a station has to upload a requested diagnostics file before the request is marked failed. */
+  DIAGNOSTICS_UPLOAD_MINUTES: z.coerce
+    .number({ error: 'expected a number of minutes' })
+    .min(1, 'expected 1 to 10080 minutes')
+    .max(10080, 'expected 1 to 10080 minutes')
+    .default(60),
+  /** How often running firmware campaigns are stepped on (stations sent UpdateFirmware, thresholds checked), in seconds. */
+  FIRMWARE_CAMPAIGN_TICK: z.coerce
+    .number({ error: 'expected a number of seconds' })
+    .min(0.2, 'expected at least 0.2 seconds')
+    .max(600, 'expected at most 600 seconds')
+    .default(10),
+  /** The largest firmware image an operator may upload, in bytes. */
+  FIRMWARE_MAX_BYTES: bytes(1024 * 1024 * 1024),
   /** MTN MoMo Collection: on when any MOMO_ variable is set, then all but MOMO_CALLBACK_URL are required (checkPayments). */
   MOMO_BASE_URL: url(['http:', 'https:']).optional(),
   MOMO_SUBSCRIPTION_KEY: z.string().min(8, 'expected the Collection subscription key').optional(),

@@ -43,6 +43,7 @@ import { checkRedisDurability } from '../platform/redis-durability.js';
 import { WriteWindow } from '../platform/write-window.js';
 import { resolveSecretKey } from '../platform/secret-key.js';
 import { createSecretBox } from '../platform/secret-box.js';
+import { createMaintenance, type Maintenance } from '../maintenance/index.js';
 import { WebhookDeliveries } from '../webhooks/deliveries.js';
 import { WebhookEndpoints } from '../webhooks/endpoints.js';
 
@@ -101,6 +102,8 @@ export interface Deps {
   plans: Plans;
   /** Payments through MoMo, Airtel Money and the wallet: attempts, provider status, settlement into the ledger. */
   payments: PaymentService;
+  /** Diagnostics and log uploads, firmware images and campaigns (maintenance/). */
+  maintenance: Maintenance;
   /** Set when shutdown began: /readyz turns 503, new work is refused. */
   stopping: boolean;
   /** Set while this process runs the telemetry sink (workers role): /readyz fails while it cannot work. */
@@ -234,12 +237,28 @@ export async function createDeps(config: Config, log: Logger): Promise<Deps> {
         receipts,
         plans: plans.coverage,
       }),
+      maintenance: createMaintenance({ orm, commands: stationCommands, events, log }, maintenanceSettings(config, secretKey)),
       stopping: false,
     };
   } catch (error) {
     for (const close of opened.reverse()) await close().catch(() => {});
     throw error;
   }
+}
+
+const apiBase = (config: Config) => config.API_URL?.replace(/\/+$/, '') ?? `http://${config.PUBLIC_HOST}:${config.API_PORT}`;
+
+function maintenanceSettings(config: Config, secretKey: string) {
+  return {
+    dataDir: config.DATA_DIR,
+    secretKey,
+    httpBase: apiBase(config),
+    ftpBase: config.FTP_PORT === undefined ? null : `ftp://${config.PUBLIC_HOST}:${config.FTP_PORT}`,
+    diagnosticsMaxBytes: config.DIAGNOSTICS_MAX_BYTES,
+    diagnosticsRetentionDays: config.DIAGNOSTICS_RETENTION_DAYS,
+    diagnosticsUploadMinutes: config.DIAGNOSTICS_UPLOAD_MINUTES,
+    firmwareMaxBytes: config.FIRMWARE_MAX_BYTES,
+  };
 }
 
 /** Closes connections, last opened first. Roles must have stopped before. */

@@ -54,6 +54,9 @@ export async function startMaintenance(deps: Deps, options: { staleSessionHours?
       }
       if (job.name === 'expire-reservations') return { expired: await expireReservations(deps.orm) };
       if (job.name === 'sweep-vanished-gateways') return { offline: await sweepVanishedGateways(deps) };
+      // Remote maintenance (maintenance/): campaigns stepped on, diagnostics past their deadline or retention swept.
+      if (job.name === 'firmware-campaigns') return deps.maintenance.campaigns.tickAll();
+      if (job.name === 'diagnostics-sweep') return deps.maintenance.diagnostics.sweep();
       throw new Error(`unknown maintenance job ${job.name}`);
     },
     { connection: connection.duplicate(), prefix, concurrency: 1 },
@@ -62,6 +65,9 @@ export async function startMaintenance(deps: Deps, options: { staleSessionHours?
   await queue.upsertJobScheduler('reconcile-sessions', { every: 15 * 60_000 }, { name: 'reconcile-sessions' });
   await queue.upsertJobScheduler('expire-reservations', { every: 60_000 }, { name: 'expire-reservations' });
   await queue.upsertJobScheduler('sweep-vanished-gateways', { every: 30_000 }, { name: 'sweep-vanished-gateways' });
+  const tick = deps.config.FIRMWARE_CAMPAIGN_TICK * 1000;
+  await queue.upsertJobScheduler('firmware-campaigns', { every: tick }, { name: 'firmware-campaigns' });
+  await queue.upsertJobScheduler('diagnostics-sweep', { every: 60_000 }, { name: 'diagnostics-sweep' });
   return {
     queue,
     async close() {

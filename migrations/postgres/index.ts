@@ -17,6 +17,8 @@ import { Migration20261204100000_payments } from './Migration20261204100000_paym
 import { Migration20261204120000_webhooks } from './Migration20261204120000_webhooks.js';
 import { Migration20261204130000_alerts } from './Migration20261204130000_alerts.js';
 import { Migration20261204140000_stripe } from './Migration20261204140000_stripe.js';
+import { Migration20261204150000_diagnostics } from './Migration20261204150000_diagnostics.js';
+import { Migration20261204151000_firmware } from './Migration20261204151000_firmware.js';
 
 /** PostgreSQL migrations, oldest first. `npm run migration:create -- <name>` writes a new file; add it here. */
 export const migrations: MigrationObject[] = [
@@ -38,4 +40,6 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261204120000_webhooks', class: Migration20261204120000_webhooks },
   { name: 'Migration20261204130000_alerts', class: Migration20261204130000_alerts },
   { name: 'Migration20261204140000_stripe', class: Migration20261204140000_stripe },
+  { name: 'Migration20261204150000_diagnostics', class: Migration20261204150000_diagnostics },
+  { name: 'Migration20261204151000_firmware', class: Migration20261204151000_firmware },
 ];

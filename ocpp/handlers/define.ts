@@ -7,7 +7,17 @@ import type { StationConnection } from '../station-connection.js';
 /** What a handler may use: the domain services, never the WebSocket server. */
 export type OcppDeps = Pick<
   Deps,
-  'config' | 'stations' | 'sessions' | 'authorization' | 'anomalies' | 'telemetry' | 'events' | 'metrics' | 'nodeId' | 'tariffs'
+  | 'config'
+  | 'stations'
+  | 'sessions'
+  | 'authorization'
+  | 'anomalies'
+  | 'telemetry'
+  | 'events'
+  | 'metrics'
+  | 'nodeId'
+  | 'tariffs'
+  | 'maintenance'
 > & {
   /** DataTransfer routes by vendorId (and optionally messageId). */
   vendors: VendorRoutes;

@@ -7,6 +7,8 @@ export * from './credentials.js';
 export * from './history.js';
 export * from './id-token.js';
 export * from './ledger.js';
+export * from './maintenance.js';
+export * from './firmware.js';
 export * from './organisation.js';
 export * from './plan.js';
 export * from './payment.js';
@@ -22,6 +24,8 @@ import { ConnectorSchema } from './connector.js';
 import { ApiKeySchema, AuthDecisionSchema, EmailOutboxSchema, OneTimeTokenSchema, RefreshTokenSchema } from './credentials.js';
 import { AnomalySchema, BootEventSchema, ConfigurationKeySchema, SecurityEventSchema, StatusEventSchema } from './history.js';
 import { IdTokenSchema } from './id-token.js';
+import { DiagnosticsRequestSchema } from './maintenance.js';
+import { FirmwareCampaignSchema, FirmwareCampaignStationSchema, FirmwareImageSchema } from './firmware.js';
 import { LedgerAccountSchema, LedgerEntrySchema, LedgerTransactionSchema } from './ledger.js';
 import { OrganisationSchema } from './organisation.js';
 import { PlanSchema, PlanSubscriptionSchema, PlanUsageSchema } from './plan.js';
@@ -72,4 +76,8 @@ export const entities = [
   PlanUsageSchema,
   PaymentAttemptSchema,
   PaymentCustomerSchema,
+  DiagnosticsRequestSchema,
+  FirmwareImageSchema,
+  FirmwareCampaignSchema,
+  FirmwareCampaignStationSchema,
 ];

@@ -12,6 +12,7 @@ export default defineHandler({
       receivedAt,
     );
     station.station = { ...station.station, registrationStatus: status };
+    if (status === 'Accepted') await deps.maintenance.campaigns.booted(station.station.id, request.firmwareVersion);
     const interval = status === 'Accepted' ? deps.config.OCPP_HEARTBEAT_INTERVAL : 60;
     return { status, currentTime: new Date().toISOString(), interval: Math.round(interval) };
   },

@@ -6,6 +6,7 @@ export default defineHandler({
   action: 'DiagnosticsStatusNotification',
   async handle({ request, station, deps, receivedAt }) {
     await deps.stations.recordProgress(station.station.id, 'diagnostics', request.status, receivedAt);
+    await deps.maintenance.diagnostics.diagnosticsStatus(station.station.id, request.status);
     return {};
   },
 });

@@ -6,6 +6,7 @@ export default defineHandler({
   action: 'FirmwareStatusNotification',
   async handle({ request, station, deps, receivedAt }) {
     await deps.stations.recordProgress(station.station.id, 'firmware', request.status, receivedAt);
+    await deps.maintenance.campaigns.firmwareStatus(station.station.id, request.status);
     return {};
   },
 });
