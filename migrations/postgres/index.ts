@@ -15,6 +15,7 @@ import { Migration20261203111000_operator_legal } from './Migration2026120311100
 import { Migration20261204100000_payments } from './Migration20261204100000_payments.js';
 import { Migration20261204120000_webhooks } from './Migration20261204120000_webhooks.js';
 import { Migration20261204130000_alerts } from './Migration20261204130000_alerts.js';
+import { Migration20261204160000_analytics } from './Migration20261204160000_analytics.js';
 
 /** PostgreSQL migrations, oldest first. `npm run migration:create -- <name>` writes a new file; add it here. */
 export const migrations: MigrationObject[] = [
@@ -34,4 +35,5 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261204100000_payments', class: Migration20261204100000_payments },
   { name: 'Migration20261204120000_webhooks', class: Migration20261204120000_webhooks },
   { name: 'Migration20261204130000_alerts', class: Migration20261204130000_alerts },
+  { name: 'Migration20261204160000_analytics', class: Migration20261204160000_analytics },
 ];
