@@ -46,8 +46,8 @@ export class FactWriter {
     return rows.length;
   }
 
-  /** The previous and the current status interval of each connector named. */
-  async connectors(connectors: Array<{ stationId: string; connectorId: number }>): Promise<number> {
+  /** The intervals of each connector's last `events` statuses, and of the status before them (now closed). */
+  async connectors(connectors: Array<{ stationId: string; connectorId: number; events: number }>): Promise<number> {
     const rows = await latestIntervals(this.deps.sql, connectors, this.version);
     await this.insert('status_intervals', rows);
     return rows.length;

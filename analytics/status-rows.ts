@@ -50,13 +50,13 @@ const intervalsOf = (events: string) => `
 const eventColumns = `e.id, e.station_id, e.connector_id, e.status, e.error_code, e.vendor_error_code,
   coalesce(e.station_timestamp, e.received_at) as at`;
 
-/** The last two events of each connector named: the previous interval closed, the current one open. */
+/** The last n + 1 events of each connector named with n: the n new ones and the one before, which they close. */
 const latestOfConnectors = intervalsOf(`
-  select x.* from (select distinct * from unnest($1::uuid[], $2::int[]) as p(station_id, connector_id)) p
+  select x.* from unnest($1::uuid[], $2::int[], $3::int[]) as p(station_id, connector_id, n)
   cross join lateral (
     select ${eventColumns} from status_event e
     where e.station_id = p.station_id and e.connector_id = p.connector_id
-    order by e.received_at desc, e.id desc limit 2
+    order by e.received_at desc, e.id desc limit p.n + 1
   ) x`);
 
 /**
@@ -106,16 +106,17 @@ const rowOf = (r: IntervalRecord, version: number): IntervalRow => ({
   version,
 });
 
-/** The current and previous interval of each connector named (the writer, after a StatusNotification). */
+/** The intervals of the last `events` statuses of each connector named, and the one each closes (the writer, after StatusNotifications). */
 export async function latestIntervals(
   sql: Sql,
-  connectors: Array<{ stationId: string; connectorId: number }>,
+  connectors: Array<{ stationId: string; connectorId: number; events: number }>,
   version: () => number,
 ): Promise<IntervalRow[]> {
   if (connectors.length === 0) return [];
   const result = await sql.query<IntervalRecord>(latestOfConnectors, [
     connectors.map((c) => c.stationId),
     connectors.map((c) => c.connectorId),
+    connectors.map((c) => Math.min(c.events, 1000)),
   ]);
   return result.rows.map((r) => rowOf(r, version()));
 }

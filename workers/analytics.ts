@@ -25,7 +25,7 @@ export async function startAnalytics(deps: Deps, options: AnalyticsWorkerOptions
   if (retention.length) log.info({ tables: retention, days: deps.config.ANALYTICS_RETENTION_DAYS }, 'analytics: retention set');
 
   let sessions = new Set<string>();
-  let connectors = new Map<string, { stationId: string; connectorId: number }>();
+  let connectors = new Map<string, { stationId: string; connectorId: number; events: number }>();
   let connections: Array<{ stationId: string; online: boolean; at: Date }> = [];
   let flushing: Promise<void> = Promise.resolve();
 
@@ -74,9 +74,12 @@ export async function startAnalytics(deps: Deps, options: AnalyticsWorkerOptions
   const unsubscribes = await Promise.all([
     deps.events.subscribe('session.ended', (e) => sessions.add(e.sessionId)),
     deps.events.subscribe('invoice.issued', (e) => sessions.add(e.sessionId)),
-    deps.events.subscribe('connector.status', (e) =>
-      connectors.set(`${e.stationId}:${e.connectorId}`, { stationId: e.stationId, connectorId: e.connectorId }),
-    ),
+    deps.events.subscribe('connector.status', (e) => {
+      const key = `${e.stationId}:${e.connectorId}`;
+      const seen = connectors.get(key);
+      if (seen) seen.events++;
+      else connectors.set(key, { stationId: e.stationId, connectorId: e.connectorId, events: 1 });
+    }),
     deps.events.subscribe('station.online', (e) => connections.push({ stationId: e.stationId, online: e.online, at: new Date(e.at) })),
   ]);
   sweep();
