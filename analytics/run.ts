@@ -19,9 +19,14 @@ export interface Answer<T> {
  */
 export async function ask<T>(warehouse: Warehouse, query: string, params: Record<string, unknown>): Promise<Answer<T>> {
   const reader = await warehouse.reader(questionSettings);
-  const result = await reader.query({ query: query.replaceAll('{db}', warehouse.database), query_params: params, format: 'JSON' });
-  const json = (await result.json()) as unknown as { data: T[] };
-  return { data: json.data };
+  try {
+    const result = await reader.query({ query: query.replaceAll('{db}', warehouse.database), query_params: params, format: 'JSON' });
+    const json = (await result.json()) as unknown as { data: T[] };
+    return { data: json.data };
+  } catch (error) {
+    await warehouse.discardReader(questionSettings);
+    throw error;
+  }
 }
 
 /** A share, or null when there is nothing to divide. */

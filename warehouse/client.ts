@@ -23,6 +23,11 @@ export interface Warehouse {
    * settings to its connection for good, so a read-only setting would bind every later write on a shared one.
    */
   reader(limits: Record<string, string | number>): Promise<ClickHouseClient>;
+  /**
+   * Closes the reader of these limits after a failed query; the next reader() opens another. chDB 3.4 leaves
+   * the partial output of a query that failed midway on its connection, to be prepended to the next answer.
+   */
+  discardReader(limits: Record<string, string | number>): Promise<void>;
   ping(): Promise<boolean>;
   close(): Promise<void>;
 }
@@ -53,7 +58,7 @@ export async function openWarehouse(options: WarehouseOptions): Promise<Warehous
   let readerOf: (settings: Record<string, string | number>) => Promise<ClickHouseClient>;
   if (options.url) {
     const url = options.url;
-    readerOf = async (settings) => createClient({ url, request_timeout: 30_000, clickhouse_settings: settings });
+    readerOf = async (settings) => createClient({ url, database, request_timeout: 30_000, clickhouse_settings: settings });
     kind = 'http';
     client = createClient({ url: options.url, request_timeout: 30_000 });
   } else {
@@ -71,7 +76,8 @@ export async function openWarehouse(options: WarehouseOptions): Promise<Warehous
       // A second connection to the same directory (chDB allows it); its settings, readonly last, are set once.
       readerOf = async (settings) => {
         const reader = clientOf(createChdbConnection({ path }));
-        await reader.command({ query: 'SELECT 1', clickhouse_settings: settings });
+        // Unqualified names are this database's (USE is allowed read-only).
+        await reader.command({ query: `USE ${database}`, clickhouse_settings: settings });
         return reader;
       };
     } catch (error) {
@@ -104,6 +110,12 @@ export async function openWarehouse(options: WarehouseOptions): Promise<Warehous
         reader.catch(() => readers.delete(key));
       }
       return reader;
+    },
+    async discardReader(limits) {
+      const key = JSON.stringify(limits);
+      const reader = readers.get(key);
+      readers.delete(key);
+      await (await reader?.catch(() => null))?.close().catch(() => {});
     },
     table: (name) => `${database}.${name}`,
     async insertText(table, format, text, settings) {
@@ -151,6 +163,7 @@ export function unusedWarehouse(database: string): Warehouse {
     table: (name) => `${database}.${name}`,
     insertText: async () => refuse(),
     reader: async () => refuse(),
+    discardReader: async () => {},
     ping: async () => true,
     close: async () => {},
   };
