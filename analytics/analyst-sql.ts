@@ -20,7 +20,8 @@ function oneStatement(sql: string): string {
   const text = sql.trim().replace(/;\s*$/, '');
   if (!text) throw new AnalystSqlError('query: empty');
   if (text.length > 20_000) throw new AnalystSqlError('query: at most 20,000 characters');
-  if (!/^(SELECT|WITH|SHOW|DESCRIBE|DESC|EXPLAIN|EXISTS)\b/i.test(text))
+  const head = text.replace(/^(\s*(--[^\n]*(\n|$)|\/\*[\s\S]*?\*\/))*\s*/, '');
+  if (!/^(SELECT|WITH|SHOW|DESCRIBE|DESC|EXPLAIN|EXISTS)\b/i.test(head))
     throw new AnalystSqlError('query: only SELECT, WITH, SHOW, DESCRIBE, EXPLAIN and EXISTS are run here');
   return text;
 }

@@ -1,9 +1,11 @@
+import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uniqueName } from '../test/system.js';
 import { openWarehouse, type Warehouse } from '../warehouse/client.js';
 import { migrateWarehouse } from '../warehouse/migrate.js';
+import { runAnalystSql } from './analyst-sql.js';
 import { FactWriter } from './fact-writer.js';
 import { heatmap } from './heatmap.js';
 import { analytics } from './metrics.js';
@@ -246,5 +248,24 @@ describe('analytics in the warehouse', () => {
       'first',
       'first: expected 1 to 1000',
     ]);
+  });
+});
+
+describe('the ten questions of docs/analytics.md', () => {
+  const page = readFileSync(new URL('../docs/analytics.md', import.meta.url), 'utf8');
+  const questions = [...page.matchAll(/```sql\n([\s\S]*?)```/g)].map((m) => (m[1] ?? '').trim());
+  let warehouse: Warehouse;
+  beforeAll(async () => {
+    warehouse = await openWarehouse({ database: uniqueName('and'), dataDir: join(tmpdir(), `evcms-test-${process.pid}`) });
+    await migrateWarehouse(warehouse);
+  });
+  afterAll(async () => {
+    await warehouse.client.command({ query: `DROP DATABASE IF EXISTS ${warehouse.database}` });
+    await warehouse.close();
+  });
+
+  it('are ten, and each runs read-only against the documented views', async () => {
+    expect(questions).toHaveLength(10);
+    for (const question of questions) await expect(runAnalystSql(warehouse, question)).resolves.toMatch(/^\S/);
   });
 });
