@@ -7,6 +7,10 @@ export const questionSettings = {
   max_result_rows: '100000',
   result_overflow_mode: 'throw',
   output_format_json_quote_64bit_integers: 0,
+  // The skip indexes on site and organisation apply under FINAL too: a key's versions never differ in them.
+  use_skip_indexes_if_final: 1,
+  // Facts are partitioned by a month of a column in their key: a key's versions are in one partition.
+  do_not_merge_across_partitions_select_final: 1,
 } as const;
 
 export interface Answer<T> {

@@ -1,4 +1,5 @@
--- Analytics facts (analytics/, docs/analytics.md). Every row is derived from PostgreSQL's state by the
+-- Analytics facts (analytics/, docs/analytics.md). Rows are sorted by station first, so a granule holds one or
+-- two stations' rows: the set indexes on site and organisation skip the rest of a question about one of them. Every row is derived from PostgreSQL's state by the
 -- analytics writer (from events) and its sweep (from PostgreSQL itself), so a row written twice is the
 -- same row: ReplacingMergeTree keeps the newest version of each sort key, and queries read with FINAL.
 
@@ -24,7 +25,9 @@ CREATE TABLE IF NOT EXISTS {database}.sessions
     success          UInt8,
     revenue_minor    Int64,
     currency         LowCardinality(String),
-    version          UInt64
+    version          UInt64,
+    INDEX site_index site_id TYPE set(64) GRANULARITY 1,
+    INDEX organisation_index organisation_id TYPE set(64) GRANULARITY 1
 )
 ENGINE = ReplacingMergeTree(version)
 PARTITION BY toYYYYMM(started_at)
@@ -49,7 +52,9 @@ CREATE TABLE IF NOT EXISTS {database}.status_intervals
     operator_set      UInt8,
     started_at        DateTime64(3, 'UTC'),
     ended_at          Nullable(DateTime64(3, 'UTC')),
-    version           UInt64
+    version           UInt64,
+    INDEX site_index site_id TYPE set(64) GRANULARITY 1,
+    INDEX organisation_index organisation_id TYPE set(64) GRANULARITY 1
 )
 ENGINE = ReplacingMergeTree(version)
 PARTITION BY toYYYYMM(started_at)
@@ -88,7 +93,9 @@ CREATE TABLE IF NOT EXISTS {database}.session_hours
     success         UInt8,
     energy_wh       Float64,
     seconds         UInt32,
-    version         UInt64
+    version         UInt64,
+    INDEX site_index site_id TYPE set(64) GRANULARITY 1,
+    INDEX organisation_index organisation_id TYPE set(64) GRANULARITY 1
 )
 ENGINE = ReplacingMergeTree(version)
 PARTITION BY toYYYYMM(hour)
@@ -136,7 +143,9 @@ CREATE TABLE IF NOT EXISTS {database}.status_hours
     charging_s      UInt32,
     faulted_s       UInt32,
     seconds         UInt32,
-    version         UInt64
+    version         UInt64,
+    INDEX site_index site_id TYPE set(64) GRANULARITY 1,
+    INDEX organisation_index organisation_id TYPE set(64) GRANULARITY 1
 )
 ENGINE = ReplacingMergeTree(version)
 PARTITION BY toYYYYMM(hour)
