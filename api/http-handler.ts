@@ -14,6 +14,7 @@ import { serveMailPage } from './pages/mail-page.js';
 import { serveReceipt } from './receipts.js';
 import { serveFiles } from './files.js';
 import { servePaymentCallback } from './payment-callbacks.js';
+import { serveSql } from './sql-endpoint.js';
 import { readBodyWithin, refuseLargeBody } from './request-body.js';
 
 const clientIp = (req: IncomingMessage) => req.socket.remoteAddress ?? 'unknown';
@@ -28,7 +29,7 @@ export interface HttpParts {
 }
 
 /**
- * The API's HTTP requests: the probes, the IDE page, payment providers' callbacks, and GraphQL at /graphql (the caller authenticated,
+ * The API's HTTP requests: the probes, the IDE page, analysts' SQL (/sql), payment providers' callbacks, and GraphQL at /graphql (the caller authenticated,
  * the body read within its cap, the document checked against the limits, then Apollo).
  */
 export function httpHandler(parts: HttpParts): (req: IncomingMessage, res: ServerResponse) => void {
@@ -45,6 +46,7 @@ export function httpHandler(parts: HttpParts): (req: IncomingMessage, res: Serve
       if (url.pathname.startsWith('/receipts/') && (await serveReceipt(req, res, url, deps))) return;
       if (url.pathname.startsWith('/files/') && (await serveFiles(req, res, url, deps))) return;
       if (url.pathname.startsWith('/payments/') && (await servePaymentCallback(req, res, url, deps))) return;
+      if (url.pathname === '/sql') return serveSql(req, res, url, deps);
       const transport = deps.mail.transport;
       if (url.pathname === '/dev/mail' && deps.config.NODE_ENV !== 'production' && 'sent' in transport)
         return serveMailPage(res, transport.sent as LogTransport['sent']);

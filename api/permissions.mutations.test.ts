@@ -78,6 +78,7 @@ function mutationRows(w: PermissionWorld, reservationId: number): Record<string,
   const aFreePlan = (organisationId: string) =>
     deps.plans.catalogue.create(organisationId, { name: `Free ${unique()}`, interval: 'month', currency: 'RWF', feeMinor: 0 });
   let driversSubscription: Promise<string> | undefined;
+  let exclusionDays = 0;
   /** The driver's one live subscription with organisation A, made once. */
   const theDriversSubscription = () => {
     driversSubscription ??= aFreePlan(w.orgA).then((plan) => deps.plans.subscriptions.subscribe(w.people.driver.id, plan.id));
@@ -253,6 +254,17 @@ function mutationRows(w: PermissionWorld, reservationId: number): Record<string,
     setAlertSettings: {
       document: 'mutation($org: ID) { setAlertSettings(organisationId: $org, input: { thresholds: { offlineMinutes: 10 } }) { emails } }',
       variables: () => ({ org: w.orgA }),
+      expect: staff('ok'),
+    },
+
+    // Analytics: staff exclude outages of their organisation's stations (each attempt a day of its own: exclusions do not overlap).
+    recordOutageExclusion: {
+      document:
+        'mutation($station: String!, $from: DateTimeISO!, $to: DateTimeISO!) { recordOutageExclusion(stationIdentity: $station, cause: VANDALISM, from: $from, to: $to) { id cause } }',
+      variables: () => {
+        const day = Date.UTC(2026, 0, 1) + ++exclusionDays * 86_400_000;
+        return { station: w.stationA.identity, from: new Date(day).toISOString(), to: new Date(day + 3_600_000).toISOString() };
+      },
       expect: staff('ok'),
     },
 

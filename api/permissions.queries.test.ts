@@ -55,6 +55,30 @@ function queryRows(w: PermissionWorld, paymentId: string): Record<string, Operat
       owns: (who, alert) => inOwnOrganisation(who, alert.organisationId),
       expect: { ...staffAndPartners('filtered'), admin: 'ok', operatorB: 'empty', partnerB: 'empty' },
     },
+    // Analytics: staff only, their organisation's (B's operator finds A's station or site not found).
+    analytics: {
+      document:
+        'query($site: String) { analytics(siteId: $site, from: "2026-06-01T00:00:00Z", to: "2026-06-02T00:00:00Z", granularity: HOUR) { timeZone totals { sessions } } }',
+      variables: () => ({ site: w.siteA }),
+      expect: staff('ok'),
+    },
+    heatmap: {
+      document:
+        'query($station: String) { heatmap(stationIdentity: $station, from: "2026-06-01T00:00:00Z", to: "2026-06-08T00:00:00Z") { weekday } }',
+      variables: () => ({ station: w.stationA.identity }),
+      expect: staff('ok'),
+    },
+    uptime: {
+      document: 'query($station: String) { uptime(stationIdentity: $station) { connectorId uptimePercent } }',
+      variables: () => ({ station: w.stationA.identity }),
+      expect: staff('ok'),
+    },
+    rankStations: {
+      document:
+        'query($org: String) { rankStations(organisationId: $org, metric: ENERGY, from: "2026-06-01T00:00:00Z", to: "2026-07-01T00:00:00Z") { stationIdentity } }',
+      variables: () => ({ org: w.orgA }),
+      expect: staff('ok'),
+    },
     alertSettings: {
       document: 'query($org: ID) { alertSettings(organisationId: $org) { organisationId thresholds { offlineMinutes } } }',
       variables: () => ({ org: w.orgA }),

@@ -179,6 +179,19 @@ export const configSchema = z.object({
     .default(10),
   /** The largest firmware image an operator may upload, in bytes. */
   FIRMWARE_MAX_BYTES: bytes(1024 * 1024 * 1024),
+  /** How often the analytics facts are reconciled with PostgreSQL, in seconds (analytics/sweep.ts). */
+  ANALYTICS_SWEEP_INTERVAL: z.coerce
+    .number({ error: 'expected a number of seconds' })
+    .min(5, 'expected at least 5 seconds')
+    .max(86_400, 'expected at most 86400 seconds')
+    .default(300),
+  /** How long the warehouse keeps analytics facts and their hourly splits, in days (a TTL on each table). */
+  ANALYTICS_RETENTION_DAYS: z.coerce
+    .number({ error: 'expected a number of days' })
+    .int('expected a whole number of days')
+    .min(400, 'expected at least 400 days (uptime looks back 12 months)')
+    .max(36_600, 'expected at most 36600 days')
+    .default(3650),
   /** MTN MoMo Collection: on when any MOMO_ variable is set, then all but MOMO_CALLBACK_URL are required (checkPayments). */
   MOMO_BASE_URL: url(['http:', 'https:']).optional(),
   MOMO_SUBSCRIPTION_KEY: z.string().min(8, 'expected the Collection subscription key').optional(),

@@ -17,6 +17,17 @@ export interface Warehouse {
    * row in the parser against 8 to 11 µs (measured with 5,000 meter frames per insert).
    */
   insertText(table: string, format: 'JSONEachRow', text: string, settings: Record<string, string | number>): Promise<void>;
+  /**
+   * A client that can only read (`readonly=1`), under these limits (max_execution_time, max_memory_usage, ...),
+   * for questions and analysts' SQL. Embedded, it is a chDB connection of its own: chDB applies a query's
+   * settings to its connection for good, so a read-only setting would bind every later write on a shared one.
+   */
+  reader(limits: Record<string, string | number>): Promise<ClickHouseClient>;
+  /**
+   * Closes the reader of these limits after a failed query; the next reader() opens another. chDB 3.4 leaves
+   * the partial output of a query that failed midway on its connection, to be prepended to the next answer.
+   */
+  discardReader(limits: Record<string, string | number>): Promise<void>;
   ping(): Promise<boolean>;
   close(): Promise<void>;
 }
@@ -44,7 +55,10 @@ export async function openWarehouse(options: WarehouseOptions): Promise<Warehous
   let client: ClickHouseClient;
   let kind: Warehouse['kind'];
   let rawInsert: ChdbRawInsert | null = null;
+  let readerOf: (settings: Record<string, string | number>) => Promise<ClickHouseClient>;
   if (options.url) {
+    const url = options.url;
+    readerOf = async (settings) => createClient({ url, database, request_timeout: 30_000, clickhouse_settings: settings });
     kind = 'http';
     client = createClient({ url: options.url, request_timeout: 30_000 });
   } else {
@@ -56,9 +70,16 @@ export async function openWarehouse(options: WarehouseOptions): Promise<Warehous
       const connection = createChdbConnection({ path });
       rawInsert = (params) => connection.chdb.rawInsert(params).then(() => undefined);
       // chdb is built against its own copy of @clickhouse/client-common: same contract, distinct types.
-      client = createClient({
-        connection: connection as unknown as NonNullable<Parameters<typeof createClient>[0]>['connection'],
-      });
+      const clientOf = (c: typeof connection) =>
+        createClient({ connection: c as unknown as NonNullable<Parameters<typeof createClient>[0]>['connection'] });
+      client = clientOf(connection);
+      // A second connection to the same directory (chDB allows it); its settings, readonly last, are set once.
+      readerOf = async (settings) => {
+        const reader = clientOf(createChdbConnection({ path }));
+        // Unqualified names are this database's (USE is allowed read-only).
+        await reader.command({ query: `USE ${database}`, clickhouse_settings: settings });
+        return reader;
+      };
     } catch (error) {
       const message = (error as Error).message;
       throw new Error(
@@ -75,10 +96,27 @@ export async function openWarehouse(options: WarehouseOptions): Promise<Warehous
     const where = options.url ? `ClickHouse at ${options.url}` : `chDB under ${resolve(options.dataDir, 'warehouse')}`;
     throw new Error(`warehouse not reachable (${where}): ${(error as Error).message}`);
   }
+  const readers = new Map<string, Promise<ClickHouseClient>>();
   return {
     client,
     database,
     kind,
+    reader(limits) {
+      const key = JSON.stringify(limits);
+      let reader = readers.get(key);
+      if (!reader) {
+        reader = readerOf({ ...limits, readonly: 1 });
+        readers.set(key, reader);
+        reader.catch(() => readers.delete(key));
+      }
+      return reader;
+    },
+    async discardReader(limits) {
+      const key = JSON.stringify(limits);
+      const reader = readers.get(key);
+      readers.delete(key);
+      await (await reader?.catch(() => null))?.close().catch(() => {});
+    },
     table: (name) => `${database}.${name}`,
     async insertText(table, format, text, settings) {
       if (rawInsert) {
@@ -101,7 +139,10 @@ export async function openWarehouse(options: WarehouseOptions): Promise<Warehous
         return false;
       }
     },
-    close: () => client.close(),
+    async close() {
+      for (const reader of readers.values()) await (await reader.catch(() => null))?.close();
+      await client.close();
+    },
   };
 }
 
@@ -121,6 +162,8 @@ export function unusedWarehouse(database: string): Warehouse {
     kind: 'http',
     table: (name) => `${database}.${name}`,
     insertText: async () => refuse(),
+    reader: async () => refuse(),
+    discardReader: async () => {},
     ping: async () => true,
     close: async () => {},
   };

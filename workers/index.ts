@@ -1,5 +1,6 @@
 import type { Deps } from '../system/deps.js';
 import { startAlerts } from './alerts.js';
+import { startAnalytics } from './analytics.js';
 import { startBilling } from './billing.js';
 import { startMailWorker } from './mail.js';
 import { startMaintenance } from './maintenance.js';
@@ -8,7 +9,7 @@ import { startPayments } from './payments.js';
 import { startTelemetrySink } from './telemetry-sink.js';
 import { startWebhooks } from './webhooks.js';
 
-/** The workers role: the telemetry sink, the BullMQ processors (maintenance, billing, plans, payments, webhooks), the alert sweep and the mail outbox. */
+/** The workers role: the telemetry sink, the BullMQ processors (maintenance, billing, plans, payments, webhooks), the alert sweep, the analytics facts and the mail outbox. */
 export async function startWorkers(deps: Deps) {
   const sink = await startTelemetrySink(deps, { gapMs: deps.config.TELEMETRY_FLUSH_INTERVAL * 1000 });
   const maintenance = await startMaintenance(deps);
@@ -18,6 +19,7 @@ export async function startWorkers(deps: Deps) {
   const alerts = await startAlerts(deps, { sweepMs: deps.config.ALERT_SWEEP_INTERVAL * 1000 });
   const plans = await startPlans(deps);
   const payments = await startPayments(deps);
+  const analytics = await startAnalytics(deps);
   return {
     sink,
     maintenance,
@@ -27,7 +29,9 @@ export async function startWorkers(deps: Deps) {
     alerts,
     plans,
     payments,
+    analytics,
     async close() {
+      await analytics.close();
       await alerts.close();
       await webhooks.close();
       await plans.close();

@@ -19,6 +19,7 @@ import { Migration20261204130000_alerts } from './Migration20261204130000_alerts
 import { Migration20261204140000_stripe } from './Migration20261204140000_stripe.js';
 import { Migration20261204150000_diagnostics } from './Migration20261204150000_diagnostics.js';
 import { Migration20261204151000_firmware } from './Migration20261204151000_firmware.js';
+import { Migration20261204160000_analytics } from './Migration20261204160000_analytics.js';
 
 /** PostgreSQL migrations, oldest first. `npm run migration:create -- <name>` writes a new file; add it here. */
 export const migrations: MigrationObject[] = [
@@ -42,4 +43,5 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261204140000_stripe', class: Migration20261204140000_stripe },
   { name: 'Migration20261204150000_diagnostics', class: Migration20261204150000_diagnostics },
   { name: 'Migration20261204151000_firmware', class: Migration20261204151000_firmware },
+  { name: 'Migration20261204160000_analytics', class: Migration20261204160000_analytics },
 ];

@@ -1,4 +1,5 @@
 export * from './alert.js';
+export * from './analytics.js';
 export * from './billing.js';
 export * from './charging-session.js';
 export * from './command-log.js';
@@ -19,6 +20,7 @@ export * from './user.js';
 export * from './webhook.js';
 
 import { AlertSchema, AlertSettingsSchema } from './alert.js';
+import { OutageExclusionSchema } from './analytics.js';
 import { CommandLogSchema } from './command-log.js';
 import { ConnectorSchema } from './connector.js';
 import { ApiKeySchema, AuthDecisionSchema, EmailOutboxSchema, OneTimeTokenSchema, RefreshTokenSchema } from './credentials.js';
@@ -80,4 +82,5 @@ export const entities = [
   FirmwareImageSchema,
   FirmwareCampaignSchema,
   FirmwareCampaignStationSchema,
+  OutageExclusionSchema,
 ];

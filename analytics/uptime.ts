@@ -1,0 +1,99 @@
+import type { Warehouse } from '../warehouse/client.js';
+import { ask } from './run.js';
+import { checkWindow, clickHouseTime, type Scope, scopeCondition, type Window } from './scope.js';
+
+export interface PortUptime {
+  station: string;
+  connectorId: number;
+  outageMinutes: number;
+  excludedMinutes: number;
+  periodMinutes: number;
+  /** ((period − (outage − excluded)) / period) × 100: 23 CFR 680.116(b), over 525,600 minutes for the previous 12 months. */
+  uptimePercent: number;
+}
+
+/** The previous 12 months as NEVI counts them: 525,600 minutes up to now. */
+export const previousYear = (now = new Date()) => ({ from: new Date(now.getTime() - 525_600 * 60_000), to: now });
+
+/**
+ * The outage periods of every port in scope, merged (a port is out when it is Faulted, Unavailable without the
+ * operator having asked, or its station is offline, or its station's connector 0 is Faulted or Unavailable so),
+ * clipped to the window, with the minutes of them the operator's exclusions cover. Exclusions of one station
+ * never overlap (analytics/exclusions.ts), so each excluded minute counts once.
+ */
+export const portOutages = (scope: Scope) => `
+  WITH toDateTime64({from:String}, 3, 'UTC') AS f, toDateTime64({to:String}, 3, 'UTC') AS t,
+  ports AS (
+    SELECT DISTINCT station, connector_id FROM {db}.status_intervals
+    WHERE ${scopeCondition(scope).sql} AND kind = 'status' AND connector_id > 0 AND started_at < t
+  ),
+  outage AS (
+    SELECT station, connector_id, greatest(started_at, f) AS s, least(coalesce(ended_at, now64(3)), t) AS e
+    FROM {db}.status_intervals FINAL
+    WHERE ${scopeCondition(scope).sql} AND kind = 'status' AND connector_id > 0
+      AND (status = 'Faulted' OR (status = 'Unavailable' AND operator_set = 0))
+      AND started_at < t AND coalesce(ended_at, now64(3)) > f
+    UNION ALL
+    SELECT p.station, p.connector_id, greatest(i.started_at, f), least(coalesce(i.ended_at, now64(3)), t)
+    FROM {db}.status_intervals AS i FINAL INNER JOIN ports AS p ON p.station = i.station
+    WHERE ${scopeCondition(scope, 'i').sql} AND i.connector_id = 0
+      AND (i.kind = 'offline' OR i.status = 'Faulted' OR (i.status = 'Unavailable' AND i.operator_set = 0))
+      AND i.started_at < t AND coalesce(i.ended_at, now64(3)) > f
+  ),
+  ordered AS (
+    SELECT station, connector_id, s, e,
+      max(e) OVER (PARTITION BY station, connector_id ORDER BY s, e ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS before
+    FROM outage WHERE e > s
+  ),
+  islands AS (
+    SELECT station, connector_id, s, e,
+      sum(if(s > before, 1, 0)) OVER (PARTITION BY station, connector_id ORDER BY s, e ROWS UNBOUNDED PRECEDING) AS island
+    FROM ordered
+  ),
+  merged AS (
+    SELECT station, connector_id, island, min(s) AS s, max(e) AS e FROM islands GROUP BY station, connector_id, island
+  ),
+  excluded AS (
+    SELECT m.station AS station, m.connector_id AS connector_id,
+      sum(greatest(0, dateDiff('millisecond', greatest(m.s, x.started_at), least(m.e, x.ended_at)))) AS ms
+    FROM merged AS m INNER JOIN {db}.exclusion_facts AS x ON x.station = m.station
+    WHERE x.connector_id IN (0, m.connector_id) AND x.started_at < m.e AND x.ended_at > m.s
+    GROUP BY station, connector_id
+  ),
+  per_port AS (
+    SELECT p.station AS station, p.connector_id AS connector_id,
+      coalesce(o.ms, 0) / 60000 AS outage_minutes, coalesce(x.ms, 0) / 60000 AS excluded_minutes,
+      dateDiff('millisecond', f, t) / 60000 AS period_minutes,
+      (period_minutes - (outage_minutes - excluded_minutes)) / period_minutes * 100 AS uptime
+    FROM ports AS p
+    LEFT JOIN (SELECT station, connector_id, sum(dateDiff('millisecond', s, e)) AS ms FROM merged GROUP BY station, connector_id) AS o
+      ON o.station = p.station AND o.connector_id = p.connector_id
+    LEFT JOIN excluded AS x ON x.station = p.station AND x.connector_id = p.connector_id
+  )`;
+
+/** Uptime per port of the scope, worst first, at most `first` ports. */
+export async function uptime(warehouse: Warehouse, scope: Scope, window: Omit<Window, 'timeZone'>, first = 100): Promise<PortUptime[]> {
+  checkWindow({ ...window, timeZone: 'UTC' }, undefined, 366 * 86_400_000);
+  const where = scopeCondition(scope);
+  const answer = await ask<{
+    station: string;
+    connector_id: number;
+    outage_minutes: number;
+    excluded_minutes: number;
+    period_minutes: number;
+    uptime: number;
+  }>(
+    warehouse,
+    `${portOutages(scope)}
+     SELECT * FROM per_port ORDER BY uptime, station, connector_id LIMIT {first:UInt32}`,
+    { ...where.params, from: clickHouseTime(window.from), to: clickHouseTime(window.to), first },
+  );
+  return answer.data.map((r) => ({
+    station: r.station,
+    connectorId: Number(r.connector_id),
+    outageMinutes: Number(r.outage_minutes),
+    excludedMinutes: Number(r.excluded_minutes),
+    periodMinutes: Number(r.period_minutes),
+    uptimePercent: Number(r.uptime),
+  }));
+}
