@@ -148,11 +148,14 @@ describe('webhooks', () => {
   it('records, from PostgreSQL, an ended session whose event the bus dropped', async () => {
     const org = await anOrganisation(system);
     const station = await aStationAt(system, org.siteId, `WH-${Date.now()}`);
-    // Ended before any worker listened for this organisation: no delivery yet.
-    const session = await aSession(system, station, await aTagOf(system, null), {
-      startedAt: new Date(Date.now() - 600_000),
-      stop: { meterStopWh: 3000, at: new Date(Date.now() - 60_000) },
-    });
+    // Ended without a word on the bus (as while Redis was away): no delivery yet.
+    const session = await aSession(system, station, await aTagOf(system, null), { startedAt: new Date(Date.now() - 600_000) });
+    await sql(
+      system,
+      `update charging_session set state = 'Completed', stopped_at = now() - interval '1 minute', stop_reason = 'Local',
+         meter_stop_wh = 3000, energy_wh = 2000 where id = ?`,
+      [session.id],
+    );
     await system.deps.webhooks.endpoints.create({
       organisationId: org.organisationId,
       url: receiver.url('/caught-up'),
