@@ -14,6 +14,25 @@ export interface Condition {
 const stations = `station s left join alert_settings a on a.organisation_id = s.organisation_id`;
 const live = `s.organisation_id is not null and s.retired_at is null and s.registration_status = 'Accepted'`;
 
+/** A station whose last `<column>_status` notification is one of `failures`. */
+function lastStatusFailed(
+  kind: string,
+  severity: Condition['severity'],
+  what: string,
+  column: 'firmware' | 'diagnostics',
+  failures: string[],
+): Condition {
+  return {
+    kind,
+    severity,
+    sql: () => `select s.id as station_id, s.organisation_id, '' as cause_key,
+        '${what}: ' || s.${column}_status as message,
+        jsonb_build_object('status', s.${column}_status, 'at', s.${column}_status_at) as details
+      from ${stations}
+      where ${live} and s.${column}_status in (${failures.map((f) => `'${f}'`).join(', ')})`,
+  };
+}
+
 export const conditions: Condition[] = [
   {
     kind: 'station-offline',
@@ -97,24 +116,18 @@ export const conditions: Condition[] = [
       group by s.id, s.organisation_id, a.thresholds
       having count(*) >= ${th('failedStarts')}`,
   },
-  {
-    kind: 'firmware-failed',
-    severity: 'minor',
-    sql: () => `select s.id as station_id, s.organisation_id, '' as cause_key,
-        'firmware update: ' || s.firmware_status as message,
-        jsonb_build_object('status', s.firmware_status, 'at', s.firmware_status_at) as details
-      from ${stations}
-      where ${live} and s.firmware_status in ('DownloadFailed', 'InstallationFailed', 'InvalidSignature', 'InstallVerificationFailed')`,
-  },
-  {
-    kind: 'diagnostics-failed',
-    severity: 'warning',
-    sql: () => `select s.id as station_id, s.organisation_id, '' as cause_key,
-        'diagnostics upload: ' || s.diagnostics_status as message,
-        jsonb_build_object('status', s.diagnostics_status, 'at', s.diagnostics_status_at) as details
-      from ${stations}
-      where ${live} and s.diagnostics_status in ('UploadFailed', 'BadMessage', 'NotSupportedOperation', 'PermissionDenied')`,
-  },
+  lastStatusFailed('firmware-failed', 'minor', 'firmware update', 'firmware', [
+    'DownloadFailed',
+    'InstallationFailed',
+    'InvalidSignature',
+    'InstallVerificationFailed',
+  ]),
+  lastStatusFailed('diagnostics-failed', 'warning', 'diagnostics upload', 'diagnostics', [
+    'UploadFailed',
+    'BadMessage',
+    'NotSupportedOperation',
+    'PermissionDenied',
+  ]),
 ];
 
 export const alertKinds = conditions.map((c) => c.kind);

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Orm } from '../database/orm.js';
 import type { Logger } from '../platform/logger.js';
 import type { SecretBox } from '../platform/secret-box.js';
@@ -100,17 +101,15 @@ export class WebhookDeliveries {
 
   /** A ping for one endpoint, whatever events it asked for. */
   async recordPing(endpointId: string, at: Date): Promise<string> {
+    const eventId = randomUUID();
     const [row] = await this.sql().execute<{ id: string }[]>(
       `insert into webhook_delivery (id, endpoint_id, event_id, event_type, payload, status, attempts, created_at)
-       select gen_random_uuid(), e.id, gen_random_uuid(), 'webhook.ping',
-         jsonb_build_object('type', 'webhook.ping', 'createdAt', ?::text, 'organisationId', e.organisation_id::text, 'data', '{}'::jsonb), 'pending', 0, now()
+       select gen_random_uuid(), e.id, ?, 'webhook.ping', jsonb_build_object('id', ?::text, 'type', 'webhook.ping',
+           'createdAt', ?::text, 'organisationId', e.organisation_id::text, 'data', '{}'::jsonb), 'pending', 0, now()
        from webhook_endpoint e where e.id = ? returning id`,
-      [at.toISOString(), endpointId],
+      [eventId, eventId, at.toISOString(), endpointId],
     );
     if (!row) throw new Error(`webhook ${endpointId} not found`);
-    await this.sql().execute(`update webhook_delivery set payload = jsonb_set(payload, '{id}', to_jsonb(event_id::text)) where id = ?`, [
-      row.id,
-    ]);
     return row.id;
   }
 

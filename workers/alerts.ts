@@ -20,12 +20,14 @@ export async function startAlerts(deps: Deps, options: AlertWorkerOptions = {}) 
   let again = false;
   let stopped = false;
 
+  /** The raised alerts to their organisations' on-call addresses: one look per organisation, one flush. */
   const mail = async (raised: AlertView[]) => {
-    for (const alert of raised) {
-      const emails = await deps.alerts.emailsOf(alert.organisationId);
-      if (emails.length === 0) continue;
-      const em = deps.orm.em.fork();
-      for (const to of emails)
+    const emails = new Map<string, string[]>();
+    for (const { organisationId } of raised)
+      if (!emails.has(organisationId)) emails.set(organisationId, await deps.alerts.emailsOf(organisationId));
+    const em = deps.orm.em.fork();
+    for (const alert of raised)
+      for (const to of emails.get(alert.organisationId) ?? [])
         queueMail(em, to, 'alert-raised', {
           severity: alert.severity,
           kind: alert.kind,
@@ -34,8 +36,7 @@ export async function startAlerts(deps: Deps, options: AlertWorkerOptions = {}) 
           raisedAt: alert.raisedAt.toISOString(),
           alertId: alert.id,
         });
-      await em.flush();
-    }
+    await em.flush();
   };
   const sweepOnce = async () => {
     // One node sweeps at a time; the lock outlives a sweep that hangs, not a node that died.

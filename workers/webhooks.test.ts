@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aSession, aStationAt, aTagOf } from '../test/api-data.js';
 import { anOrganisation } from '../test/api.js';
 import { sql } from '../test/builders.js';
-import { startTestSystem, type TestSystem } from '../test/system.js';
+import { eventually, startTestSystem, type TestSystem } from '../test/system.js';
 import { catchUpWebhooks } from '../webhooks/catch-up.js';
 import { eventIdOf } from '../webhooks/events.js';
 import { signatureHeader, verify } from '../webhooks/signature.js';
@@ -35,14 +35,12 @@ async function aReceiver() {
   return { url: (path: string) => `http://127.0.0.1:${port}${path}`, received, statuses, close: () => server.close() };
 }
 
-const until = async <T>(read: () => Promise<T> | T, done: (value: T) => boolean, ms = 10_000): Promise<T> => {
-  const deadline = Date.now() + ms;
-  for (;;) {
+/** `read` once `done` says so (the test system's `eventually`, with a condition on the value). */
+const until = <T>(read: () => Promise<T> | T, done: (value: T) => boolean, ms = 10_000): Promise<T> =>
+  eventually(async () => {
     const value = await read();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-};
+    return done(value) ? value : undefined;
+  }, ms);
 
 const secret = 'whsec-test-0123456789abcdefghij';
 
