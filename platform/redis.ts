@@ -54,45 +54,84 @@ export class RedisUnavailableError extends Error {
 /**
  * What one module sent on a connection and still waits for. ioredis keeps the commands of a dropped
  * connection to resend once Redis is back, their promises pending until then: `lost` lets their callers go
- * when the connection closes, or when an answer is REDIS_WAIT_MS late (a connection gone quiet without
- * closing). One timer per set, running only while something waits: nothing per command.
+ * when the connection closes, or when Redis has gone quiet: an answer REDIS_WAIT_MS late while the
+ * connection has brought nothing at all for as long. A connection that is answering, only behind a deep
+ * queue or a busy event loop, is not away: Redis answers in order, so what waits will come. One timer per
+ * set, running only while something waits: nothing per command.
  */
 export class Unanswered<T> {
+  /** Sent since the last sweep: ioredis may not have written them yet (it flushes a pipeline from setImmediate). */
+  private readonly fresh = new Set<T>();
+  /** Seen by a sweep, with the time of that sweep: written by then, in the order they were sent. */
   private readonly since = new Map<T, number>();
   private sweeper: NodeJS.Timeout | undefined;
+  /** When the connection last brought anything (performance.now()). */
+  private heardAt = performance.now();
+  private readonly heard = () => {
+    this.heardAt = performance.now();
+  };
 
   constructor(
-    redis: Redis,
+    private readonly redis: Redis,
     private readonly lost: (item: T) => void,
     private readonly waitMs = REDIS_WAIT_MS,
   ) {
-    redis.on('close', () => this.loseOlderThan(Number.POSITIVE_INFINITY));
+    redis.on('close', () => this.loseAll());
+    // Each connection (ioredis makes a new socket when it reconnects) is listened to once.
+    redis.on('connect', () => this.listen());
+    this.listen();
   }
 
   add(item: T): void {
-    this.since.set(item, performance.now());
+    this.fresh.add(item);
     if (!this.sweeper) {
-      this.sweeper = setInterval(() => this.loseOlderThan(performance.now() - this.waitMs), Math.max(10, this.waitMs / 5));
+      // Timers run before a turn reads its sockets and before ioredis writes its pipeline: on a busy loop, an
+      // answer already received, or a command not yet written, would look late. The sweep waits for both
+      // (setImmediate runs after the reads and after ioredis's own setImmediate), then judges.
+      this.sweeper = setInterval(() => setImmediate(() => this.sweep()), Math.max(10, this.waitMs / 5));
       this.sweeper.unref();
     }
   }
 
   /** Whether `item` was still waiting (false once given up: its caller has gone on). */
   delete(item: T): boolean {
-    return this.since.delete(item);
+    return this.fresh.delete(item) || this.since.delete(item);
   }
 
-  /** Gives up on what was sent before `before` (performance.now()); the map is in the order things were sent. */
-  private loseOlderThan(before: number): void {
-    for (const [item, at] of this.since) {
-      if (at > before) break;
-      this.since.delete(item);
-      this.lost(item);
+  private listen(): void {
+    const stream = (this.redis as unknown as { stream?: NodeJS.EventEmitter }).stream;
+    if (!stream || stream.listeners('data').includes(this.heard)) return;
+    stream.on('data', this.heard);
+  }
+
+  private sweep(): void {
+    const now = performance.now();
+    for (const item of this.fresh) this.since.set(item, now);
+    this.fresh.clear();
+    const cutoff = now - this.waitMs;
+    // Nothing is lost while the connection brings answers: Redis answers in order, so what waits will come.
+    if (this.heardAt <= cutoff) {
+      for (const [item, at] of this.since) {
+        if (at > cutoff) break;
+        this.since.delete(item);
+        this.lost(item);
+      }
     }
-    if (this.since.size === 0) {
-      clearInterval(this.sweeper);
-      this.sweeper = undefined;
-    }
+    this.stopWhenIdle();
+  }
+
+  private loseAll(): void {
+    const waiting = [...this.since.keys(), ...this.fresh];
+    this.since.clear();
+    this.fresh.clear();
+    for (const item of waiting) this.lost(item);
+    this.stopWhenIdle();
+  }
+
+  private stopWhenIdle(): void {
+    if (this.since.size > 0 || this.fresh.size > 0) return;
+    clearInterval(this.sweeper);
+    this.sweeper = undefined;
   }
 }
 
