@@ -6,7 +6,8 @@ import type { ReportQueue } from './queue.js';
  * previous calendar month and the station-health report of the previous ISO week, in the zone most of its sites are
  * in, as PDF. Each is one row per (organisation, kind, period start) (`schedule_key` is unique), so a schedule run
  * twice, or by two nodes at once, makes one report; its job id is the report's, so queueing it again adds nothing.
- * Reports of the schedule still queued (a Redis hiccup between the insert and the queue) are queued again.
+ * Reports still queued after 10 minutes (asked for or scheduled, lost by a Redis hiccup between the insert and the
+ * queue) are queued again.
  * Returns the ids of the reports made by this call.
  */
 export async function scheduleReports(deps: { orm: Orm; queue: ReportQueue }, now = new Date()): Promise<string[]> {
@@ -34,7 +35,7 @@ export async function scheduleReports(deps: { orm: Orm; queue: ReportQueue }, no
     [now, now, now, now],
   );
   const waiting = await db.execute<{ id: string }[]>(
-    `select id from report where schedule_key is not null and state = 'queued' and created_at < now() - interval '10 minutes'`,
+    `select id from report where state = 'queued' and created_at < now() - interval '10 minutes' order by created_at limit 1000`,
   );
   for (const { id } of [...made, ...waiting]) await deps.queue.add(id);
   return made.map((r) => r.id);
