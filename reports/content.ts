@@ -23,14 +23,15 @@ const localDay = (d: Date, timeZone: string) => new Intl.DateTimeFormat('en-CA',
 const periodLine = (c: ContentContext) =>
   `Period: ${c.period.from.toISOString()} to ${c.period.to.toISOString()} (days counted in ${c.timeZone})`;
 
-const stationTable = (key: string, title: string, label: string, format: 'kwh' | 'percent', rows: Cell[][]): ReportTable => ({
+/** Stations and their energy, as rankStations answers. */
+const energyTable = (key: string, title: string, ranked: Array<{ station: string; value: number }> | undefined): ReportTable => ({
   key,
   title,
   columns: [
     { key: 'station', label: 'Station', format: 'text' },
-    { key: key.endsWith('uptime') ? 'uptime_percent' : 'energy_wh', label, format },
+    { key: 'energy_wh', label: 'Energy', format: 'kwh' },
   ],
-  rows,
+  rows: (ranked ?? []).map((r) => [r.station, r.value]),
 });
 
 /** Energy, sessions, revenue per currency, utilisation, success rate and uptime of the period, daily energy, top and bottom stations. */
@@ -79,8 +80,8 @@ async function monthlyOperator(c: ContentContext): Promise<ReportDocument> {
         ],
         rows: figures.buckets.map((b) => [localDay(b.start, c.timeZone), b.energyWh, b.sessions, b.occupiedShare, b.successRate]),
       },
-      stationTable('top', 'Top stations by energy', 'Energy', 'kwh', top?.map((r) => [r.station, r.value]) ?? []),
-      stationTable('bottom', 'Bottom stations by energy', 'Energy', 'kwh', bottom?.map((r) => [r.station, r.value]) ?? []),
+      energyTable('top', 'Top stations by energy', top),
+      energyTable('bottom', 'Bottom stations by energy', bottom),
     ],
     chart: { title: 'Energy delivered per day', table: 'daily', column: 'energy_wh' },
   };
