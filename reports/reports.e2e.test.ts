@@ -319,7 +319,7 @@ describe('reports', () => {
     expect(report.downloadUrl).toBeNull();
   });
 
-  it('refuses a NEVI export as PDF, and a period longer than a year, naming the argument', async () => {
+  it('refuses a NEVI export as PDF, a period longer than a year and an address that is none, naming the argument', async () => {
     const pdf = await gql(
       system,
       'mutation { requestReport(kind: NEVI_QUARTERLY, format: PDF, from: "2026-04-01T00:00:00Z", to: "2026-07-01T00:00:00Z") { id } }',
@@ -336,5 +336,13 @@ describe('reports', () => {
     );
     expect(errorCode(long)).toBe('BAD_USER_INPUT');
     expect(long.errors?.[0]?.message).toContain('to: at most 366 days');
+    const address = await gql(
+      system,
+      'mutation { setReportSubscription(kind: MONTHLY_OPERATOR, emails: ["ops"]) { kind } }',
+      {},
+      operatorA,
+    );
+    expect(errorCode(address)).toBe('BAD_USER_INPUT');
+    expect(address.errors?.[0]?.message).toContain('emails: expected email addresses, not "ops"');
   });
 });
