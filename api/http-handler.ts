@@ -12,6 +12,7 @@ import type { LiveAccess } from './live-access.js';
 import { serveAccountPage } from './pages/account-pages.js';
 import { serveMailPage } from './pages/mail-page.js';
 import { serveReceipt } from './receipts.js';
+import { serveReportDownload } from './report-download.js';
 import { serveFiles } from './files.js';
 import { servePaymentCallback } from './payment-callbacks.js';
 import { serveSql } from './sql-endpoint.js';
@@ -44,6 +45,7 @@ export function httpHandler(parts: HttpParts): (req: IncomingMessage, res: Serve
       const url = new URL(req.url ?? '/', 'http://localhost');
       if (url.pathname.startsWith('/account/') && (await serveAccountPage(req, res, url, deps.accounts))) return;
       if (url.pathname.startsWith('/receipts/') && (await serveReceipt(req, res, url, deps))) return;
+      if (url.pathname.startsWith('/reports/') && (await serveReportDownload(req, res, url, deps))) return;
       if (url.pathname.startsWith('/files/') && (await serveFiles(req, res, url, deps))) return;
       if (url.pathname.startsWith('/payments/') && (await servePaymentCallback(req, res, url, deps))) return;
       if (url.pathname === '/sql') return serveSql(req, res, url, deps);

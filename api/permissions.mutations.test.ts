@@ -268,6 +268,20 @@ function mutationRows(w: PermissionWorld, reservationId: number): Record<string,
       expect: staff('ok'),
     },
 
+    // Reports: staff ask for their organisation's and choose who gets them.
+    requestReport: {
+      document:
+        'mutation($org: String) { requestReport(kind: NEVI_QUARTERLY, format: CSV, organisationId: $org, from: "2026-04-01T00:00:00Z", to: "2026-07-01T00:00:00Z") { id state } }',
+      variables: () => ({ org: w.orgA }),
+      expect: staff('ok'),
+    },
+    setReportSubscription: {
+      document:
+        'mutation($org: ID) { setReportSubscription(organisationId: $org, kind: MONTHLY_OPERATOR, emails: ["ops@example.test"]) { kind emails } }',
+      variables: () => ({ org: w.orgA }),
+      expect: staff('ok'),
+    },
+
     // Webhooks: staff manage their organisation's.
     createWebhook: {
       document: 'mutation($input: CreateWebhookInput!) { createWebhook(input: $input) { id } }',

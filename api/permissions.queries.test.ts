@@ -79,6 +79,18 @@ function queryRows(w: PermissionWorld, paymentId: string): Record<string, Operat
       variables: () => ({ org: w.orgA }),
       expect: staff('ok'),
     },
+    // Reports: staff, their organisation's.
+    reports: {
+      document: '{ reports { id organisationId } }',
+      items: (data) => data as Item[],
+      owns: (who, report) => inOwnOrganisation(who, report.organisationId),
+      expect: { ...staff('filtered'), admin: 'ok', operatorB: 'empty' },
+    },
+    reportSubscriptions: {
+      document: 'query($org: ID) { reportSubscriptions(organisationId: $org) { kind emails } }',
+      variables: () => ({ org: w.orgA }),
+      expect: staff('ok'),
+    },
     alertSettings: {
       document: 'query($org: ID) { alertSettings(organisationId: $org) { organisationId thresholds { offlineMinutes } } }',
       variables: () => ({ org: w.orgA }),
@@ -314,6 +326,17 @@ describe('who may read what: every query against every principal, with two organ
         );
     // A firmware image and a campaign of organisation A.
     await aCampaignOf(system, world.orgA, world.stationA.id);
+    // A report of organisation A (queued: this system runs no workers).
+    await system.deps.reports.request({
+      organisationId: world.orgA,
+      kind: 'NEVI_QUARTERLY',
+      format: 'CSV',
+      scope: { kind: 'organisation', organisationId: world.orgA },
+      timeZone: 'UTC',
+      from: new Date('2026-04-01T00:00:00Z'),
+      to: new Date('2026-07-01T00:00:00Z'),
+      requestedBy: world.people.operatorA.id,
+    });
     // A plan of each organisation; the driver subscribes to A's.
     const aPlanOf = (organisationId: string) =>
       system.deps.plans.catalogue.create(organisationId, { name: `Plan ${unique()}`, interval: 'month', currency: 'RWF', feeMinor: 1000 });

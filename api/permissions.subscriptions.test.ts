@@ -163,6 +163,24 @@ function subscriptionRows(w: PermissionWorld): Record<string, SubscriptionRow> {
       // Organisation A's staff: campaigns are theirs to run, not partners' or drivers'.
       expect: { ...commandEvent, partnerA: 'FORBIDDEN', partnerB: 'FORBIDDEN' },
     },
+    reportProgress: {
+      document: 'subscription { reportProgress { reportId state stage percent } }',
+      event: {
+        topic: 'report.progress',
+        payload: {
+          reportId: '00000000-0000-4000-8000-0000000e9007',
+          organisationId: w.orgA,
+          kind: 'MONTHLY_OPERATOR',
+          state: 'running',
+          stage: 'uptime',
+          percent: 40,
+          error: null,
+          at,
+        },
+      },
+      // Organisation A's staff: reports are theirs, not partners' or drivers'.
+      expect: { ...commandEvent, partnerA: 'FORBIDDEN', partnerB: 'FORBIDDEN' },
+    },
     paymentUpdated: {
       document: 'subscription { paymentUpdated { paymentId state } }',
       event: {

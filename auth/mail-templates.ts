@@ -1,4 +1,5 @@
 import { receiptMail } from '../billing/receipts/mail.js';
+import { reportMail } from '../reports/mail.js';
 
 /** The mails evcms writes to the outbox, by template name. Values named in `secretKeys` are erased once sent. */
 export const mailTemplates = {
@@ -27,6 +28,7 @@ export const mailTemplates = {
     text: `An alert was raised at ${d.raisedAt} for station ${d.station}:\n\n  ${d.message}\n\nKind: ${d.kind}, severity: ${d.severity}, alert ${d.alertId}.\nAcknowledge or resolve it with acknowledgeAlert / resolveAlert; it resolves by itself when the condition clears.\n`,
   }),
   receipt: receiptMail,
+  'report-ready': reportMail,
 } satisfies Record<string, (data: Record<string, string>) => { subject: string; text: string }>;
 
 /** The link in an account mail: `${linkBase}/account/${action}?token=...`. */

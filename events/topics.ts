@@ -87,6 +87,17 @@ export interface EventMap {
     totals: Record<string, number>;
     at: string;
   };
+  /** A report moved on while it is built (reports/build.ts): its state, stage and how far it got. */
+  'report.progress': {
+    reportId: string;
+    organisationId: string | null;
+    kind: string;
+    state: string;
+    stage: string;
+    percent: number;
+    error: string | null;
+    at: string;
+  };
   'command.result': {
     stationId: string;
     identity: string;
@@ -114,7 +125,7 @@ export interface AlertEvent {
 
 export type Topic = keyof EventMap;
 /** The topics whose events are about a station (and name it). */
-export type StationTopic = Exclude<Topic, 'payment.updated' | 'firmware.campaign'>;
+export type StationTopic = Exclude<Topic, 'payment.updated' | 'firmware.campaign' | 'report.progress'>;
 export const topics: Topic[] = [
   'station.online',
   'station.boot',
@@ -129,5 +140,6 @@ export const topics: Topic[] = [
   'alert.resolved',
   'payment.updated',
   'firmware.campaign',
+  'report.progress',
   'command.result',
 ];

@@ -44,6 +44,8 @@ import { WriteWindow } from '../platform/write-window.js';
 import { resolveSecretKey } from '../platform/secret-key.js';
 import { createSecretBox } from '../platform/secret-box.js';
 import { createMaintenance, type Maintenance } from '../maintenance/index.js';
+import { bullReportQueue } from '../reports/queue.js';
+import { ReportService } from '../reports/service.js';
 import { WebhookDeliveries } from '../webhooks/deliveries.js';
 import { WebhookEndpoints } from '../webhooks/endpoints.js';
 
@@ -104,6 +106,8 @@ export interface Deps {
   payments: PaymentService;
   /** Diagnostics and log uploads, firmware images and campaigns (maintenance/). */
   maintenance: Maintenance;
+  /** Reports asked for and scheduled, their files and links (reports/); the workers build them. */
+  reports: ReportService;
   /** Set when shutdown began: /readyz turns 503, new work is refused. */
   stopping: boolean;
   /** Set while this process runs the telemetry sink (workers role): /readyz fails while it cannot work. */
@@ -175,6 +179,9 @@ export async function createDeps(config: Config, log: Logger): Promise<Deps> {
       linkKey: receiptLinkKey(secretKey),
       linkDays: config.RECEIPT_LINK_DAYS,
     });
+    const maintenance = createMaintenance({ orm, commands: stationCommands, events, log }, maintenanceSettings(config, secretKey));
+    const { store, links, settings } = maintenance;
+    const reports = new ReportService({ orm, store, links, queue: bullReportQueue(redis, prefix), httpBase: () => settings.httpBase });
     return {
       config,
       log,
@@ -237,7 +244,8 @@ export async function createDeps(config: Config, log: Logger): Promise<Deps> {
         receipts,
         plans: plans.coverage,
       }),
-      maintenance: createMaintenance({ orm, commands: stationCommands, events, log }, maintenanceSettings(config, secretKey)),
+      maintenance,
+      reports,
       stopping: false,
     };
   } catch (error) {
@@ -264,6 +272,7 @@ function maintenanceSettings(config: Config, secretKey: string) {
 /** Closes connections, last opened first. Roles must have stopped before. */
 export async function closeDeps(deps: Deps): Promise<void> {
   deps.commands.close();
+  await deps.reports.close().catch(() => {});
   await deps.events.close();
   await deps.presence.flush().catch((error: unknown) => deps.log.error({ err: error }, 'presence flush failed'));
   await deps.sessions.flushLive().catch((error: unknown) => deps.log.error({ err: error }, 'live session flush failed'));

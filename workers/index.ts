@@ -6,10 +6,11 @@ import { startMailWorker } from './mail.js';
 import { startMaintenance } from './maintenance.js';
 import { startPlans } from './plans.js';
 import { startPayments } from './payments.js';
+import { startReports } from './reports.js';
 import { startTelemetrySink } from './telemetry-sink.js';
 import { startWebhooks } from './webhooks.js';
 
-/** The workers role: the telemetry sink, the BullMQ processors (maintenance, billing, plans, payments, webhooks), the alert sweep, the analytics facts and the mail outbox. */
+/** The workers role: the telemetry sink, the BullMQ processors (maintenance, billing, plans, payments, webhooks), the alert sweep, the analytics facts, reports and the mail outbox. */
 export async function startWorkers(deps: Deps) {
   const sink = await startTelemetrySink(deps, { gapMs: deps.config.TELEMETRY_FLUSH_INTERVAL * 1000 });
   const maintenance = await startMaintenance(deps);
@@ -20,6 +21,7 @@ export async function startWorkers(deps: Deps) {
   const plans = await startPlans(deps);
   const payments = await startPayments(deps);
   const analytics = await startAnalytics(deps);
+  const reports = await startReports(deps);
   return {
     sink,
     maintenance,
@@ -30,7 +32,9 @@ export async function startWorkers(deps: Deps) {
     plans,
     payments,
     analytics,
+    reports,
     async close() {
+      await reports.close();
       await analytics.close();
       await alerts.close();
       await webhooks.close();

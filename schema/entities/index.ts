@@ -12,6 +12,7 @@ export * from './maintenance.js';
 export * from './firmware.js';
 export * from './organisation.js';
 export * from './plan.js';
+export * from './report.js';
 export * from './payment.js';
 export * from './reservation.js';
 export * from './site.js';
@@ -21,6 +22,7 @@ export * from './webhook.js';
 
 import { AlertSchema, AlertSettingsSchema } from './alert.js';
 import { OutageExclusionSchema } from './analytics.js';
+import { ReportSchema, ReportSubscriptionSchema } from './report.js';
 import { CommandLogSchema } from './command-log.js';
 import { ConnectorSchema } from './connector.js';
 import { ApiKeySchema, AuthDecisionSchema, EmailOutboxSchema, OneTimeTokenSchema, RefreshTokenSchema } from './credentials.js';
@@ -83,4 +85,6 @@ export const entities = [
   FirmwareCampaignSchema,
   FirmwareCampaignStationSchema,
   OutageExclusionSchema,
+  ReportSchema,
+  ReportSubscriptionSchema,
 ];
