@@ -1,3 +1,4 @@
+import { healthSql } from '../alerts/health.js';
 import { analytics } from '../analytics/metrics.js';
 import { rankStations } from '../analytics/rank.js';
 import type { Scope } from '../analytics/scope.js';
@@ -108,10 +109,23 @@ async function openAlerts(c: ContentContext): Promise<Cell[][]> {
   return rows.map((r) => [r.identity, r.kind, r.severity, r.state, new Date(r.raised_at).toISOString()]);
 }
 
+/** Each station's health now, as the API's Station.health gives it (PostgreSQL: open alerts, failed sessions). */
+async function healthNow(c: ContentContext, stations: string[]): Promise<Map<string, number>> {
+  const { rows } = await c.sql.query<{ identity: string; health: number }>(
+    `select s.identity, ${healthSql('s')} as health from station s where s.identity = any($1::text[])`,
+    [stations],
+  );
+  return new Map(rows.map((r) => [r.identity, Number(r.health)]));
+}
+
 /** Health scores and the worst stations of the week, their uptime and the alerts still open. */
 async function weeklyStationHealth(c: ContentContext): Promise<ReportDocument> {
   await c.progress('health scores', 20);
   const health = await stationHealth(c.warehouse, c.scope, c.period, 20);
+  const now = await healthNow(
+    c,
+    health.map((h) => h.station),
+  );
   await c.progress('uptime', 45);
   const up = await uptimeSummary(c.warehouse, c.scope, c.period);
   await c.progress('open alerts', 60);
@@ -121,7 +135,8 @@ async function weeklyStationHealth(c: ContentContext): Promise<ReportDocument> {
     lines: [
       `Scope: ${c.label}`,
       periodLine(c),
-      'Health score: 0.7 × mean port uptime (%) + 0.3 × session success rate (%, 100 without sessions)',
+      'Week score: 0.7 × mean port uptime (%) + 0.3 × session success rate (%, 100 without sessions) over the week;',
+      'health now: the station health evcms shows (100 less open alerts by severity and recent failed sessions)',
     ],
     summary: [
       { key: 'ports', label: 'Ports', value: up.ports, format: 'count' },
@@ -137,13 +152,14 @@ async function weeklyStationHealth(c: ContentContext): Promise<ReportDocument> {
         title: 'Least healthy stations',
         columns: [
           { key: 'station', label: 'Station', format: 'text' },
-          { key: 'health_score', label: 'Score', format: 'decimal' },
+          { key: 'health_score', label: 'Week score', format: 'decimal' },
+          { key: 'health_now', label: 'Health now', format: 'count' },
           { key: 'uptime_percent', label: 'Uptime', format: 'percent' },
           { key: 'sessions', label: 'Sessions', format: 'count' },
           { key: 'success_rate', label: 'Success', format: 'share' },
           { key: 'faults', label: 'Faults', format: 'count' },
         ],
-        rows: health.map((h) => [h.station, h.score, h.uptime, h.sessions, h.successRate, h.faults]),
+        rows: health.map((h) => [h.station, h.score, now.get(h.station) ?? null, h.uptime, h.sessions, h.successRate, h.faults]),
       },
       {
         key: 'open_alerts',
@@ -158,7 +174,7 @@ async function weeklyStationHealth(c: ContentContext): Promise<ReportDocument> {
         rows: alerts,
       },
     ],
-    chart: { title: 'Health score of the least healthy stations', table: 'worst_stations', column: 'health_score' },
+    chart: { title: 'Week score of the least healthy stations', table: 'worst_stations', column: 'health_score' },
   };
 }
 
