@@ -24,7 +24,7 @@ export type Handler = (request: Received) => Promise<{ status: number; body?: un
 
 /**
  * The HTTP part of a fake provider: a server on port 0 that logs each request, applies the faults set for it,
- * then answers with the handler's JSON. Test code, never a payment method of evcms.
+ * then answers with the handler's JSON. For tests and the demo, never a payment method of evcms.
  */
 export class FakeHttp {
   readonly received: Received[] = [];
