@@ -193,6 +193,32 @@ describe('ad hoc card sessions: held before the start, stopped at the hold, capt
     await station.done();
   });
 
+  it('captures nothing beyond the hold: a bill above it releases the hold and leaves the invoice to be collected otherwise', async () => {
+    const driver = await aDriverWithCard();
+    const station = await aCharger();
+    const started = await gql<{ startCharging: { id: string; ocppTransactionId: string } }>(
+      system,
+      start,
+      { station: station.identity },
+      driver.token,
+    );
+    const session = started.data!.startCharging;
+    // A station that went on past the hold (no readings reached evcms): 4 kWh, 1,200 RWF against a hold of 1,000.
+    await station.charger.call('StopTransaction', {
+      transactionId: Number(session.ocppTransactionId),
+      meterStop: 4000,
+      timestamp: new Date().toISOString(),
+      reason: 'Local',
+    });
+    await system.workers?.sink.drain();
+    const billed = await system.deps.billing.bill(session.id);
+    expect(billed).toMatchObject({ kind: 'billed', paid: false, invoice: { inclTaxMinor: 1200 } });
+    const [hold] = await holdsOf(driver.id);
+    expect(hold).toMatchObject({ state: 'cancelled', captured_minor: '0' });
+    expect(stripe.intents.get(hold!.provider_reference)).toMatchObject({ status: 'canceled', amount_received: 0 });
+    await station.done();
+  });
+
   it('releases the hold when the station rejects the start, and when no StartTransaction comes in the wait', async () => {
     const driver = await aDriverWithCard();
     for (const [behaviour, code] of [
