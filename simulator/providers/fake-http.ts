@@ -48,6 +48,11 @@ export class FakeHttp {
     this.faults.push({ times: 1, ...fault });
   }
 
+  /** No more faults: the next requests are answered as they come. */
+  clearFaults(): void {
+    this.faults.length = 0;
+  }
+
   async close(): Promise<void> {
     for (const timer of this.hanging) clearTimeout(timer);
     this.server?.closeAllConnections();
@@ -135,6 +140,10 @@ export abstract class FakeProvider {
 
   fault(fault: Omit<Fault, 'times'> & { times?: number }): void {
     this.http.fault(fault);
+  }
+
+  clearFaults(): void {
+    this.http.clearFaults();
   }
 
   /** Every token issued so far stops working (as after expiry): the next call gets 401. */

@@ -110,6 +110,25 @@ describe('ad hoc card sessions: held before the start, stopped at the hold, capt
     };
   }
 
+  /** A driver's session started on a held card, and a way for its station to end it at `wh` by itself. */
+  async function aHeldSession() {
+    const driver = await aDriverWithCard();
+    const station = await aCharger();
+    const started = await gql<{ startCharging: { id: string; ocppTransactionId: string } }>(
+      system,
+      start,
+      { station: station.identity },
+      driver.token,
+    );
+    const session = started.data!.startCharging;
+    const stopAt = async (wh: number) => {
+      const at = new Date().toISOString();
+      await station.charger.call('StopTransaction', { transactionId: Number(session.ocppTransactionId), meterStop: wh, timestamp: at });
+      await system.workers?.sink.drain();
+    };
+    return { driver, station, session, stopAt };
+  }
+
   const holdsOf = (userId: string) =>
     sql<Hold>(
       system,
@@ -194,28 +213,41 @@ describe('ad hoc card sessions: held before the start, stopped at the hold, capt
   });
 
   it('captures nothing beyond the hold: a bill above it releases the hold and leaves the invoice to be collected otherwise', async () => {
-    const driver = await aDriverWithCard();
-    const station = await aCharger();
-    const started = await gql<{ startCharging: { id: string; ocppTransactionId: string } }>(
-      system,
-      start,
-      { station: station.identity },
-      driver.token,
-    );
-    const session = started.data!.startCharging;
+    const { driver, station, session, stopAt } = await aHeldSession();
     // A station that went on past the hold (no readings reached evcms): 4 kWh, 1,200 RWF against a hold of 1,000.
-    await station.charger.call('StopTransaction', {
-      transactionId: Number(session.ocppTransactionId),
-      meterStop: 4000,
-      timestamp: new Date().toISOString(),
-      reason: 'Local',
-    });
-    await system.workers?.sink.drain();
+    await stopAt(4000);
     const billed = await system.deps.billing.bill(session.id);
     expect(billed).toMatchObject({ kind: 'billed', paid: false, invoice: { inclTaxMinor: 1200 } });
     const [hold] = await holdsOf(driver.id);
     expect(hold).toMatchObject({ state: 'cancelled', captured_minor: '0' });
     expect(stripe.intents.get(hold!.provider_reference)).toMatchObject({ status: 'canceled', amount_received: 0 });
+    await station.done();
+  });
+
+  it('captures at the next sweep a bill whose capture Stripe did not confirm (its 500s, or a crash), once', async () => {
+    const { driver, station, session, stopAt } = await aHeldSession();
+    const [hold] = await holdsOf(driver.id);
+    const reference = hold!.provider_reference;
+    stripe.fault({
+      route: `POST /v1/payment_intents/${reference}/capture`,
+      status: 500,
+      body: { error: { type: 'api_error' } },
+      times: 1000,
+    });
+    await stopAt(2000);
+    const billed = await system.deps.billing.bill(session.id);
+    expect(billed).toMatchObject({ kind: 'billed', paid: false, invoice: { inclTaxMinor: 600 } });
+    expect((await holdsOf(driver.id))[0]).toMatchObject({ state: 'authorised', captured_minor: '0' });
+    // Nothing else takes the invoice meanwhile: the wallet was not asked, and no other payment of it may start.
+    const invoiceId = billed.kind === 'billed' ? billed.invoice.id : '';
+    expect(await sql(system, 'select status from invoice where id = ?', [invoiceId])).toEqual([{ status: 'open' }]);
+    stripe.clearFaults();
+    expect(await system.workers?.cardHolds.sweepNow()).toMatchObject({ captured: 1 });
+    expect((await holdsOf(driver.id))[0]).toMatchObject({ state: 'captured', captured_minor: '600', invoice_id: invoiceId });
+    expect(stripe.intents.get(reference)).toMatchObject({ status: 'succeeded', amount_received: 600 });
+    expect(await sql(system, 'select status from invoice where id = ?', [invoiceId])).toEqual([{ status: 'paid' }]);
+    const postings = await sql(system, `select kind from ledger_transaction where reference in (?, ?)`, [hold!.id, session.id]);
+    expect(postings).toEqual([{ kind: 'invoice-payment' }]);
     await station.done();
   });
 
@@ -239,14 +271,18 @@ describe('ad hoc card sessions: held before the start, stopped at the hold, capt
     for (const hold of holds) expect(stripe.intents.get(hold.provider_reference)).toMatchObject({ status: 'canceled', amount_received: 0 });
   });
 
-  it('never starts the station when the card declines the hold', async () => {
-    const driver = await aDriverWithCard('pm_card_chargeDeclined');
+  it.each([
+    ['pm_card_chargeDeclined', /generic_decline/, 'failed'],
+    // Off-session, a card that needs 3-D Secure cannot be held: the intent is cancelled rather than left waiting.
+    ['pm_card_authenticationRequired', /authentication_required/, 'cancelled'],
+  ])('never starts the station when the card (%s) does not authorise the hold', async (testCard, reason, state) => {
+    const driver = await aDriverWithCard(testCard);
     const station = await aCharger();
     const result = await gql(system, start, { station: station.identity }, driver.token);
     expect(errorCode(result)).toBe('PAYMENT_DECLINED');
-    expect(result.errors?.[0]?.message).toMatch(/generic_decline/);
+    expect(result.errors?.[0]?.message).toMatch(reason);
     expect(station.got).toEqual([]);
-    expect(await holdsOf(driver.id)).toMatchObject([{ state: 'failed', session_id: null }]);
+    expect(await holdsOf(driver.id)).toMatchObject([{ state, session_id: null }]);
     await station.done();
   });
 
