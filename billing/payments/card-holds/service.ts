@@ -111,6 +111,12 @@ export class CardHolds {
     };
     const hold = await this.deps.payments.begin(provider, payer, attempt, 'manual');
     if (hold.sessionId) return { status: 'Accepted', sessionId: hold.sessionId, hold };
+    if (hold.state === 'cancelled' || hold.state === 'captured' || hold.state === 'refunded')
+      throw new BillingError(
+        'CONFLICT',
+        `idempotencyKey: this start's hold is ${hold.state} already; start again with another key`,
+        'idempotencyKey',
+      );
     if (hold.state !== 'authorised') {
       const reason = hold.reason ?? hold.state;
       if (isOpen(hold.state)) await this.release(hold, 'the hold was not authorised at once: released, the station not asked to start');
