@@ -19,8 +19,8 @@ import {
   unique,
 } from '../test/permissions.js';
 import { aSession } from '../test/api-data.js';
-import { FakeMomo } from '../test/fakes/momo-server.js';
-import { FakeStripe } from '../test/fakes/stripe-server.js';
+import { FakeMomo } from '../simulator/providers/momo-server.js';
+import { FakeStripe } from '../simulator/providers/stripe/server.js';
 import { aCampaignOf, aFirmwareImageOf } from '../test/maintenance.js';
 import { startTestSystem, type TestSystem } from '../test/system.js';
 

@@ -17,7 +17,7 @@ import {
   staffAndPartners,
   unique,
 } from '../test/permissions.js';
-import { FakeStripe } from '../test/fakes/stripe-server.js';
+import { FakeStripe } from '../simulator/providers/stripe/server.js';
 import { aCampaignOf } from '../test/maintenance.js';
 import { startTestSystem, type TestSystem } from '../test/system.js';
 

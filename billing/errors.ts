@@ -2,7 +2,7 @@
 export class BillingError extends Error {
   readonly details: Record<string, unknown>;
   constructor(
-    readonly code: 'BAD_USER_INPUT' | 'NOT_FOUND' | 'CONFLICT' | 'FORBIDDEN',
+    readonly code: 'BAD_USER_INPUT' | 'NOT_FOUND' | 'CONFLICT' | 'FORBIDDEN' | 'PAYMENT_DECLINED',
     message: string,
     field?: string,
   ) {

@@ -84,6 +84,8 @@ export interface TariffDefinition {
   /** Bounds on the session's total, in minor units, without tax (OCPI min_price / max_price excl_vat). */
   minPriceMinor?: number;
   maxPriceMinor?: number;
+  /** What a card is held for before an ad hoc session starts, minor units with tax; absent: the currency's default (billing/payments/card-holds/amount.ts). */
+  holdAmountMinor?: number;
   /** A session under either threshold costs nothing at all (a failed start, a plug-in and out). */
   freeBelow?: { energyWh?: number; durationSeconds?: number };
   idleFee?: IdleFee;

@@ -119,6 +119,8 @@ export const configSchema = z.object({
   OCPP_PING_INTERVAL: seconds(30),
   OCPP_CALL_TIMEOUT: seconds(30),
   REMOTE_SESSION_TIMEOUT: seconds(60),
+  /** How often the card holds of ad hoc sessions are swept (the guard at the hold; a crash mended), in seconds. */
+  CARD_HOLD_SWEEP_INTERVAL: seconds(10),
   /** How often the API checks again the credential of each live (subscription) connection. */
   SUBSCRIPTION_RECHECK_INTERVAL: seconds(15),
   TELEMETRY_FLUSH_INTERVAL: z.coerce

@@ -24,6 +24,7 @@ import { MoneyGate } from '../billing/money-gate.js';
 import { ReceiptService } from '../billing/receipts/service.js';
 import { receiptLinkKey } from '../billing/receipts/signed-link.js';
 import { createPlans, type Plans } from '../billing/plans/index.js';
+import { CardHolds, cardHoldSettlement } from '../billing/payments/card-holds/service.js';
 import { paymentProviders } from '../billing/payments/providers.js';
 import { PaymentService } from '../billing/payments/service.js';
 import { TariffService } from '../billing/tariffs.js';
@@ -104,6 +105,8 @@ export interface Deps {
   plans: Plans;
   /** Payments through MoMo, Airtel Money and the wallet: attempts, provider status, settlement into the ledger. */
   payments: PaymentService;
+  /** Ad hoc card sessions: the card held before the start, stopped near the hold, captured for the bill. */
+  cardHolds: CardHolds;
   /** Diagnostics and log uploads, firmware images and campaigns (maintenance/). */
   maintenance: Maintenance;
   /** Reports asked for and scheduled, their files and links (reports/); the workers build them. */
@@ -182,6 +185,34 @@ export async function createDeps(config: Config, log: Logger): Promise<Deps> {
     const maintenance = createMaintenance({ orm, commands: stationCommands, events, log }, maintenanceSettings(config, secretKey));
     const { store, links, settings } = maintenance;
     const reports = new ReportService({ orm, store, links, queue: bullReportQueue(redis, prefix), httpBase: () => settings.httpBase });
+    const payments = new PaymentService({
+      orm,
+      ledger,
+      events,
+      log,
+      providers: paymentProviders(paymentSettings(config), { orm, ledger }),
+    });
+    const cardHolds = new CardHolds({
+      orm,
+      log,
+      payments,
+      tariffs,
+      runningCost: async (sessionId) => (await billing.priceOf(sessionId))?.priced.totals.inclTaxMinor ?? null,
+      stop: async ({ identity, transactionId }) =>
+        (await stationCommands.send(identity, 'RemoteStopTransaction', { transactionId: Number(transactionId) }, { actor: 'card-hold' }))
+          .status,
+      startWaitMs: config.REMOTE_SESSION_TIMEOUT * 1000,
+    });
+    const billing: BillingService = new BillingService({
+      orm,
+      warehouse,
+      tariffs,
+      events,
+      log,
+      settlement: cardHoldSettlement(cardHolds, walletSettlement(ledger)),
+      receipts,
+      plans: plans.coverage,
+    });
     return {
       config,
       log,
@@ -233,17 +264,9 @@ export async function createDeps(config: Config, log: Logger): Promise<Deps> {
       creditNotes: new CreditNotes({ orm, ledger, receipts }),
       receipts,
       plans,
-      payments: new PaymentService({ orm, ledger, events, log, providers: paymentProviders(paymentSettings(config), { orm, ledger }) }),
-      billing: new BillingService({
-        orm,
-        warehouse,
-        tariffs,
-        events,
-        log,
-        settlement: walletSettlement(ledger),
-        receipts,
-        plans: plans.coverage,
-      }),
+      payments,
+      cardHolds,
+      billing,
       maintenance,
       reports,
       stopping: false,

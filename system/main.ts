@@ -4,6 +4,7 @@ import { ensureAdmin } from './admin.js';
 import { ConfigError, loadConfig } from './config.js';
 import { closeDeps, createDeps } from './deps.js';
 import { demo, seedDemo } from './demo.js';
+import { simulatePayments } from './demo-payments.js';
 import { createLogger } from '../platform/logger.js';
 
 const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -11,9 +12,10 @@ const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.
 /** The composition root: reads the config, opens the stores, runs the roles asked for, stops them cleanly. */
 async function main(): Promise<void> {
   const roleArg = process.argv.find((a) => a.startsWith('--role='))?.slice(7);
+  const env = roleArg ? { ...process.env, ROLES: roleArg } : process.env;
   let config: ReturnType<typeof loadConfig>;
   try {
-    config = loadConfig(roleArg ? { ...process.env, ROLES: roleArg } : process.env);
+    config = loadConfig(env);
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`evcms: configuration error: ${error.message}\n`);
@@ -30,6 +32,9 @@ async function main(): Promise<void> {
       process.exit(1);
     });
   }
+  // The demo's payment providers, simulated when not configured for real, before the system so that it points at them.
+  const payments = await simulatePayments(config, log);
+  if (payments) config = loadConfig({ ...env, ...payments.env });
   const deps = await createDeps(config, log);
   const stops: Array<() => Promise<void>> = [];
   let firstSignalAt = 0;
@@ -98,6 +103,12 @@ async function main(): Promise<void> {
       stops.push(() => api.close());
       urls.push(`GraphQL API:        http://${config.PUBLIC_HOST}:${api.port}/graphql (subscriptions: ws on the same path)`);
       urls.push(`Health and metrics: http://${config.PUBLIC_HOST}:${api.port}/healthz /readyz /metrics`);
+    }
+    if (payments) {
+      stops.push(() => payments.close());
+      if (config.DEMO_CHARGERS && ['ocpp', 'api', 'workers'].every((role) => config.ROLES.includes(role as never)))
+        stops.push(await payments.play(deps));
+      urls.push(...payments.lines);
     }
     const lines = [`evcms ${version} running (${config.ROLES.join(', ')}; warehouse: ${deps.warehouse.kind})`, ...urls];
     if (config.DEMO) {

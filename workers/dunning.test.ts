@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MoneyGate } from '../billing/money-gate.js';
 import { anOrganisation, aUser } from '../test/api.js';
 import { sql } from '../test/builders.js';
-import { FakeStripe } from '../test/fakes/stripe-server.js';
+import { FakeStripe } from '../simulator/providers/stripe/server.js';
 import { eventually, startTestSystem, type TestSystem } from '../test/system.js';
 import { startPayments } from './payments.js';
 

@@ -2,6 +2,7 @@ import type { Deps } from '../system/deps.js';
 import { startAlerts } from './alerts.js';
 import { startAnalytics } from './analytics.js';
 import { startBilling } from './billing.js';
+import { startCardHolds } from './card-holds.js';
 import { startMailWorker } from './mail.js';
 import { startMaintenance } from './maintenance.js';
 import { startPlans } from './plans.js';
@@ -20,6 +21,7 @@ export async function startWorkers(deps: Deps) {
   const alerts = await startAlerts(deps, { sweepMs: deps.config.ALERT_SWEEP_INTERVAL * 1000 });
   const plans = await startPlans(deps);
   const payments = await startPayments(deps);
+  const cardHolds = await startCardHolds(deps, { sweepMs: deps.config.CARD_HOLD_SWEEP_INTERVAL * 1000 });
   const analytics = await startAnalytics(deps);
   const reports = await startReports(deps);
   return {
@@ -31,6 +33,7 @@ export async function startWorkers(deps: Deps) {
     alerts,
     plans,
     payments,
+    cardHolds,
     analytics,
     reports,
     async close() {
@@ -39,6 +42,7 @@ export async function startWorkers(deps: Deps) {
       await alerts.close();
       await webhooks.close();
       await plans.close();
+      await cardHolds.close();
       await payments.close();
       await billing.close();
       await mail.close();

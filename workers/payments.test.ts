@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { anOrganisation, aUser } from '../test/api.js';
 import { sql } from '../test/builders.js';
-import { FakeMomo } from '../test/fakes/momo-server.js';
+import { FakeMomo } from '../simulator/providers/momo-server.js';
 import { eventually, startTestSystem, type TestSystem } from '../test/system.js';
 import { pollDelay, startPayments } from './payments.js';
 

@@ -16,6 +16,31 @@ const refusals: Record<string, string> = {
   ConcurrentTx: 'you already have as many sessions open as you may',
 };
 
+/** A start paid by card (billing/payments/card-holds/): the hold first, the station only once it is authorised. */
+function startOnCard(
+  context: ApiContext,
+  station: { id: string; identity: string; organisation?: { id: string } | null },
+  token: { id: string; value: string },
+  asked: { connectorId?: number; paymentMethodId?: string; idempotencyKey?: string },
+  start: () => Promise<{ status: 'Accepted' | 'Rejected'; sessionId: string | null }>,
+) {
+  const organisationId = station.organisation?.id;
+  if (!organisationId) throw new ApiError('CONFLICT', `station ${station.identity} belongs to no operator to pay`);
+  const principal = context.principal as Principal;
+  const input = {
+    userId: principal.id,
+    organisationId,
+    stationId: station.id,
+    identity: station.identity,
+    connectorId: asked.connectorId ?? null,
+    idTag: token.value,
+    idTokenId: token.id,
+    methodId: asked.paymentMethodId ?? null,
+    idempotencyKey: asked.idempotencyKey ?? null,
+  };
+  return context.deps.cardHolds.startOnCard(input, start);
+}
+
 /**
  * Drivers' charging from the app: a remote start with the driver's app credential that answers with the
  * session the station started, and a remote stop that answers once the session ended.
@@ -31,6 +56,22 @@ export class ChargingResolver {
     @Ctx() context: ApiContext,
     @Arg('stationIdentity', () => String) stationIdentity: string,
     @Arg('connectorId', () => Int, { nullable: true }) connectorId?: number,
+    @Arg('payByCard', () => Boolean, {
+      nullable: true,
+      description:
+        "Pay this session by card: your card is held for the tariff's hold amount first (the station starts only if it is authorised), the bill is captured from the hold, and the session is stopped before it would cost more",
+    })
+    payByCard?: boolean,
+    @Arg('paymentMethodId', () => String, {
+      nullable: true,
+      description: 'With payByCard: the saved card to hold; absent, your default card',
+    })
+    paymentMethodId?: string,
+    @Arg('idempotencyKey', () => String, {
+      nullable: true,
+      description: 'With payByCard: a retry with the same key is the same hold and start',
+    })
+    idempotencyKey?: string,
   ): Promise<ChargingSessionType> {
     const { deps } = context;
     const principal = context.principal as Principal;
@@ -38,6 +79,9 @@ export class ChargingResolver {
       throw badInput('connectorId: expected 1 to 65535 (or none: the station picks)', 'connectorId');
     }
     const station = await visibleStation(context, { identity: stationIdentity });
+    const retried = payByCard && idempotencyKey ? await deps.cardHolds.startedBefore(principal.id, idempotencyKey) : null;
+    if (retried)
+      return ChargingSessionType.from(await context.em.findOneOrFail(ChargingSession, { id: retried }, { populate: ['station'] }));
     const token = await deps.idTokens.appTokenOf(principal.id);
     const decision = await deps.authorization.check(token.value, { purpose: 'RemoteStart', stationId: station.id });
     const status = decision.idTagInfo.status;
@@ -45,12 +89,16 @@ export class ChargingResolver {
       throw new ApiError('FORBIDDEN', `cannot start: ${refusals[status] ?? decision.reason}`, { authorizationStatus: status });
     }
     const waitSeconds = deps.config.REMOTE_SESSION_TIMEOUT;
-    const started = await remoteStart(
-      { commands: deps.stationCommands, events: deps.events },
-      station.identity,
-      { idTag: token.value, ...(connectorId ? { connectorId } : {}) },
-      { actor: principal.id, waitForSessionMs: waitSeconds * 1000 },
-    );
+    const start = () =>
+      remoteStart(
+        { commands: deps.stationCommands, events: deps.events },
+        station.identity,
+        { idTag: token.value, ...(connectorId ? { connectorId } : {}) },
+        { actor: principal.id, waitForSessionMs: waitSeconds * 1000 },
+      );
+    const started = payByCard
+      ? await startOnCard(context, station, token, { connectorId, paymentMethodId, idempotencyKey }, start)
+      : await start();
     if (started.status !== 'Accepted') throw new ApiError('STATION_REJECTED', `station ${station.identity} refused to start charging`);
     if (started.sessionId === null) {
       throw new ApiError('STATION_TIMEOUT', `station ${station.identity} accepted but started no session within ${waitSeconds} s`);

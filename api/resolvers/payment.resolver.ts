@@ -24,7 +24,7 @@ async function visiblePayment(context: ApiContext, id: string): Promise<PaymentA
   return payment;
 }
 
-const purposes = ['wallet_top_up', 'invoice'];
+const purposes = ['wallet_top_up', 'invoice', 'session'];
 
 function checkKey(idempotencyKey: string | undefined): void {
   if (idempotencyKey !== undefined && (idempotencyKey.length < 1 || idempotencyKey.length > 100)) {
@@ -40,11 +40,11 @@ export class PaymentResolver {
     @Ctx() context: ApiContext,
     @Args(() => PageArgs) page: PageArgs,
     @Arg('state', () => PaymentStateValue, { nullable: true }) state?: PaymentStateValue,
-    @Arg('purpose', () => String, { nullable: true, description: 'wallet_top_up or invoice' }) purpose?: string,
+    @Arg('purpose', () => String, { nullable: true, description: 'wallet_top_up, invoice or session (a card hold)' }) purpose?: string,
     @Arg('method', () => PaymentMethodValue, { nullable: true }) method?: PaymentMethodValue,
     @Arg('invoiceId', () => ID, { nullable: true }) invoiceId?: string,
   ) {
-    if (purpose && !purposes.includes(purpose)) throw badInput('purpose: expected wallet_top_up or invoice', 'purpose');
+    if (purpose && !purposes.includes(purpose)) throw badInput('purpose: expected wallet_top_up, invoice or session', 'purpose');
     if (invoiceId && !isUuid(invoiceId)) throw badInput('invoiceId: not an invoice id', 'invoiceId');
     const window = pageWindow(page);
     const { attempts, total } = await context.deps.payments.list({

@@ -70,11 +70,14 @@ export class PaymentType {
   @Field(() => String, { description: 'MOMO, AIRTEL, WALLET (or CARD)' })
   method!: string;
 
-  @Field(() => String, { description: 'wallet_top_up or invoice' })
+  @Field(() => String, { description: 'wallet_top_up, invoice or session (a card held for an ad hoc session: amountMinor is the hold)' })
   purpose!: string;
 
   @Field(() => ID, { nullable: true })
   invoiceId!: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'A card hold: the session it pays, once the station started it' })
+  sessionId!: string | null;
 
   @Field(() => Int)
   amountMinor!: number;
@@ -118,6 +121,7 @@ export class PaymentType {
       method: methodOf[attempt.provider] ?? attempt.provider,
       purpose: attempt.purpose,
       invoiceId: attempt.invoiceId,
+      sessionId: attempt.sessionId,
       amountMinor: attempt.amountMinor,
       currency: attempt.currency,
       state: attempt.state as PaymentStateValue,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeAirtel } from '../../test/fakes/airtel-server.js';
+import { FakeAirtel } from '../../simulator/providers/airtel-server.js';
 import { airtelMsisdn, airtelState } from './airtel.js';
 import { AirtelClient, type AirtelPaymentRequest } from './airtel-client.js';
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { PaymentTransition } from '../../schema/entities/payment.js';
+import type { HeldStart, PaymentTransition } from '../../schema/entities/payment.js';
 import type { PaymentPurpose, ProviderName } from './provider.js';
 import type { PaymentState } from './states.js';
 
@@ -15,6 +15,9 @@ export interface PaymentAttemptView {
   idempotencyKey: string;
   purpose: PaymentPurpose;
   invoiceId: string | null;
+  /** A card hold's session, once the station started it, and the remote start it was made for. */
+  sessionId: string | null;
+  heldStart: HeldStart | null;
   amountMinor: number;
   currency: string;
   state: PaymentState;
@@ -41,6 +44,8 @@ interface AttemptRow {
   idempotency_key: string;
   purpose: PaymentPurpose;
   invoice_id: string | null;
+  session_id: string | null;
+  held_start: HeldStart | null;
   amount_minor: string;
   currency: string;
   state: PaymentState;
@@ -55,7 +60,7 @@ interface AttemptRow {
 }
 
 export const attemptColumns = `id, organisation_id, payer_user_id, payer_msisdn, provider, provider_reference, provider_transaction_id,
-  idempotency_key, purpose, invoice_id, amount_minor, currency, state, reason, action, captured_minor, refunded_minor, history,
+  idempotency_key, purpose, invoice_id, session_id, held_start, amount_minor, currency, state, reason, action, captured_minor, refunded_minor, history,
   deadline_at, created_at, updated_at`;
 
 const date = (value: Date | string) => (value instanceof Date ? value : new Date(value));
@@ -72,6 +77,8 @@ export function attemptView(row: AttemptRow): PaymentAttemptView {
     idempotencyKey: row.idempotency_key,
     purpose: row.purpose,
     invoiceId: row.invoice_id,
+    sessionId: row.session_id,
+    heldStart: row.held_start,
     amountMinor: Number(row.amount_minor),
     currency: row.currency,
     state: row.state,
@@ -94,6 +101,8 @@ export interface NewAttempt {
   idempotencyKey: string;
   purpose: PaymentPurpose;
   invoiceId: string | null;
+  /** For a card hold (purpose `session`): the remote start it is made for. */
+  heldStart?: HeldStart | null;
   amountMinor: number;
   currency: string;
   deadlineAt: Date;
@@ -114,8 +123,8 @@ export async function insertAttempt(
   const id = randomUUID();
   const inserted = await execute<AttemptRow[]>(
     `insert into payment_attempt (id, organisation_id, payer_user_id, payer_msisdn, provider, provider_reference, idempotency_key,
-       purpose, invoice_id, amount_minor, currency, state, history, deadline_at, created_at, updated_at)
-     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?::jsonb, ?, ?, ?)
+       purpose, invoice_id, held_start, amount_minor, currency, state, history, deadline_at, created_at, updated_at)
+     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, 'pending', ?::jsonb, ?, ?, ?)
      on conflict do nothing returning ${attemptColumns}`,
     [
       id,
@@ -127,6 +136,7 @@ export async function insertAttempt(
       input.idempotencyKey,
       input.purpose,
       input.invoiceId,
+      input.heldStart ? JSON.stringify(input.heldStart) : null,
       input.amountMinor,
       input.currency,
       JSON.stringify(history),

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { anOrganisation, aUser } from '../../test/api.js';
 import { sql } from '../../test/builders.js';
-import { FakeStripe, signature } from '../../test/fakes/stripe-server.js';
+import { FakeStripe, signature } from '../../simulator/providers/stripe/server.js';
 import { startTestSystem, type TestSystem } from '../../test/system.js';
 import type { PaymentProvider } from './provider.js';
 import { PaymentService } from './service.js';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeMomo } from '../../test/fakes/momo-server.js';
+import { FakeMomo } from '../../simulator/providers/momo-server.js';
 import { ProviderError } from './errors.js';
 import { MomoClient, type MomoRequestToPay } from './momo-client.js';
 

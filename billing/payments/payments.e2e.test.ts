@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { anOrganisation, aUser, gql } from '../../test/api.js';
 import { aCard } from '../../test/permissions.js';
-import { freePort } from '../../test/fakes/fake-http.js';
-import { FakeMomo } from '../../test/fakes/momo-server.js';
+import { freePort } from '../../simulator/providers/fake-http.js';
+import { FakeMomo } from '../../simulator/providers/momo-server.js';
 import { liveClient, subscribe } from '../../test/live.js';
 import { startTestSystem, type TestSystem } from '../../test/system.js';
 

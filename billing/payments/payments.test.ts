@@ -2,14 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { anOrganisation, aUser } from '../../test/api.js';
 import { sql } from '../../test/builders.js';
-import { FakeAirtel } from '../../test/fakes/airtel-server.js';
-import { freePort } from '../../test/fakes/fake-http.js';
-import { FakeMomo } from '../../test/fakes/momo-server.js';
+import { FakeAirtel } from '../../simulator/providers/airtel-server.js';
+import { freePort } from '../../simulator/providers/fake-http.js';
+import { FakeMomo } from '../../simulator/providers/momo-server.js';
 import { eventually, startTestSystem, type TestSystem } from '../../test/system.js';
 import { momoProvider } from './momo.js';
 import { PaymentService } from './service.js';
 
-// Payments against real PostgreSQL and the local MoMo and Airtel servers (test/fakes/): the API role serves the
+// Payments against real PostgreSQL and the local MoMo and Airtel servers (simulator/providers/): the API role serves the
 // callbacks, so a callback travels as MTN's would, and money is read in the ledger itself.
 
 describe('payments: money into the ledger only on what the provider confirms, once', () => {

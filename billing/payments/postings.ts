@@ -24,9 +24,14 @@ export type CaptureTarget =
  * wallet paying an invoice of a session posts exactly what a wallet settlement of it posts (`session:<id>`), so
  * the two can never both take it. Pure.
  */
-export function capturePosting(attempt: PaymentAttemptView, target: CaptureTarget, accounts: CaptureAccounts, label: string): PostingInput {
+export function capturePosting(
+  attempt: PaymentAttemptView,
+  target: CaptureTarget,
+  accounts: CaptureAccounts,
+  label: string,
+  amount = attempt.amountMinor,
+): PostingInput {
   const base = { organisationId: attempt.organisationId, reference: attempt.id, idempotencyKey: `payment:${attempt.id}`, actor: null };
-  const amount = attempt.amountMinor;
   if (target.kind === 'invoice') {
     const net = target.dueMinor - target.taxMinor;
     const entries = [

@@ -115,7 +115,7 @@ export class PaymentService {
     const currency = this.currencyFor(provider, input.currency);
     const organisationId = await walletOperator(this.execute, input.userId, input.organisationId ?? null);
     const card = await this.cardPayer(provider, input.userId, input.methodId);
-    return this.start(provider, card, {
+    return this.begin(provider, card, {
       organisationId,
       payerUserId: input.userId,
       payerMsisdn: this.msisdnFor(provider, input.msisdn),
@@ -141,7 +141,7 @@ export class PaymentService {
       throw new BillingError('CONFLICT', `invoiceId: invoice ${invoice.number} is ${invoice.status}`, 'invoiceId');
     const currency = this.currencyFor(provider, invoice.currency);
     const card = await this.cardPayer(provider, input.userId, input.methodId);
-    const attempt = await this.start(provider, card, {
+    const attempt = await this.begin(provider, card, {
       organisationId: invoice.organisationId,
       payerUserId: input.userId,
       payerMsisdn: this.msisdnFor(provider, input.msisdn),
@@ -239,7 +239,16 @@ export class PaymentService {
     return this.settlement.note(id, 'DEADLINE_PASSED', 'deadline passed without a final status: left for review');
   }
 
-  private async start(provider: PaymentProvider, card: CardPayer | null, attempt: NewAttempt): Promise<PaymentAttemptView> {
+  /**
+   * Makes the attempt (once per idempotency key) and asks the provider; `manual` only holds the money (a card hold,
+   * billing/payments/card-holds/). What the provider answered is applied; a repeat returns the attempt as it is.
+   */
+  async begin(
+    provider: PaymentProvider,
+    card: CardPayer | null,
+    attempt: NewAttempt,
+    capture: PaymentRequest['capture'] = 'automatic',
+  ): Promise<PaymentAttemptView> {
     const made = await insertAttempt(this.execute, attempt, new Date());
     if (!made) throw new BillingError('CONFLICT', 'invoiceId: a payment of this invoice is under way', 'invoiceId');
     if (!made.created) return sameRequest(made.attempt, attempt);
@@ -250,8 +259,8 @@ export class PaymentService {
       purpose: attempt.purpose,
       payer: { msisdn: attempt.payerMsisdn, userId: attempt.payerUserId, ...card },
       organisationId: attempt.organisationId,
-      description: attempt.purpose === 'invoice' ? 'EV charging invoice' : 'EV charging wallet top-up',
-      capture: 'automatic',
+      description: descriptions[attempt.purpose],
+      capture,
       remember: (reference) => rememberReference(this.execute, made.attempt.id, reference),
     };
     let answer: ProviderStatus;
@@ -310,6 +319,13 @@ export class PaymentService {
     return new Date(Date.now() + (this.deps.pollForMs ?? 30 * 60_000));
   }
 }
+
+/** What the payer's statement (MoMo's payer message, the card's description) says the money is for. */
+const descriptions: Record<NewAttempt['purpose'], string> = {
+  invoice: 'EV charging invoice',
+  wallet_top_up: 'EV charging wallet top-up',
+  session: 'EV charging session (card hold)',
+};
 
 /** A provider paid from saved methods of a customer (a card), not from a number named each time. */
 const keepsCustomers = (provider: PaymentProvider) => !('unsupported' in provider.createPayer);

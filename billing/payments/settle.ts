@@ -102,25 +102,27 @@ export class PaymentSettlement {
       providerReference: observed.providerReference ?? null,
     };
     if (observed.state !== 'captured') return { state: outcome.state, entry: outcome.transition, ...details };
-    if (observed.amountMinor != null && (observed.amountMinor !== attempt.amountMinor || observed.currency !== attempt.currency)) {
+    const taken = takenMinor(attempt, observed);
+    if (taken === null) {
       const said = `${observed.amountMinor} ${observed.currency}`;
       this.deps.log.error({ paymentId: attempt.id, said }, 'payments: the provider took another amount than asked; left for review');
       const entry = { from: attempt.state, to: attempt.state, at: now.toISOString(), cause: `${cause}, but for ${said}: left for review` };
       return { state: attempt.state, entry, reason: 'AMOUNT_MISMATCH' };
     }
-    return this.capture(em, attempt, accounts as CaptureAccounts, { ...details, entry: outcome.transition }, now);
+    return this.capture(em, attempt, taken, accounts as CaptureAccounts, { ...details, entry: outcome.transition }, now);
   }
 
   /** The money into the ledger and the invoice paid, in the caller's transaction; a wallet without the money fails it. */
   private async capture(
     em: EntityManager,
     attempt: PaymentAttemptView,
+    taken: number,
     accounts: CaptureAccounts,
     change: Omit<AttemptChange, 'state'>,
     now: Date,
   ): Promise<AttemptChange> {
     const invoice = attempt.invoiceId ? await dueInvoice(this.execute(em), attempt.invoiceId, { lock: true }) : null;
-    const target = captureTarget(attempt, invoice);
+    const target = captureTarget(attempt, invoice, taken);
     const fromWallet = attempt.provider === 'wallet';
     const failed = (reason: string, cause: string): AttemptChange => ({
       state: 'failed',
@@ -130,7 +132,9 @@ export class PaymentSettlement {
     if (fromWallet && target.kind === 'surplus')
       return failed('INVOICE_SETTLED', 'the invoice was settled or changed meanwhile: nothing taken');
     try {
-      await this.deps.ledger.post(capturePosting(attempt, target, accounts, providerLabels[attempt.provider] ?? attempt.provider), { em });
+      await this.deps.ledger.post(capturePosting(attempt, target, accounts, providerLabels[attempt.provider] ?? attempt.provider, taken), {
+        em,
+      });
     } catch (error) {
       if (fromWallet && error instanceof InsufficientFundsError) return failed('NOT_ENOUGH_FUNDS', 'the wallet does not hold the money');
       if (fromWallet && error instanceof LedgerError && error.code === 'CONFLICT')
@@ -140,7 +144,7 @@ export class PaymentSettlement {
     if (target.kind === 'invoice') {
       await em.execute(`update invoice set status = 'paid', paid_at = ? where id = ? and status = 'open'`, [now, target.invoiceId]);
     }
-    return { ...change, state: 'captured', capturedMinor: attempt.amountMinor };
+    return { ...change, state: 'captured', capturedMinor: taken };
   }
 
   private async accounts(attempt: PaymentAttemptView, provider: PaymentProvider): Promise<CaptureAccounts> {
@@ -159,10 +163,25 @@ export class PaymentSettlement {
   }
 }
 
-/** What the money pays for: the top-up, the invoice still due as asked, or (settled or changed meanwhile) the wallet. */
-export function captureTarget(attempt: PaymentAttemptView, invoice: DueInvoice | null): CaptureTarget {
-  if (attempt.purpose === 'wallet_top_up') return { kind: 'wallet_top_up' };
+/**
+ * What a captured payment took: what was asked, or for a card hold (purpose `session`) what the provider says it
+ * captured, at most the hold. Null: another amount or currency than the attempt allows (left for review).
+ */
+export function takenMinor(attempt: PaymentAttemptView, observed: ProviderStatus): number | null {
+  const said = observed.amountMinor ?? null;
+  if (said !== null && observed.currency !== attempt.currency) return null;
+  if (attempt.purpose !== 'session') return said === null || said === attempt.amountMinor ? attempt.amountMinor : null;
+  if (said === null) return null;
+  return said > 0 && said <= attempt.amountMinor ? said : null;
+}
+
+/**
+ * What the money pays for: the top-up, the invoice still due as taken, or (settled or changed meanwhile, or a card
+ * hold captured for no invoice) the wallet.
+ */
+export function captureTarget(attempt: PaymentAttemptView, invoice: DueInvoice | null, taken = attempt.amountMinor): CaptureTarget {
+  if (attempt.purpose === 'wallet_top_up' || (attempt.purpose === 'session' && !attempt.invoiceId)) return { kind: 'wallet_top_up' };
   const invoiceId = attempt.invoiceId as string;
-  if (invoice?.status !== 'open' || invoice.dueMinor !== attempt.amountMinor) return { kind: 'surplus', invoiceId };
+  if (invoice?.status !== 'open' || invoice.dueMinor !== taken) return { kind: 'surplus', invoiceId };
   return { kind: 'invoice', invoiceId, sessionId: invoice.sessionId, dueMinor: invoice.dueMinor, taxMinor: invoice.taxDueMinor };
 }

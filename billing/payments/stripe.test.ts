@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signature } from '../../test/fakes/stripe-server.js';
-import { FakeStripe } from '../../test/fakes/stripe-server.js';
+import { signature } from '../../simulator/providers/stripe/server.js';
+import { FakeStripe } from '../../simulator/providers/stripe/server.js';
 import { ProviderError } from './errors.js';
 import { type PaymentProvider, type PaymentRequest, supported, type Unsupported } from './provider.js';
 import { stripeProvider } from './stripe.js';

@@ -98,6 +98,7 @@ const tariffShape = z.object({
   taxes: z.array(taxRate),
   minPriceMinor: minor('minPriceMinor').optional(),
   maxPriceMinor: minor('maxPriceMinor').optional(),
+  holdAmountMinor: minor('holdAmountMinor').min(1, { error: 'holdAmountMinor must be at least 1' }).optional(),
   freeBelow: z.object({ energyWh: bound('freeBelow.energyWh'), durationSeconds: bound('freeBelow.durationSeconds') }).optional(),
   idleFee: z
     .object({

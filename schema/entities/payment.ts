@@ -1,15 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import { defineEntity, p } from '@mikro-orm/core';
 import { Invoice } from './billing.js';
+import { ChargingSession } from './charging-session.js';
 import { Organisation } from './organisation.js';
 import { User } from './user.js';
 
 /** Who takes the money: mobile money (MTN MoMo, Airtel Money), a card (Stripe), or the driver's own wallet. */
 export const paymentProviders = ['momo', 'airtel', 'stripe', 'wallet'] as const;
 /** What the money is for. */
-export const paymentPurposes = ['wallet_top_up', 'invoice'] as const;
+export const paymentPurposes = ['wallet_top_up', 'invoice', 'session'] as const;
 /** The states of an attempt; the allowed moves between them are billing/payments/states.ts. */
 export const paymentStates = ['pending', 'requires_action', 'authorised', 'captured', 'failed', 'refunded', 'cancelled'] as const;
+
+/** The remote start a card hold (purpose `session`) was made for: where, for which credential, asked when. */
+export interface HeldStart {
+  stationId: string;
+  identity: string;
+  connectorId: number | null;
+  idTag: string;
+}
 
 /** One move of an attempt's state, with when and why (a poll, a callback read back, the provider's refusal, ...). */
 export interface PaymentTransition {
@@ -60,6 +69,10 @@ export const PaymentAttemptSchema = defineEntity({
     idempotencyKey: p.string().unique(),
     purpose: p.enum(paymentPurposes),
     invoice: () => p.manyToOne(Invoice).nullable(),
+    /** For a card hold (purpose `session`): the session it pays, once the station started it. */
+    session: () => p.manyToOne(ChargingSession).nullable().index(),
+    /** For a card hold: the remote start it was made for (billing/payments/card-holds/). */
+    heldStart: p.json<HeldStart | null>().nullable(),
     amountMinor: p.bigint('number').check('amount_minor > 0'),
     currency: p.character().length(3),
     state: p.enum(paymentStates),

@@ -24,7 +24,7 @@ export type Handler = (request: Received) => Promise<{ status: number; body?: un
 
 /**
  * The HTTP part of a fake provider: a server on port 0 that logs each request, applies the faults set for it,
- * then answers with the handler's JSON. Test code, never a payment method of evcms.
+ * then answers with the handler's JSON. For tests and the demo, never a payment method of evcms.
  */
 export class FakeHttp {
   readonly received: Received[] = [];
@@ -46,6 +46,11 @@ export class FakeHttp {
   /** The next `times` requests on `route` meet this fault. */
   fault(fault: Omit<Fault, 'times'> & { times?: number }): void {
     this.faults.push({ times: 1, ...fault });
+  }
+
+  /** No more faults: the next requests are answered as they come. */
+  clearFaults(): void {
+    this.faults.length = 0;
   }
 
   async close(): Promise<void> {
@@ -135,6 +140,10 @@ export abstract class FakeProvider {
 
   fault(fault: Omit<Fault, 'times'> & { times?: number }): void {
     this.http.fault(fault);
+  }
+
+  clearFaults(): void {
+    this.http.clearFaults();
   }
 
   /** Every token issued so far stops working (as after expiry): the next call gets 401. */
