@@ -2,6 +2,7 @@ import type { Deps } from '../system/deps.js';
 import { startAlerts } from './alerts.js';
 import { startAnalytics } from './analytics.js';
 import { startBilling } from './billing.js';
+import { startConfigurationReads } from './configuration-reads.js';
 import { startMailWorker } from './mail.js';
 import { startMaintenance } from './maintenance.js';
 import { startPlans } from './plans.js';
@@ -20,6 +21,7 @@ export async function startWorkers(deps: Deps) {
   const plans = await startPlans(deps);
   const payments = await startPayments(deps);
   const analytics = await startAnalytics(deps);
+  const configurationReads = await startConfigurationReads(deps, { delayMs: deps.config.CONFIGURATION_READ_DELAY * 1000 });
   return {
     sink,
     maintenance,
@@ -30,7 +32,9 @@ export async function startWorkers(deps: Deps) {
     plans,
     payments,
     analytics,
+    configurationReads,
     async close() {
+      await configurationReads.close();
       await analytics.close();
       await alerts.close();
       await webhooks.close();
