@@ -1,4 +1,3 @@
-import DataLoader from 'dataloader';
 import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { BaselineInputError } from '../../maintenance/baseline-values.js';
 import type { DriftEntry } from '../../maintenance/baselines.js';
@@ -6,6 +5,7 @@ import { listedOrganisation, organisationFor } from '../acting-organisation.js';
 import type { ApiContext } from '../context.js';
 import { badInput } from '../errors.js';
 import { actorOf, commandTarget, commanding } from '../remote.js';
+import { perRequest } from '../request-loader.js';
 import {
   AppliedConfigurationKeyType,
   ApplyBaselineResultType,
@@ -21,18 +21,10 @@ const asInputError = (error: unknown): never => {
 };
 
 /** One drift query per request for every station asked about. */
-const driftLoaders = new WeakMap<ApiContext, DataLoader<string, DriftEntry[]>>();
-const driftLoader = (context: ApiContext) => {
-  let loader = driftLoaders.get(context);
-  if (!loader) {
-    loader = new DataLoader(async (ids: readonly string[]) => {
-      const drift = await context.deps.maintenance.baselines.drift(ids);
-      return ids.map((id) => drift.get(id) ?? []);
-    });
-    driftLoaders.set(context, loader);
-  }
-  return loader;
-};
+const driftLoader = perRequest<string, DriftEntry[]>(async (context, ids) => {
+  const drift = await context.deps.maintenance.baselines.drift(ids);
+  return ids.map((id) => drift.get(id) ?? []);
+});
 
 /** Configuration baselines per model, each station's drift from its own, and pushing the baseline (docs/maintenance.md). */
 @Resolver(() => StationType)
