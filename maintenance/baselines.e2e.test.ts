@@ -11,6 +11,7 @@ const aChargersConfiguration = () => ({
   MeterValuesSampledData: { value: 'Energy.Active.Import.Register, Power.Active.Import', readonly: false, answer: 'Accepted' },
   ConnectionTimeOut: { value: '30', readonly: false, answer: 'RebootRequired' },
   LocalAuthListEnabled: { value: 'false', readonly: true, answer: 'Rejected' },
+  WebSocketPingInterval: { value: '30', readonly: false, answer: 'Accepted' },
 });
 
 describe('configuration baselines, end to end', () => {
@@ -90,24 +91,29 @@ describe('configuration baselines, end to end', () => {
         { key: 'ConnectionTimeOut', value: '45' },
         { key: 'LocalAuthListEnabled', value: 'true' },
         { key: 'VendorLedBrightness', value: '80' },
+        { key: 'WebSocketPingInterval', value: '60' },
       ],
       maxPowerW: 22_000,
     });
     expect(saved.errors).toBeUndefined();
-    const { identity, changes } = await aBootedCharger(aChargersConfiguration());
+    const held = aChargersConfiguration();
+    const { identity, changes } = await aBootedCharger(held);
     // GetConfiguration after the boot, off the OCPP path: the keys land as the station's last known configuration.
     await eventually(async () => {
       const rows = await sql(system, 'select 1 from configuration_key k join station s on s.id = k.station_id where s.identity = ?', [
         identity,
       ]);
-      return rows.length === 5;
+      return rows.length === 6;
     });
     expect(await driftOf(identity)).toEqual([
       { key: 'ConnectionTimeOut', wanted: '45', reported: '30', state: 'differs' },
       { key: 'HeartbeatInterval', wanted: '300', reported: '900', state: 'differs' },
       { key: 'LocalAuthListEnabled', wanted: 'true', reported: 'false', state: 'differs' },
       { key: 'VendorLedBrightness', wanted: '80', reported: null, state: 'missing' },
+      { key: 'WebSocketPingInterval', wanted: '60', reported: '30', state: 'differs' },
     ]);
+    // Someone sets one key at the station itself: applying reads the keys again first, and leaves that one alone.
+    held.WebSocketPingInterval.value = '60';
 
     const applied = await gql<{ applyConfigurationBaseline: { keys: { key: string; status: string }[]; rebootRequired: boolean } }>(
       system,

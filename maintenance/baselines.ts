@@ -1,4 +1,4 @@
-import { changeConfiguration } from '../commands/configuration.js';
+import { changeConfiguration, getConfiguration } from '../commands/configuration.js';
 import { failureKind, type StationCommands } from '../commands/station-commands.js';
 import type { Orm } from '../database/orm.js';
 import { type BaselineInput, BaselineInputError, checkBaseline, sameValue } from './baseline-values.js';
@@ -60,8 +60,8 @@ const stops = (error: unknown) => ['offline', 'timeout'].includes(failureKind(er
 /**
  * Configuration baselines: per organisation and model, the configuration keys its stations should hold. The
  * drift is the baseline against what each station last reported (configuration_key: GetConfiguration after
- * every accepted boot, and every value a ChangeConfiguration set); applying sends ChangeConfiguration per
- * drifting key and reports each answer.
+ * every accepted boot of a station with a baseline, and every value a ChangeConfiguration set); applying
+ * reads the keys again, sends ChangeConfiguration per drifting key and reports each answer.
  */
 export class ConfigurationBaselines {
   constructor(private readonly deps: { orm: Orm; commands: StationCommands }) {}
@@ -91,6 +91,16 @@ export class ConfigurationBaselines {
       [organisationId, checked.model, JSON.stringify(checked.keys), checked.maxPowerW, actor],
     );
     return view(row as BaselineRow);
+  }
+
+  /** Whether the station's model has a baseline in its organisation (only those stations are read after boot). */
+  async covers(stationId: string): Promise<boolean> {
+    const rows = await this.sql().execute(
+      `select 1 from station s join configuration_baseline cb on cb.organisation_id = s.organisation_id
+         and lower(cb.model) = lower(s.model) where s.id = ?`,
+      [stationId],
+    );
+    return rows.length > 0;
   }
 
   /** The drift of each station asked for (none: no baseline for its model, or nothing drifts), by station id. */
@@ -123,16 +133,24 @@ export class ConfigurationBaselines {
   }
 
   /**
-   * Sends ChangeConfiguration for every drifting key, one after the other, and reports each answer; an accepted
-   * value (or one that needs a reboot) becomes the station's known value, so its drift clears. A station that is
-   * offline or silent at the first key fails the whole call; later, the remaining keys are reported NotSent.
+   * Reads the baseline's keys from the station (GetConfiguration), then sends ChangeConfiguration for every key
+   * that drifts, one after the other, and reports each answer; an accepted
+   * value (or one that needs a reboot) becomes the station's known value, so its drift clears. A station offline
+   * or silent at the read or the first key fails the whole call; later, the remaining keys are reported NotSent.
    */
   async apply(station: { id: string; identity: string; model: string | null }, actor: string): Promise<AppliedKey[]> {
-    const [baseline] = await this.sql().execute<{ id: string }[]>(
-      'select cb.id from configuration_baseline cb join station s on s.organisation_id = cb.organisation_id and lower(cb.model) = lower(s.model) where s.id = ?',
+    const [baseline] = await this.sql().execute<{ keys: Record<string, string> }[]>(
+      'select cb.keys from configuration_baseline cb join station s on s.organisation_id = cb.organisation_id and lower(cb.model) = lower(s.model) where s.id = ?',
       [station.id],
     );
     if (!baseline) throw new BaselineInputError('stationIdentity', `no configuration baseline for model "${station.model ?? '(unknown)'}"`);
+    // What the station holds now, not what it held at its last boot: someone may have changed it since.
+    const keys = Object.keys(baseline.keys);
+    // A station that cannot answer it (a CALLERROR) is compared with what it reported last.
+    if (keys.length)
+      await getConfiguration(this.deps, station.identity, keys, { actor }).catch((error: unknown) => {
+        if (stops(error)) throw error;
+      });
     const drifting = (await this.drift([station.id])).get(station.id) ?? [];
     const applied: AppliedKey[] = [];
     let stopped: string | null = null;

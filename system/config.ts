@@ -177,7 +177,7 @@ export const configSchema = z.object({
     .min(0.2, 'expected at least 0.2 seconds')
     .max(600, 'expected at most 600 seconds')
     .default(10),
-  /** Seconds after an accepted BootNotification before evcms reads the station's configuration (GetConfiguration). */
+  /** Seconds after an accepted BootNotification before evcms reads the configuration of a station with a baseline. */
   CONFIGURATION_READ_DELAY: z.coerce
     .number({ error: 'expected a number of seconds' })
     .min(0, 'expected 0 to 600 seconds')

@@ -1,13 +1,14 @@
 import { type Job, Queue, Worker } from 'bullmq';
 import { getConfiguration } from '../commands/configuration.js';
 import { failureKind } from '../commands/station-commands.js';
+import type { EventMap } from '../events/topics.js';
 import type { Deps } from '../system/deps.js';
 
 export const configurationReadsQueue = 'configuration-reads';
 
 /**
- * Reads every station's configuration (GetConfiguration, all keys) a little after each accepted BootNotification,
- * off the OCPP path: the boot event queues a BullMQ job, one per station while one waits (its job id), run by a
+ * Reads the configuration (GetConfiguration, all keys) of every station whose model has a baseline, a little
+ * after each accepted BootNotification, off the OCPP path: the boot event queues a BullMQ job, one per station while one waits (its job id), run by a
  * worker a few stations at a time. The keys read are the station's last known configuration, which its baseline's
  * drift is measured against (maintenance/baselines.ts).
  */
@@ -28,15 +29,18 @@ export async function startConfigurationReads(deps: Deps, options: { delayMs: nu
   worker.on('failed', (job, error) =>
     deps.log.warn({ identity: job?.data.identity, outcome: failureKind(error) }, 'configuration: could not read a station after its boot'),
   );
+  const queueRead = async (boot: EventMap['station.boot']) => {
+    if (boot.status !== 'Accepted' || !(await deps.maintenance.baselines.covers(boot.stationId))) return;
+    await queue.add(
+      'read',
+      { identity: boot.identity },
+      { jobId: `read-${boot.stationId}`, delay: options.delayMs, removeOnComplete: true, removeOnFail: true },
+    );
+  };
   const unsubscribe = await deps.events.subscribe('station.boot', (boot) => {
-    if (boot.status !== 'Accepted') return;
-    void queue
-      .add(
-        'read',
-        { identity: boot.identity },
-        { jobId: `read-${boot.stationId}`, delay: options.delayMs, removeOnComplete: true, removeOnFail: true },
-      )
-      .catch((error: unknown) => deps.log.warn({ err: error, identity: boot.identity }, 'configuration: read after boot not queued'));
+    queueRead(boot).catch((error: unknown) =>
+      deps.log.warn({ err: error, identity: boot.identity }, 'configuration: read after boot not queued'),
+    );
   });
   return {
     queue,
