@@ -109,6 +109,21 @@ describe('alert rules on starts and meter readings, end to end', () => {
     expect(await openAlerts(stationId)).toEqual([]);
   });
 
+  it('raise a live register below the session start, a negative one included', async () => {
+    const { charger, stationId } = await aBootedCharger();
+    const tag = await anIdToken(system);
+    const { transactionId } = await charger.call<{ transactionId: number }>(
+      'StartTransaction',
+      aStartTransaction({ idTag: tag.value, meterStart: 5000 }),
+    );
+    await meterValues(charger, transactionId, [energy(5100)], new Date());
+    expect(await openAlerts(stationId)).toEqual([]);
+    await meterValues(charger, transactionId, [energy(-20)], new Date());
+    expect(await openAlerts(stationId)).toEqual([
+      { kind: 'energy-out-of-range', message: `session ${transactionId} on connector 1: the energy register fell below its start` },
+    ]);
+  });
+
   it('raise a meter stop below the start as energy out of range', async () => {
     const { charger, stationId } = await aBootedCharger();
     const tag = await anIdToken(system);
