@@ -53,6 +53,13 @@ describe('alert rules on starts and meter readings, end to end', () => {
   };
   const energy = (wh: number) => ({ value: String(wh), measurand: 'Energy.Active.Import.Register', unit: 'Wh' });
   const power = (w: number) => ({ value: String(w), measurand: 'Power.Active.Import', unit: 'W' });
+  /** A station of the rated model with a session started on connector 1 (meter at `meterStart` Wh). */
+  const aChargingStation = async (meterStart = 1000) => {
+    const { charger, stationId } = await aBootedCharger();
+    const tag = await anIdToken(system);
+    const started = await charger.call<{ transactionId: number }>('StartTransaction', aStartTransaction({ idTag: tag.value, meterStart }));
+    return { charger, stationId, transactionId: started.transactionId };
+  };
 
   it('count Authorize accepted with no StartTransaction after it as failed starts, until the start comes', async () => {
     const { charger, stationId } = await aBootedCharger();
@@ -71,9 +78,7 @@ describe('alert rules on starts and meter readings, end to end', () => {
   });
 
   it('raise power above the model rating by more than the margin, resolved when it drops back', async () => {
-    const { charger, stationId } = await aBootedCharger();
-    const tag = await anIdToken(system);
-    const { transactionId } = await charger.call<{ transactionId: number }>('StartTransaction', aStartTransaction({ idTag: tag.value }));
+    const { charger, stationId, transactionId } = await aChargingStation();
     await meterValues(charger, transactionId, [energy(1100), power(8000)], new Date());
     expect(await openAlerts(stationId)).toEqual([]);
     await meterValues(charger, transactionId, [energy(1200), power(8200)], new Date());
@@ -88,9 +93,7 @@ describe('alert rules on starts and meter readings, end to end', () => {
   });
 
   it('raise an energy register that went backwards, kept for a while after the session ends', async () => {
-    const { charger, stationId } = await aBootedCharger();
-    const tag = await anIdToken(system);
-    const { transactionId } = await charger.call<{ transactionId: number }>('StartTransaction', aStartTransaction({ idTag: tag.value }));
+    const { charger, stationId, transactionId } = await aChargingStation();
     await meterValues(charger, transactionId, [energy(1500)], new Date(Date.now() - 60_000));
     // A replayed older reading is no sign of a wrong meter...
     await meterValues(charger, transactionId, [energy(1400)], new Date(Date.now() - 120_000));
@@ -110,12 +113,7 @@ describe('alert rules on starts and meter readings, end to end', () => {
   });
 
   it('raise a live register below the session start, a negative one included', async () => {
-    const { charger, stationId } = await aBootedCharger();
-    const tag = await anIdToken(system);
-    const { transactionId } = await charger.call<{ transactionId: number }>(
-      'StartTransaction',
-      aStartTransaction({ idTag: tag.value, meterStart: 5000 }),
-    );
+    const { charger, stationId, transactionId } = await aChargingStation(5000);
     await meterValues(charger, transactionId, [energy(5100)], new Date());
     expect(await openAlerts(stationId)).toEqual([]);
     await meterValues(charger, transactionId, [energy(-20)], new Date());
@@ -125,12 +123,7 @@ describe('alert rules on starts and meter readings, end to end', () => {
   });
 
   it('raise a meter stop below the start as energy out of range', async () => {
-    const { charger, stationId } = await aBootedCharger();
-    const tag = await anIdToken(system);
-    const { transactionId } = await charger.call<{ transactionId: number }>(
-      'StartTransaction',
-      aStartTransaction({ idTag: tag.value, meterStart: 5000 }),
-    );
+    const { charger, stationId, transactionId } = await aChargingStation(5000);
     await charger.call('StopTransaction', aStopTransaction({ transactionId, meterStop: 4000 }));
     expect(await openAlerts(stationId)).toEqual([
       { kind: 'energy-out-of-range', message: `session ${transactionId} on connector 1: the energy register fell below its start` },
