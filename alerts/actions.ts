@@ -1,7 +1,7 @@
 import { failureKind, type StationCommands } from '../commands/station-commands.js';
 import type { Orm } from '../database/orm.js';
 import type { V16CsmsAction } from '../ocpp/generated/v16.js';
-import type { AlertView } from './service.js';
+import type { AlertService, AlertView } from './service.js';
 
 /** What an operator may do from an alert, in one call. */
 export const alertActions = ['TRIGGER_STATUS', 'SOFT_RESET', 'HARD_RESET', 'SET_INOPERATIVE', 'SET_OPERATIVE', 'UNLOCK_CONNECTOR'] as const;
@@ -60,7 +60,7 @@ export interface AlertActionTaken {
  * after it is recorded.
  */
 export async function actOnAlert(
-  deps: { orm: Orm; commands: StationCommands },
+  deps: { orm: Orm; commands: StationCommands; alerts: Pick<AlertService, 'acknowledge'> },
   alert: AlertView,
   action: AlertActionKind,
   actor: string,
@@ -75,25 +75,24 @@ export async function actOnAlert(
   } catch (error) {
     failure = error;
   }
-  const sql = deps.orm.em.fork().getConnection();
-  await sql.execute(
-    `insert into alert_action (alert_id, action, connector_id, request, response, outcome, error, actor, acted_at)
+  await deps.orm.em
+    .fork()
+    .getConnection()
+    .execute(
+      `insert into alert_action (alert_id, action, connector_id, request, response, outcome, error, actor, acted_at)
      values (?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, now())`,
-    [
-      alert.id,
-      action,
-      connector,
-      JSON.stringify({ action: ocppAction, payload }),
-      response === null ? null : JSON.stringify(response),
-      failure ? failureKind(failure) : 'ok',
-      failure ? (failure as Error).message : null,
-      actor,
-    ],
-  );
-  await sql.execute(
-    `update alert set state = 'acknowledged', acknowledged_at = now(), acknowledged_by = ? where id = ? and state = 'open'`,
-    [actor, alert.id],
-  );
+      [
+        alert.id,
+        action,
+        connector,
+        JSON.stringify({ action: ocppAction, payload }),
+        response === null ? null : JSON.stringify(response),
+        failure ? failureKind(failure) : 'ok',
+        failure ? (failure as Error).message : null,
+        actor,
+      ],
+    );
+  await deps.alerts.acknowledge(alert.id, actor);
   if (failure) throw failure;
   return { action, ocppAction, connectorId: connector, request: payload, response: response ?? {} };
 }

@@ -35,7 +35,7 @@ export class AlertActionResolver {
     if (!alert || !seesOrganisation(context.principal as Principal, alert.organisationId)) throw notFound(`alert ${id}`);
     if (connectorId !== undefined && connectorId !== null && (connectorId < 0 || connectorId > 65_535))
       throw badInput('connectorId: expected 0 to 65535', 'connectorId');
-    const deps = { orm: context.deps.orm, commands: context.deps.stationCommands };
+    const deps = { orm: context.deps.orm, commands: context.deps.stationCommands, alerts: context.deps.alerts };
     const taken = await commanding(alert.stationIdentity, action, () =>
       actOnAlert(deps, alert, action, actorOf(context), connectorId),
     ).catch((error: unknown) => {
