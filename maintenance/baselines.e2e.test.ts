@@ -96,6 +96,12 @@ describe('configuration baselines, end to end', () => {
       maxPowerW: 22_000,
     });
     expect(saved.errors).toBeUndefined();
+    // A station of a model without a baseline boots first: it is not asked for its configuration.
+    const otherIdentity = `BL-${process.pid}-other`;
+    const other = await system.deps.stations.create({ identity: otherIdentity, siteId: org.siteId });
+    const otherCharger = await connectCharger(system, { identity: otherIdentity, password: other.ocppPassword });
+    chargers.push(otherCharger);
+    await otherCharger.call('BootNotification', bootPayload({ chargePointModel: 'Other 1' }));
     const held = aChargersConfiguration();
     const { identity, changes } = await aBootedCharger(held);
     // GetConfiguration after the boot, off the OCPP path: the keys land as the station's last known configuration.
@@ -105,6 +111,7 @@ describe('configuration baselines, end to end', () => {
       ]);
       return rows.length === 6;
     });
+    expect(await sql(system, `select action from command_log where station_id = ?`, [other.station.id])).toEqual([]);
     expect(await driftOf(identity)).toEqual([
       { key: 'ConnectionTimeOut', wanted: '45', reported: '30', state: 'differs' },
       { key: 'HeartbeatInterval', wanted: '300', reported: '900', state: 'differs' },
