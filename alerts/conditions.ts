@@ -1,3 +1,6 @@
+import { meterConditions } from './meter-conditions.js';
+import { type AlertThresholds, defaultThresholds } from './settings.js';
+
 /**
  * The conditions alerts are raised for, each one SQL query over what the gateway keeps in PostgreSQL (so a
  * sweep finds every condition whatever events were lost) returning the stations where it holds now: one row
@@ -12,6 +15,13 @@ export interface Condition {
 }
 
 const stations = `station s left join alert_settings a on a.organisation_id = s.organisation_id`;
+
+/**
+ * The widest window any organisation set for a threshold in minutes (its default at least): a constant for
+ * the query (an InitPlan), so that an index on the time bounds the scan before each station's own threshold.
+ */
+const widest = (name: keyof AlertThresholds) =>
+  `make_interval(mins => (select greatest(max((thresholds ->> '${name}')::int), ${defaultThresholds[name]}) from alert_settings))`;
 const live = `s.organisation_id is not null and s.retired_at is null and s.registration_status = 'Accepted'`;
 
 /** A station whose last `<column>_status` notification is one of `failures`. */
@@ -106,13 +116,29 @@ export const conditions: Condition[] = [
   {
     kind: 'failed-starts',
     severity: 'minor',
+    // Two ways a start fails: a session that ended within a minute without energy, and an Authorize accepted
+    // that no StartTransaction of that idTag followed within startTimeoutMinutes (nor was a session of it open
+    // then, or stopped by it: a card also authorizes the stop of its session).
     sql: (th) => `select s.id as station_id, s.organisation_id, '' as cause_key,
-        count(*) || ' sessions ended within a minute without energy in ' || ${th('failedStartsMinutes')} || ' minutes' as message,
-        jsonb_build_object('sessions', count(*), 'lastAt', max(t.started_at)) as details
-      from charging_session t join ${stations} on s.id = t.station_id
-      where ${live} and t.state = 'Completed' and t.started_at > now() - interval '1 day'
-        and t.started_at > now() - make_interval(mins => ${th('failedStartsMinutes')})
-        and coalesce(t.energy_wh, 0) <= 0 and t.stopped_at < t.started_at + interval '1 minute'
+        count(*) || ' failed starts in ' || ${th('failedStartsMinutes')} || ' minutes ('
+          || count(*) filter (where f.what = 'session') || ' ended at once without energy, '
+          || count(*) filter (where f.what = 'authorize') || ' authorized but never started)' as message,
+        jsonb_build_object('sessions', count(*) filter (where f.what = 'session'),
+          'unstartedAuthorizations', count(*) filter (where f.what = 'authorize'), 'lastAt', max(f.at)) as details
+      from (
+        select t.station_id, 'session' as what, t.started_at as at from charging_session t
+        where t.state = 'Completed' and t.started_at > now() - ${widest('failedStartsMinutes')}
+          and coalesce(t.energy_wh, 0) <= 0 and t.stopped_at < t.started_at + interval '1 minute'
+        union all
+        select d.station_id, 'authorize' as what, d.decided_at as at from auth_decision d
+        where d.purpose = 'Authorize' and d.status = 'Accepted' and d.decided_at > now() - ${widest('failedStartsMinutes')}
+          and not exists (select 1 from charging_session t where t.id_tag = d.id_tag and t.station_id = d.station_id
+            and coalesce(t.stopped_at, 'infinity') >= d.decided_at - interval '1 minute')
+          and not exists (select 1 from charging_session t where t.station_id = d.station_id and t.stop_id_tag = d.id_tag
+            and t.stopped_at >= d.decided_at - interval '1 minute')
+      ) f join ${stations} on s.id = f.station_id
+      where ${live} and f.at > now() - make_interval(mins => ${th('failedStartsMinutes')})
+        and (f.what = 'session' or f.at < now() - make_interval(mins => ${th('startTimeoutMinutes')}))
       group by s.id, s.organisation_id, a.thresholds
       having count(*) >= ${th('failedStarts')}`,
   },
@@ -128,6 +154,7 @@ export const conditions: Condition[] = [
     'NotSupportedOperation',
     'PermissionDenied',
   ]),
+  ...meterConditions(stations, live),
 ];
 
 export const alertKinds = conditions.map((c) => c.kind);

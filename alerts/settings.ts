@@ -14,6 +14,12 @@ export interface AlertThresholds {
   /** This many sessions that delivered nothing and ended within a minute, within failedStartsMinutes. */
   failedStarts: number;
   failedStartsMinutes: number;
+  /** An Authorize accepted with no StartTransaction of its idTag this long after counts as a failed start. */
+  startTimeoutMinutes: number;
+  /** Power above the model's rated power (its baseline's maxPowerW) by more than this share, in percent. */
+  powerMarginPercent: number;
+  /** How long after its session ended an energy register that went wrong stays an alert. */
+  meterAnomalyMinutes: number;
 }
 
 export const defaultThresholds: AlertThresholds = {
@@ -25,6 +31,9 @@ export const defaultThresholds: AlertThresholds = {
   clockSkewSeconds: 300,
   failedStarts: 3,
   failedStartsMinutes: 30,
+  startTimeoutMinutes: 2,
+  powerMarginPercent: 10,
+  meterAnomalyMinutes: 60,
 };
 
 const ranges: Record<keyof AlertThresholds, [number, number]> = {
@@ -36,6 +45,9 @@ const ranges: Record<keyof AlertThresholds, [number, number]> = {
   clockSkewSeconds: [5, 86_400],
   failedStarts: [2, 100],
   failedStartsMinutes: [5, 1440],
+  startTimeoutMinutes: [1, 120],
+  powerMarginPercent: [0, 100],
+  meterAnomalyMinutes: [5, 1440],
 };
 
 export class AlertSettingsError extends Error {

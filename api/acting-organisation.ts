@@ -15,3 +15,14 @@ export async function organisationFor(context: ApiContext, given: string | undef
   if (!scope || (given && given !== scope)) throw notFound(`organisation ${given ?? '(none)'}`);
   return scope;
 }
+
+/**
+ * The organisation a staff list is read for: the operator's own, or the one an admin names (undefined: all).
+ * null when the caller may read none of it (another organisation's, or an id that is none).
+ */
+export function listedOrganisation(context: ApiContext, given: string | undefined): string | undefined | null {
+  const scope = organisationScope(context.principal as Principal);
+  if (scope === null || (scope !== undefined && given && given !== scope)) return null;
+  const organisation = scope ?? given;
+  return organisation && !isUuid(organisation) ? null : organisation;
+}

@@ -240,6 +240,23 @@ function mutationRows(w: PermissionWorld, reservationId: number): Record<string,
       expect: staff('ok'),
     },
 
+    // Configuration baselines: staff set their organisation's; pushing one is a command.
+    setConfigurationBaseline: {
+      document:
+        'mutation($org: ID) { setConfigurationBaseline(organisationId: $org, input: { model: "Matrix 1", keys: [{ key: "HeartbeatInterval", value: "300" }] }) { id } }',
+      variables: () => ({ org: w.orgA }),
+      expect: staff('ok'),
+    },
+    applyConfigurationBaseline: {
+      ...command('mutation($station: String!) { applyConfigurationBaseline(stationIdentity: $station) { rebootRequired } }'),
+      variables: async () => {
+        const { station } = await deps.stations.create({ identity: `PERM-BL-${unique()}`, siteId: w.siteA });
+        await deps.orm.em.fork().getConnection().execute(`update station set model = 'Matrix 1' where id = ?`, [station.id]);
+        await deps.maintenance.baselines.set(w.orgA, { model: 'Matrix 1', keys: [{ key: 'HeartbeatInterval', value: '300' }] }, 'test');
+        return { station: station.identity };
+      },
+    },
+
     // Alerts: staff act on their organisation's.
     acknowledgeAlert: {
       document: 'mutation($id: ID!) { acknowledgeAlert(id: $id) { state } }',
@@ -250,6 +267,11 @@ function mutationRows(w: PermissionWorld, reservationId: number): Record<string,
       document: 'mutation($id: ID!) { resolveAlert(id: $id, note: "fixed") { state } }',
       variables: async () => ({ id: await anAlertOfA() }),
       expect: staff('ok'),
+    },
+    actOnAlert: {
+      document: 'mutation($id: ID!) { actOnAlert(id: $id, action: TRIGGER_STATUS) { command { status } } }',
+      variables: async () => ({ id: await anAlertOfA() }),
+      expect: staff('STATION_OFFLINE'),
     },
     setAlertSettings: {
       document: 'mutation($org: ID) { setAlertSettings(organisationId: $org, input: { thresholds: { offlineMinutes: 10 } }) { emails } }',

@@ -115,6 +115,13 @@ function queryRows(w: PermissionWorld, paymentId: string): Record<string, Operat
       owns: (who, campaign) => inOwnOrganisation(who, campaign.organisationId),
       expect: { ...staff('filtered'), admin: 'ok', operatorB: 'empty' },
     },
+    configurationBaselines: {
+      document: 'query($org: ID) { configurationBaselines(organisationId: $org) { id organisationId } }',
+      variables: () => ({ org: w.orgA }),
+      items: (data) => data as Item[],
+      owns: (who, baseline) => inOwnOrganisation(who, baseline.organisationId),
+      expect: { ...staff('filtered'), admin: 'ok', operatorB: 'empty' },
+    },
     webhookDeliveries: {
       document: 'query($id: ID!) { webhookDeliveries(webhookId: $id) { id } }',
       variables: () => ({ id: w.webhookA }),
@@ -337,6 +344,13 @@ describe('who may read what: every query against every principal, with two organ
       to: new Date('2026-07-01T00:00:00Z'),
       requestedBy: world.people.operatorA.id,
     });
+    // A configuration baseline of each organisation.
+    for (const organisationId of [world.orgA, world.orgB])
+      await system.deps.maintenance.baselines.set(
+        organisationId,
+        { model: 'Matrix 1', keys: [{ key: 'HeartbeatInterval', value: '300' }] },
+        'test',
+      );
     // A plan of each organisation; the driver subscribes to A's.
     const aPlanOf = (organisationId: string) =>
       system.deps.plans.catalogue.create(organisationId, { name: `Plan ${unique()}`, interval: 'month', currency: 'RWF', feeMinor: 1000 });

@@ -3,6 +3,7 @@ import type { StationCommands } from '../commands/station-commands.js';
 import type { Orm } from '../database/orm.js';
 import type { EventBus } from '../events/bus.js';
 import type { Logger } from '../platform/logger.js';
+import { ConfigurationBaselines } from './baselines.js';
 import { FirmwareCampaigns } from './campaigns.js';
 import { DiagnosticsService } from './diagnostics.js';
 import { FirmwareImages } from './firmware-images.js';
@@ -22,13 +23,14 @@ export interface MaintenanceSettings {
   firmwareMaxBytes: number;
 }
 
-/** Remote maintenance: diagnostics and log files, firmware images and campaigns, over one file store. */
+/** Remote maintenance: diagnostics and log files, firmware images and campaigns over one file store; configuration baselines. */
 export interface Maintenance {
   store: FileStore;
   links: LinkSigner;
   diagnostics: DiagnosticsService;
   firmware: FirmwareImages;
   campaigns: FirmwareCampaigns;
+  baselines: ConfigurationBaselines;
   settings: MaintenanceSettings;
   /** The API listens on a port chosen at start (API_PORT=0, tests): links and upload locations use it from now on. */
   useHttpBase(base: string): void;
@@ -60,5 +62,6 @@ export function createMaintenance(
     diagnostics.useHttpBase(base);
     firmware.useHttpBase(base);
   };
-  return { store, links, diagnostics, firmware, campaigns, settings, useHttpBase };
+  const baselines = new ConfigurationBaselines({ orm: deps.orm, commands: deps.commands });
+  return { store, links, diagnostics, firmware, campaigns, baselines, settings, useHttpBase };
 }

@@ -94,6 +94,10 @@ export class SessionService {
       this.deps.sql.query(
         `update charging_session t set live_energy_wh = coalesce(v.energy, t.live_energy_wh),
            live_power_w = coalesce(v.power, t.live_power_w), last_meter_at = coalesce(to_timestamp(v.ms / 1000.0), t.last_meter_at),
+           -- A register below the session's start, or below the last one in a later reading (not a replayed older
+           -- one), is flagged once, for the energy-out-of-range alert.
+           flags = case when (v.energy < 0 or v.energy < t.live_energy_wh and to_timestamp(v.ms / 1000.0) >= t.last_meter_at)
+             and not t.flags @> '["energy-decreased"]'::jsonb then t.flags || '["energy-decreased"]'::jsonb else t.flags end,
            updated_at = now()
          from unnest($1::uuid[], $2::bigint[], $3::float8[], $4::float8[]) as v(id, energy, power, ms)
          where t.id = v.id and t.state = 'Active'`,

@@ -1,5 +1,6 @@
 import { demo } from '../system/demo.js';
 import { type ErrorCode, SimulatedCharger } from './charger.js';
+import { drillFaulted, type FaultDrill } from './fault-drill.js';
 import { answerMaintenanceCalls } from './maintenance-calls.js';
 
 export interface FleetOptions {
@@ -21,6 +22,8 @@ export interface FleetOptions {
   chaos: boolean;
   /** The chance that a diagnostics upload or a firmware update fails (0 to 1; default 0.1). */
   maintenanceFailureRate?: number;
+  /** The last connector of the last charger faults on this schedule (simulator/fault-drill.ts). */
+  faultDrill?: FaultDrill | undefined;
   log: (message: string) => void;
 }
 
@@ -53,6 +56,7 @@ export class Fleet {
   /** idTags of sessions being started now. */
   private readonly starting = new Set<string>();
   private ticker: NodeJS.Timeout | null = null;
+  private startedAt = Date.now();
 
   constructor(private readonly options: FleetOptions) {
     this.chargers = Array.from({ length: options.stations }, (_, i) => {
@@ -84,6 +88,7 @@ export class Fleet {
         else this.options.log(`${batch[j]?.identity}: could not start: ${(r.reason as Error).message}`);
       });
     }
+    this.startedAt = Date.now();
     this.ticker = setInterval(() => this.tick(), 1000);
     return up;
   }
@@ -121,9 +126,11 @@ export class Fleet {
   private nextStep(charger: SimulatedCharger, now: number): (() => Promise<void>) | null {
     const { options } = this;
     if (options.chaos && Math.random() < 0.002) return () => charger.reconnect();
+    const drill = this.drillStep(charger, now);
+    if (drill) return drill;
     for (const c of charger.connectors) {
       const key = `${charger.identity}#${c.id}`;
-      if (c.status === 'Faulted' && (this.faultedUntil.get(key) ?? 0) <= now) {
+      if (c.status === 'Faulted' && (this.faultedUntil.get(key) ?? 0) <= now && !this.isDrilled(charger, c.id)) {
         this.faultedUntil.delete(key);
         return () => charger.clearFault(c.id);
       }
@@ -156,6 +163,24 @@ export class Fleet {
         };
       }
     }
+    return null;
+  }
+
+  private isDrilled(charger: SimulatedCharger, connectorId: number): boolean {
+    return this.options.faultDrill !== undefined && charger === this.chargers.at(-1) && connectorId === charger.connectors.at(-1)?.id;
+  }
+
+  /** The fault drill's step for its connector: fault it when its time comes (a session on it ends first), clear it after. */
+  private drillStep(charger: SimulatedCharger, now: number): (() => Promise<void>) | null {
+    const { faultDrill } = this.options;
+    const connector = charger.connectors.at(-1);
+    if (!faultDrill || !connector || !this.isDrilled(charger, connector.id)) return null;
+    const faulted = drillFaulted(faultDrill, now - this.startedAt);
+    if (faulted && connector.status !== 'Faulted') {
+      this.endsAt.delete(`${charger.identity}#${connector.id}`);
+      return () => charger.fault(connector.id, 'ConnectorLockFailure');
+    }
+    if (!faulted && connector.status === 'Faulted') return () => charger.clearFault(connector.id);
     return null;
   }
 }

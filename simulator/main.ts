@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { demo } from '../system/demo.js';
 import { defaultGatewayUrl } from './endpoint.js';
+import { parseFaultDrill } from './fault-drill.js';
 import { Fleet } from './fleet.js';
 
 const usage = `npm run simulate -- [options]
@@ -19,6 +20,8 @@ Runs simulated OCPP 1.6-J chargers against an evcms gateway (by default, the dem
   --power-kw K          power drawn while charging (default 11)
   --chaos               random connector faults and reconnects
   --maintenance-failures P  chance (0 to 1) that a diagnostics upload or firmware update fails (default 0.1)
+  --fault-drill F:D:E   the last charger's last connector goes Faulted F seconds after start, for D seconds,
+                        every E seconds (an alert raised and resolved on a schedule)
   --duration S          stop after S seconds (default: run until Ctrl-C)
   --quiet               print only the summary every 10 seconds
 `;
@@ -31,6 +34,14 @@ function number(name: string, raw: string | undefined, fallback: number, min = 0
     process.exit(2);
   }
   return value;
+}
+
+function drillOption(raw: string | undefined) {
+  if (raw === undefined) return undefined;
+  const drill = parseFaultDrill(raw);
+  if (drill) return drill;
+  process.stderr.write(`simulate: --fault-drill: expected FIRST:FOR:EVERY in seconds, EVERY at least FOR (got "${raw}")\n`);
+  process.exit(2);
 }
 
 async function main(): Promise<void> {
@@ -48,6 +59,7 @@ async function main(): Promise<void> {
       'power-kw': { type: 'string' },
       chaos: { type: 'boolean', default: false },
       'maintenance-failures': { type: 'string' },
+      'fault-drill': { type: 'string' },
       duration: { type: 'string' },
       quiet: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -81,6 +93,7 @@ async function main(): Promise<void> {
     sessionMs: number('session-seconds', values['session-seconds'], 60, 1) * 1000,
     chaos: values.chaos,
     maintenanceFailureRate: Math.min(1, number('maintenance-failures', values['maintenance-failures'], 0.1)),
+    faultDrill: drillOption(values['fault-drill']),
     log: values.quiet ? () => {} : say,
   });
 

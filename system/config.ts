@@ -179,6 +179,12 @@ export const configSchema = z.object({
     .min(0.2, 'expected at least 0.2 seconds')
     .max(600, 'expected at most 600 seconds')
     .default(10),
+  /** Seconds after an accepted BootNotification before evcms reads the configuration of a station with a baseline. */
+  CONFIGURATION_READ_DELAY: z.coerce
+    .number({ error: 'expected a number of seconds' })
+    .min(0, 'expected 0 to 600 seconds')
+    .max(600, 'expected 0 to 600 seconds')
+    .default(5),
   /** The largest firmware image an operator may upload, in bytes. */
   FIRMWARE_MAX_BYTES: bytes(1024 * 1024 * 1024),
   /** How often the analytics facts are reconciled with PostgreSQL, in seconds (analytics/sweep.ts). */

@@ -88,6 +88,8 @@ async function main(): Promise<void> {
           idTags: demo.driver.tags,
           sessionMs: 180_000,
           chaos: false,
+          // One connector of the last demo station faults 30 s after start, for 5 minutes, every 15: an alert to see.
+          faultDrill: { firstMs: 30_000, forMs: 300_000, everyMs: 900_000 },
           log: (message) => log.debug({ simulator: true }, message),
         });
         await fleet.start();

@@ -3,6 +3,7 @@ import { startAlerts } from './alerts.js';
 import { startAnalytics } from './analytics.js';
 import { startBilling } from './billing.js';
 import { startCardHolds } from './card-holds.js';
+import { startConfigurationReads } from './configuration-reads.js';
 import { startMailWorker } from './mail.js';
 import { startMaintenance } from './maintenance.js';
 import { startPlans } from './plans.js';
@@ -24,6 +25,7 @@ export async function startWorkers(deps: Deps) {
   const cardHolds = await startCardHolds(deps, { sweepMs: deps.config.CARD_HOLD_SWEEP_INTERVAL * 1000 });
   const analytics = await startAnalytics(deps);
   const reports = await startReports(deps);
+  const configurationReads = await startConfigurationReads(deps, { delayMs: deps.config.CONFIGURATION_READ_DELAY * 1000 });
   return {
     sink,
     maintenance,
@@ -36,7 +38,9 @@ export async function startWorkers(deps: Deps) {
     cardHolds,
     analytics,
     reports,
+    configurationReads,
     async close() {
+      await configurationReads.close();
       await reports.close();
       await analytics.close();
       await alerts.close();

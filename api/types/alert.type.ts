@@ -24,7 +24,7 @@ export class AlertType {
 
   @Field(() => String, {
     description:
-      'station-offline, connector-faulted, boot-loop, session-silent, session-too-long, clock-skew, failed-starts, firmware-failed, diagnostics-failed',
+      'station-offline, connector-faulted, boot-loop, session-silent, session-too-long, clock-skew, failed-starts, firmware-failed, diagnostics-failed, power-out-of-range, energy-out-of-range',
   })
   kind!: string;
 
@@ -129,6 +129,15 @@ export class AlertThresholdsType implements AlertThresholds {
 
   @Field(() => Int)
   failedStartsMinutes!: number;
+
+  @Field(() => Int)
+  startTimeoutMinutes!: number;
+
+  @Field(() => Int)
+  powerMarginPercent!: number;
+
+  @Field(() => Int)
+  meterAnomalyMinutes!: number;
 }
 
 @ObjectType('AlertSettings')
@@ -168,6 +177,15 @@ export class AlertThresholdsInput {
 
   @Field(() => Int, { nullable: true })
   failedStartsMinutes?: number;
+
+  @Field(() => Int, { nullable: true })
+  startTimeoutMinutes?: number;
+
+  @Field(() => Int, { nullable: true })
+  powerMarginPercent?: number;
+
+  @Field(() => Int, { nullable: true })
+  meterAnomalyMinutes?: number;
 }
 
 @InputType()

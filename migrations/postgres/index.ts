@@ -21,6 +21,7 @@ import { Migration20261204150000_diagnostics } from './Migration20261204150000_d
 import { Migration20261204151000_firmware } from './Migration20261204151000_firmware.js';
 import { Migration20261204160000_analytics } from './Migration20261204160000_analytics.js';
 import { Migration20261205100000_card_holds } from './Migration20261205100000_card_holds.js';
+import { Migration20261205110000_baselines } from './Migration20261205110000_baselines.js';
 import { Migration20261205130000_reports } from './Migration20261205130000_reports.js';
 
 /** PostgreSQL migrations, oldest first. `npm run migration:create -- <name>` writes a new file; add it here. */
@@ -47,5 +48,6 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261204151000_firmware', class: Migration20261204151000_firmware },
   { name: 'Migration20261204160000_analytics', class: Migration20261204160000_analytics },
   { name: 'Migration20261205100000_card_holds', class: Migration20261205100000_card_holds },
+  { name: 'Migration20261205110000_baselines', class: Migration20261205110000_baselines },
   { name: 'Migration20261205130000_reports', class: Migration20261205130000_reports },
 ];

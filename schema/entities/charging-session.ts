@@ -44,6 +44,11 @@ export const ChargingSessionSchema = defineEntity({
       name: 'charging_session_billing_pending_index',
       expression: `create index "charging_session_billing_pending_index" on "charging_session" ("stopped_at", "id") where "state" = 'Completed' and "billing_status" = 'pending'`,
     },
+    {
+      // Sessions whose energy register went wrong, for the energy-out-of-range alert (alerts/meter-conditions.ts).
+      name: 'charging_session_meter_trouble_index',
+      expression: `create index "charging_session_meter_trouble_index" on "charging_session" ("stopped_at") where (flags @> '["energy-decreased"]'::jsonb or flags @> '["negative-energy"]'::jsonb or flags @> '["meter-reset"]'::jsonb)`,
+    },
   ],
   uniques: [{ properties: ['station', 'transactionId'] }],
   properties: {

@@ -1,5 +1,6 @@
 export * from './alert.js';
 export * from './analytics.js';
+export * from './baseline.js';
 export * from './billing.js';
 export * from './charging-session.js';
 export * from './command-log.js';
@@ -23,6 +24,7 @@ export * from './webhook.js';
 import { AlertSchema, AlertSettingsSchema } from './alert.js';
 import { OutageExclusionSchema } from './analytics.js';
 import { ReportSchema, ReportSubscriptionSchema } from './report.js';
+import { AlertActionSchema, ConfigurationBaselineSchema } from './baseline.js';
 import { CommandLogSchema } from './command-log.js';
 import { ConnectorSchema } from './connector.js';
 import { ApiKeySchema, AuthDecisionSchema, EmailOutboxSchema, OneTimeTokenSchema, RefreshTokenSchema } from './credentials.js';
@@ -87,4 +89,6 @@ export const entities = [
   OutageExclusionSchema,
   ReportSchema,
   ReportSubscriptionSchema,
+  ConfigurationBaselineSchema,
+  AlertActionSchema,
 ];
