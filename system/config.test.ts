@@ -54,6 +54,11 @@ describe('configuration from the environment', () => {
     [{ ...momo, MOMO_API_USER: 'someone' }, /^MOMO_API_USER: expected the API user, a UUID \(got "someone"\)/],
     [{ ...momo, MOMO_CURRENCY: 'XYZ' }, /^MOMO_CURRENCY: expected an ISO 4217 currency code/],
     [{ ...momo, MOMO_CALLBACK_URL: 'ftp://x' }, /^MOMO_CALLBACK_URL: expected a URL/],
+    [
+      { ...momo, MOMO_DISBURSEMENT_API_USER: '3c4b2f7e-8a5d-4f1e-9b2c-6d7e8f9a0b1d' },
+      /^MOMO_DISBURSEMENT_SUBSCRIPTION_KEY: expected with MOMO_DISBURSEMENT_API_USER \(MoMo refunds need all of MOMO_DISBURSEMENT_\*\)/,
+    ],
+    [{ MOMO_DISBURSEMENT_API_KEY: 'an-api-key-of-the-user' }, /^MOMO_BASE_URL: expected with MOMO_DISBURSEMENT_API_KEY/],
     [{ FTP_PORT: 'twenty-one' }, /^FTP_PORT: expected a port number/],
     [{ DIAGNOSTICS_MAX_BYTES: '100' }, /^DIAGNOSTICS_MAX_BYTES: expected at least 1024 bytes/],
     [{ DIAGNOSTICS_RETENTION_DAYS: '0' }, /^DIAGNOSTICS_RETENTION_DAYS: expected 1 to 3650 days/],

@@ -211,6 +211,10 @@ export const configSchema = z.object({
     .optional(),
   MOMO_CALLBACK_URL: url(['http:', 'https:']).optional(),
   MOMO_CURRENCY: currency().optional(),
+  /** The same account's Disbursement product, for refunds: all three or none (without them MoMo refunds are refused). */
+  MOMO_DISBURSEMENT_SUBSCRIPTION_KEY: z.string().min(8, 'expected the Disbursement subscription key').optional(),
+  MOMO_DISBURSEMENT_API_USER: z.uuid('expected the Disbursement API user, a UUID').optional(),
+  MOMO_DISBURSEMENT_API_KEY: z.string().min(8, 'expected the API key of MOMO_DISBURSEMENT_API_USER').optional(),
   /** Airtel Money collections: on when any AIRTEL_ variable is set, then all are required. */
   AIRTEL_BASE_URL: url(['http:', 'https:']).optional(),
   AIRTEL_CLIENT_ID: z.string().min(1).optional(),
@@ -271,6 +275,7 @@ const momoRequired = [
   'MOMO_TARGET_ENVIRONMENT',
   'MOMO_CURRENCY',
 ] as const;
+const momoDisbursement = ['MOMO_DISBURSEMENT_SUBSCRIPTION_KEY', 'MOMO_DISBURSEMENT_API_USER', 'MOMO_DISBURSEMENT_API_KEY'] as const;
 const airtelRequired = ['AIRTEL_BASE_URL', 'AIRTEL_CLIENT_ID', 'AIRTEL_CLIENT_SECRET', 'AIRTEL_COUNTRY', 'AIRTEL_CURRENCY'] as const;
 
 const stripeRequired = ['STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET'] as const;
@@ -287,6 +292,11 @@ function checkPayments(config: Config): void {
     const missing = required.find((name) => config[name] === undefined);
     if (missing)
       throw new ConfigError(`${missing}: expected with ${set[0]?.[0]} (${prefix}* turns the provider on; see docs/configuration.md)`);
+  }
+  const disbursement = momoDisbursement.filter((name) => config[name] !== undefined);
+  if (disbursement.length > 0 && disbursement.length < momoDisbursement.length) {
+    const missing = momoDisbursement.find((name) => config[name] === undefined);
+    throw new ConfigError(`${missing}: expected with ${disbursement[0]} (MoMo refunds need all of MOMO_DISBURSEMENT_*)`);
   }
   if (config.MOMO_TARGET_ENVIRONMENT === 'sandbox' && config.NODE_ENV === 'production') {
     throw new ConfigError('MOMO_TARGET_ENVIRONMENT: sandbox takes no real money; expected the production environment MTN names');
@@ -305,6 +315,13 @@ export function paymentSettings(config: Config): PaymentSettings {
           targetEnvironment: config.MOMO_TARGET_ENVIRONMENT as string,
           callbackUrl: config.MOMO_CALLBACK_URL ?? null,
           currency: config.MOMO_CURRENCY as string,
+          disbursement: config.MOMO_DISBURSEMENT_API_USER
+            ? {
+                subscriptionKey: config.MOMO_DISBURSEMENT_SUBSCRIPTION_KEY as string,
+                apiUser: config.MOMO_DISBURSEMENT_API_USER,
+                apiKey: config.MOMO_DISBURSEMENT_API_KEY as string,
+              }
+            : null,
         }
       : null,
     airtel: config.AIRTEL_BASE_URL

@@ -3,6 +3,7 @@ import { BillingError } from '../errors.js';
 import { majorText, minorFromText } from './amounts.js';
 import { answerOf, callbackReference, parseCallbackBody, withRetry } from './mobile-money.js';
 import { MomoClient, type MomoRequestToPayResult, type MomoSettings, momoReason } from './momo-client.js';
+import { momoRefund } from './momo-refund.js';
 import {
   type CallbackClaim,
   type InboundRequest,
@@ -49,7 +50,7 @@ export function momoProvider(settings: MomoSettings, client = new MomoClient(set
     ...noSavedMethods('MoMo has no saved methods: each request names the payer by their number'),
     capture: unsupported('MoMo takes the money when the payer approves: nothing is held to capture'),
     cancel: unsupported('a request-to-pay cannot be withdrawn: MTN ends it when the payer does not answer'),
-    refund: unsupported('the Collection API gives no money back (a refund is a Disbursement transfer, not configured)'),
+    refund: momoRefund(settings),
 
     async authorise(request: PaymentRequest): Promise<ProviderStatus> {
       if (request.capture === 'manual') throw new BillingError('BAD_USER_INPUT', 'MoMo holds no money: it is taken on approval', 'method');

@@ -8,7 +8,9 @@ import { FakeProvider, type Received, sendCallback, uuidV4 } from './fake-http.j
  * the token (Basic api user:api key, Ocp-Apim-Subscription-Key, expires_in), request-to-pay (X-Reference-Id a
  * UUID v4, X-Target-Environment, optional X-Callback-Url; 202; 409 RESOURCE_ALREADY_EXIST), its status (200 with
  * PENDING, SUCCESSFUL or FAILED and a reason; 404 RESOURCE_NOT_FOUND), errors as { code, message }, and the
- * callback (PUT to X-Callback-Url, sent once). For tests and the demo only: never a payment method of evcms.
+ * callback (PUT to X-Callback-Url, sent once); and the Disbursement product's refund (its own subscription key, API
+ * user and token; POST /disbursement/v1_0/refund naming a SUCCESSFUL request-to-pay, at most what is left of it;
+ * 202, 409 RESOURCE_ALREADY_EXIST, GET its status). For tests and the demo only: never a payment method of evcms.
  */
 
 type MomoStatus = 'PENDING' | 'SUCCESSFUL' | 'FAILED';
@@ -36,6 +38,17 @@ const sandboxOutcomes: Record<string, { status: MomoStatus; reason?: string }> =
   '46733123454': { status: 'PENDING', reason: 'PAYER_DELAYED' },
 };
 
+export interface FakeRefund {
+  referenceId: string;
+  amount: string;
+  currency: string;
+  externalId: string;
+  referenceIdToRefund: string;
+  status: MomoStatus;
+  reason?: string;
+  financialTransactionId?: string;
+}
+
 export interface FakeMomoOptions {
   currency?: string;
   targetEnvironment?: string;
@@ -52,6 +65,14 @@ export class FakeMomo extends FakeProvider {
   readonly currency: string;
   readonly targetEnvironment: string;
   readonly requests = new Map<string, FakeRequestToPay>();
+  readonly disbursementKey = randomBytes(16).toString('hex');
+  readonly disbursementUser = randomUUID();
+  readonly disbursementApiKey = randomBytes(16).toString('hex');
+  readonly refunds = new Map<string, FakeRefund>();
+  /** What a new refund becomes: SUCCESSFUL at once (the default), FAILED, or PENDING until `settleRefund`. */
+  refundOutcome: MomoStatus = 'SUCCESSFUL';
+  /** Tokens of the Disbursement product: each product's token opens that product only. */
+  private readonly disbursementTokens = new Set<string>();
   /** Callbacks sent, with the status our server answered (null: unreachable). */
   readonly callbacks: Array<{ url: string; body: unknown; answered: number | null }> = [];
 
@@ -76,6 +97,7 @@ export class FakeMomo extends FakeProvider {
       callbackUrl: null,
       currency: this.currency,
       timeoutMs: 2000,
+      disbursement: { subscriptionKey: this.disbursementKey, apiUser: this.disbursementUser, apiKey: this.disbursementApiKey },
       ...overrides,
     };
   }
@@ -89,6 +111,9 @@ export class FakeMomo extends FakeProvider {
       MOMO_API_KEY: this.apiKey,
       MOMO_TARGET_ENVIRONMENT: this.targetEnvironment,
       MOMO_CURRENCY: this.currency,
+      MOMO_DISBURSEMENT_SUBSCRIPTION_KEY: this.disbursementKey,
+      MOMO_DISBURSEMENT_API_USER: this.disbursementUser,
+      MOMO_DISBURSEMENT_API_KEY: this.disbursementApiKey,
       ...(callbackUrl ? { MOMO_CALLBACK_URL: callbackUrl } : {}),
     };
   }
@@ -109,8 +134,19 @@ export class FakeMomo extends FakeProvider {
     }
   }
 
+  /** A pending refund settles: SUCCESSFUL or FAILED. */
+  settleRefund(referenceId: string, status: 'SUCCESSFUL' | 'FAILED'): void {
+    const refund = this.refunds.get(referenceId);
+    if (!refund) throw new Error(`fake MoMo: no refund ${referenceId}`);
+    refund.status = status;
+    if (status === 'SUCCESSFUL') refund.financialTransactionId = String(2_000_000_000 + this.refunds.size);
+    else refund.reason = 'NOT_ENOUGH_FUNDS';
+  }
+
   protected handle(request: Received): { status: number; body?: unknown } {
-    if (request.headers['ocp-apim-subscription-key'] !== this.subscriptionKey) {
+    const disbursement = request.path.startsWith('/disbursement/');
+    const key = disbursement ? this.disbursementKey : this.subscriptionKey;
+    if (request.headers['ocp-apim-subscription-key'] !== key) {
       return {
         status: 401,
         body: {
@@ -120,12 +156,22 @@ export class FakeMomo extends FakeProvider {
       };
     }
     if (request.method === 'POST' && request.path === '/collection/token/') return this.token(request);
-    if (!this.bearerOk(request.headers.authorization))
+    if (request.method === 'POST' && request.path === '/disbursement/token/') return this.disbursementToken(request);
+    const bearer = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1] ?? '';
+    if (!this.bearerOk(request.headers.authorization) || this.disbursementTokens.has(bearer) !== disbursement)
       return { status: 401, body: { code: 'UNAUTHORIZED', message: 'Access token is missing, invalid or expired' } };
     if (request.headers['x-target-environment'] !== this.targetEnvironment) {
       return { status: 403, body: { code: 'NOT_ALLOWED_TARGET_ENVIRONMENT', message: 'Access to target environment is forbidden.' } };
     }
     if (request.method === 'POST' && request.path === '/collection/v1_0/requesttopay') return this.requestToPay(request);
+    if (request.method === 'POST' && request.path === '/disbursement/v1_0/refund') return this.refund(request);
+    const refund = /^\/disbursement\/v1_0\/refund\/([^/]+)$/.exec(request.path);
+    if (request.method === 'GET' && refund) {
+      const found = this.refunds.get(decodeURIComponent(refund[1] as string));
+      return found
+        ? { status: 200, body: refundResultOf(found) }
+        : { status: 404, body: { code: 'RESOURCE_NOT_FOUND', message: 'Requested resource was not found.' } };
+    }
     const status = /^\/collection\/v1_0\/requesttopay\/([^/]+)$/.exec(request.path);
     if (request.method === 'GET' && status) {
       const found = this.requests.get(decodeURIComponent(status[1] as string));
@@ -146,6 +192,48 @@ export class FakeMomo extends FakeProvider {
       status: 200,
       body: { access_token: this.issueToken(), token_type: 'access_token', expires_in: this.options.tokenSeconds ?? 3600 },
     };
+  }
+
+  private disbursementToken(request: Received): { status: number; body: unknown } {
+    const basic = /^Basic (.+)$/.exec(request.headers.authorization ?? '')?.[1];
+    const [user, key] = Buffer.from(basic ?? '', 'base64')
+      .toString('utf8')
+      .split(':');
+    if (user !== this.disbursementUser || key !== this.disbursementApiKey) return { status: 401, body: { error: 'login_failed' } };
+    const token = this.issueToken();
+    this.disbursementTokens.add(token);
+    return { status: 200, body: { access_token: token, token_type: 'access_token', expires_in: this.options.tokenSeconds ?? 3600 } };
+  }
+
+  private refund(request: Received): { status: number; body?: unknown } {
+    const referenceId = request.headers['x-reference-id'] ?? '';
+    if (!uuidV4.test(referenceId)) return bad('X-Reference-Id: expected a UUID version 4');
+    const body = request.body as Partial<FakeRefund & { payerMessage: string; payeeNote: string }> | null;
+    if (typeof body?.amount !== 'string' || !/^\d+(\.\d+)?$/.test(body.amount)) return bad('amount: expected a decimal string');
+    if (body.currency !== this.currency) return { status: 500, body: { code: 'INVALID_CURRENCY', message: 'Currency not supported.' } };
+    for (const field of ['payerMessage', 'payeeNote'] as const) {
+      if (typeof body[field] !== 'string' || (body[field] as string).length > 160) return bad(`${field}: expected at most 160 characters`);
+    }
+    if (this.refunds.has(referenceId)) {
+      return { status: 409, body: { code: 'RESOURCE_ALREADY_EXIST', message: 'Duplicated reference id. Creation of resource failed.' } };
+    }
+    const original = this.requests.get(String(body.referenceIdToRefund));
+    if (original?.status !== 'SUCCESSFUL') return { status: 404, body: { code: 'RESOURCE_NOT_FOUND', message: 'Requested resource was not found.' } };
+    const given = [...this.refunds.values()]
+      .filter((r) => r.referenceIdToRefund === original.referenceId && r.status !== 'FAILED')
+      .reduce((sum, r) => sum + Number(r.amount), 0);
+    if (Number(body.amount) + given > Number(original.amount)) return bad('amount: more than is left of the payment');
+    const status = this.refundOutcome;
+    this.refunds.set(referenceId, {
+      referenceId,
+      amount: body.amount,
+      currency: body.currency,
+      externalId: String(body.externalId ?? ''),
+      referenceIdToRefund: original.referenceId,
+      status: 'PENDING',
+    });
+    if (status !== 'PENDING') this.settleRefund(referenceId, status);
+    return { status: 202 };
   }
 
   private requestToPay(request: Received): { status: number; body?: unknown } {
@@ -187,6 +275,17 @@ export class FakeMomo extends FakeProvider {
 }
 
 const bad = (message: string) => ({ status: 400, body: { code: 'INVALID_PARAMETER', message } });
+
+function refundResultOf(refund: FakeRefund) {
+  return {
+    amount: refund.amount,
+    currency: refund.currency,
+    ...(refund.financialTransactionId ? { financialTransactionId: refund.financialTransactionId } : {}),
+    externalId: refund.externalId,
+    status: refund.status,
+    ...(refund.reason && refund.status === 'FAILED' ? { reason: refund.reason } : {}),
+  };
+}
 
 function resultOf(request: FakeRequestToPay) {
   return {
