@@ -29,7 +29,13 @@ describe('MoMo refunds: given back through Disbursement and the ledger, once', (
   /** A driver whose MoMo top-up of 2,500 RWF MTN approved. */
   async function aTopUp() {
     const driver = (await aUser(system, 'DRIVER')).id;
-    const attempt = await payments().topUpWallet({ userId: driver, organisationId, amountMinor: 2500, method: 'momo', msisdn: '250788123456' });
+    const attempt = await payments().topUpWallet({
+      userId: driver,
+      organisationId,
+      amountMinor: 2500,
+      method: 'momo',
+      msisdn: '250788123456',
+    });
     await momo.settle(attempt.id, 'SUCCESSFUL');
     await payments().refresh(attempt.id, 'poll');
     expect(await balance(driver)).toBe(2500);
@@ -48,9 +54,11 @@ describe('MoMo refunds: given back through Disbursement and the ledger, once', (
     expect(await balance(driver)).toBe(0);
     const given = [...momo.refunds.values()].filter((r) => r.referenceIdToRefund === attempt.id).map((r) => r.amount);
     expect(given.sort()).toEqual(['1000', '1500']);
-    const refunds = await sql<{ n: string }>(system, `select count(*) as n from ledger_transaction where kind = 'refund' and reference = ?`, [
-      attempt.id,
-    ]);
+    const refunds = await sql<{ n: string }>(
+      system,
+      `select count(*) as n from ledger_transaction where kind = 'refund' and reference = ?`,
+      [attempt.id],
+    );
     expect(refunds).toEqual([{ n: '2' }]);
     expect((await payments().reconcile(new Date(Date.now() - 60_000))).differences).toEqual([]);
   });

@@ -218,7 +218,8 @@ export class FakeMomo extends FakeProvider {
       return { status: 409, body: { code: 'RESOURCE_ALREADY_EXIST', message: 'Duplicated reference id. Creation of resource failed.' } };
     }
     const original = this.requests.get(String(body.referenceIdToRefund));
-    if (original?.status !== 'SUCCESSFUL') return { status: 404, body: { code: 'RESOURCE_NOT_FOUND', message: 'Requested resource was not found.' } };
+    if (original?.status !== 'SUCCESSFUL')
+      return { status: 404, body: { code: 'RESOURCE_NOT_FOUND', message: 'Requested resource was not found.' } };
     const given = [...this.refunds.values()]
       .filter((r) => r.referenceIdToRefund === original.referenceId && r.status !== 'FAILED')
       .reduce((sum, r) => sum + Number(r.amount), 0);
