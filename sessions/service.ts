@@ -11,6 +11,7 @@ import type { Metrics } from '../platform/metrics.js';
 import { RedisUnavailableError } from '../platform/redis.js';
 import { sessionEnergy } from '../telemetry/normalise.js';
 import { type ClosedSession, closeOnConnectorFree } from './lost-stops.js';
+import { type OpenRow, type OpenSession, OpenSessionCache, openColumns, openSession, readingWh } from './open-sessions.js';
 import { StopJournal } from './stop-journal.js';
 
 export interface StartInput {
@@ -52,9 +53,6 @@ export type DurableStopOutcome = StopOutcome | { kind: 'journalled' };
 /** A meter reading in Wh as stored: any whole number of at most 2^53 (15 digits); null for one beyond. */
 export const storableWh = (wh: number): number | null => (Number.isSafeInteger(wh) ? wh : null);
 
-/** A stored reading (bigint text, or null when unknown) as a number; NaN when unknown, so energy checks flag it. */
-const readingWh = (stored: string | null): number => (stored === null ? Number.NaN : Number(stored));
-
 /** Whether an OCPP 1.6 id (a transactionId, a reservationId) is one evcms could have issued: an int32. */
 export const isTransactionId = (id: number): boolean => Number.isInteger(id) && id >= -(2 ** 31) && id < 2 ** 31;
 
@@ -66,15 +64,7 @@ export const isTransactionId = (id: number): boolean => Number.isInteger(id) && 
  */
 const stoppable = `(state = 'Active' or (meter_stop_wh is null and flags @> '["stop-lost"]'::jsonb))`;
 
-/** What the gateway keeps about an open session, to read MeterValues without a database round trip. */
-export interface OpenSession {
-  sessionId: string;
-  /** The protocol's key. */
-  transactionId: string;
-  connectorId: number;
-  meterStartWh: number;
-  idTag: string;
-}
+export type { OpenSession } from './open-sessions.js';
 
 /**
  * Charging sessions, by evcms's own id (a UUID); stations name them by the protocol's transaction key.
@@ -108,12 +98,8 @@ export class SessionService {
   /** Stops taken while PostgreSQL was away. */
   readonly journal: StopJournal;
 
-  /**
-   * Open sessions by station id, then by the station's transactionId, so MeterValues need no database round
-   * trip. Filled by starts and by the first MeterValues of a session this node did not start; emptied by stops
-   * and when the station's last socket here closes (`forgetStation`).
-   */
-  private readonly openByStation = new Map<string, Map<string, OpenSession>>();
+  /** Open sessions by station and transactionId, so MeterValues need no database round trip (sessions/open-sessions.ts). */
+  private readonly openCache = new OpenSessionCache();
 
   constructor(
     private readonly deps: { orm: Orm; sql: Sql; events: EventBus; log: Logger; redis: Redis; prefix: string; metrics: Metrics },
@@ -305,27 +291,17 @@ export class SessionService {
 
   /** The cached open session with this transactionId at this station, if this node knows it. */
   cachedOpen(stationId: string, transactionId: string): OpenSession | undefined {
-    return this.openByStation.get(stationId)?.get(transactionId);
+    return this.openCache.get(stationId, transactionId);
   }
 
   /** Keeps an open session for the station's next MeterValues; one still cached on its connector is dropped (superseded). */
   rememberOpen(stationId: string, session: OpenSession, superseding = false): void {
-    let open = this.openByStation.get(stationId);
-    if (!open) {
-      open = new Map();
-      this.openByStation.set(stationId, open);
-    }
-    if (superseding) for (const [id, other] of open) if (other.connectorId === session.connectorId) open.delete(id);
-    open.set(session.transactionId, session);
+    this.openCache.remember(stationId, session, superseding);
   }
 
   /** Drops one session from the cache (it stopped); returns what was cached. */
   forgetOpen(stationId: string, transactionId: string): OpenSession | undefined {
-    const open = this.openByStation.get(stationId);
-    const session = open?.get(transactionId);
-    open?.delete(transactionId);
-    if (open?.size === 0) this.openByStation.delete(stationId);
-    return session;
+    return this.openCache.forget(stationId, transactionId);
   }
 
   /** Closes, for want of its stop, a session still open on a connector the station now says is Available (sessions/lost-stops.ts). */
@@ -356,7 +332,7 @@ export class SessionService {
 
   /** Drops a station's cached sessions: its last socket on this node closed (another node may take it next). */
   forgetStation(stationId: string): void {
-    this.openByStation.delete(stationId);
+    this.openCache.forgetStation(stationId);
   }
 
   /**
@@ -409,19 +385,3 @@ export class SessionService {
 }
 
 const finiteOrNull = (n: number | null) => (n !== null && Number.isFinite(n) ? n : null);
-
-interface OpenRow {
-  id: string;
-  transaction_id: string;
-  connector_id: number;
-  meter_start_wh: string | null;
-  id_tag: string;
-}
-const openColumns = 'id, transaction_id, connector_id, meter_start_wh, id_tag';
-const openSession = (row: OpenRow): OpenSession => ({
-  sessionId: row.id,
-  transactionId: row.transaction_id,
-  connectorId: row.connector_id,
-  meterStartWh: readingWh(row.meter_start_wh),
-  idTag: row.id_tag,
-});

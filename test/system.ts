@@ -10,6 +10,7 @@ import { type Config, loadConfig, type Role } from '../system/config.js';
 import { closeDeps, createDeps, type Deps } from '../system/deps.js';
 import { createLogger } from '../platform/logger.js';
 import { startWorkers, type Workers } from '../workers/index.js';
+import { createTestDatabase, droppedAtRunEnd, runVariable, testDatabaseServer } from './database.js';
 
 export interface TestSystem {
   config: Config;
@@ -29,7 +30,8 @@ export const uniqueName = (label = 't') => `${label}_${process.pid}_${randomByte
 
 /** Settings for an isolated system: own database, own Redis prefix, own warehouse database, ports 0. */
 export function testConfig(env: Record<string, string> = {}): Config {
-  const name = uniqueName('evcms_test');
+  // Under the suite's global setup, names start with the run's, whose teardown drops what is left.
+  const name = uniqueName(process.env[runVariable] ?? 'evcms_test');
   const dataDir = join(tmpdir(), `evcms-test-${process.pid}`);
   mkdirSync(dataDir, { recursive: true });
   return loadConfig({
@@ -37,7 +39,7 @@ export function testConfig(env: Record<string, string> = {}): Config {
     HOST: '127.0.0.1',
     OCPP_PORT: '0',
     API_PORT: '0',
-    DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${name}`,
+    DATABASE_URL: `${testDatabaseServer}/${name}`,
     REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     REDIS_PREFIX: name,
     CLICKHOUSE_DATABASE: name,
@@ -53,6 +55,7 @@ export async function startTestSystem(options: { roles?: Role[]; env?: Record<st
   const config = testConfig(options.env);
   const roles = options.roles ?? ['ocpp', 'api', 'workers'];
   const log = createLogger(config.LOG_LEVEL, { pretty: false });
+  await createTestDatabase(config.DATABASE_URL);
   const deps = await createDeps(config, log);
   const workers = roles.includes('workers') ? await startWorkers(deps) : null;
   const gateway = roles.includes('ocpp') ? await startGateway(deps) : null;
@@ -75,7 +78,8 @@ export async function startTestSystem(options: { roles?: Role[]; env?: Record<st
       }
       await deleteKeys(deps, `${config.REDIS_PREFIX}:*`);
       await closeDeps(deps);
-      await dropDatabase(config.DATABASE_URL);
+      // A run's databases are dropped together at its end: each drop waits for a checkpoint, and drops at the same time share one.
+      if (!droppedAtRunEnd(config.DATABASE_URL)) await dropDatabase(config.DATABASE_URL);
     },
   };
 }
