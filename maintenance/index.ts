@@ -8,6 +8,8 @@ import { FirmwareCampaigns } from './campaigns.js';
 import { DiagnosticsService } from './diagnostics.js';
 import { FirmwareImages } from './firmware-images.js';
 import { LinkSigner } from './signed-link.js';
+import type { S3Settings } from './s3/sigv4.js';
+import { S3FileStore } from './s3/store.js';
 import { type FileStore, LocalFileStore } from './storage.js';
 
 export interface MaintenanceSettings {
@@ -21,6 +23,8 @@ export interface MaintenanceSettings {
   diagnosticsRetentionDays: number;
   diagnosticsUploadMinutes: number;
   firmwareMaxBytes: number;
+  /** An S3-compatible bucket for the files; null: DATA_DIR/files. */
+  s3?: S3Settings | null;
 }
 
 /** Remote maintenance: diagnostics and log files, firmware images and campaigns over one file store; configuration baselines. */
@@ -40,7 +44,9 @@ export function createMaintenance(
   deps: { orm: Orm; commands: StationCommands; events: EventBus; log: Logger },
   settings: MaintenanceSettings,
 ): Maintenance {
-  const store = new LocalFileStore(join(settings.dataDir, 'files'));
+  const store: FileStore = settings.s3
+    ? new S3FileStore(settings.s3, join(settings.dataDir, 'files-incoming'))
+    : new LocalFileStore(join(settings.dataDir, 'files'));
   const links = new LinkSigner(settings.secretKey);
   const diagnostics = new DiagnosticsService({
     orm: deps.orm,

@@ -23,8 +23,8 @@ export interface StoredFile {
 
 /**
  * Where maintenance files live (diagnostics uploads, firmware images). A file appears whole or not at all:
- * it is written aside and moved into place once complete and checked. Local disk today; an S3-compatible
- * bucket implements the same four calls.
+ * it is written aside and moved into place once complete and checked. Local disk (LocalFileStore) or an
+ * S3-compatible bucket (s3/store.ts) behind the same four calls.
  */
 export interface FileStore {
   write(key: string, body: Readable, limits: { maxBytes: number; sha256?: string }): Promise<StoredFile>;
@@ -35,6 +35,12 @@ export interface FileStore {
 }
 
 const safeKey = /^[a-z0-9-]+(\/[A-Za-z0-9._-]+)+$/;
+
+/** Refuses what is not a storage key (a relative path of safe characters, never `..`). */
+export function checkStorageKey(key: string): string {
+  if (!safeKey.test(key) || key.includes('..')) throw new Error(`not a storage key: ${key}`);
+  return key;
+}
 
 /** Counts and hashes what passes, and stops the stream once it passes maxBytes. */
 function meter(maxBytes: number) {
@@ -59,8 +65,7 @@ export class LocalFileStore implements FileStore {
   }
 
   private path(key: string): string {
-    if (!safeKey.test(key) || key.includes('..')) throw new Error(`not a storage key: ${key}`);
-    return join(this.root, key);
+    return join(this.root, checkStorageKey(key));
   }
 
   async write(key: string, body: Readable, limits: { maxBytes: number; sha256?: string }): Promise<StoredFile> {

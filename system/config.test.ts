@@ -60,6 +60,12 @@ describe('configuration from the environment', () => {
     ],
     [{ MOMO_DISBURSEMENT_API_KEY: 'an-api-key-of-the-user' }, /^MOMO_BASE_URL: expected with MOMO_DISBURSEMENT_API_KEY/],
     [{ FTP_PORT: 'twenty-one' }, /^FTP_PORT: expected a port number/],
+    [
+      { S3_ENDPOINT: 'https://s3.eu-west-1.amazonaws.com' },
+      /^S3_BUCKET: expected with S3_ENDPOINT \(S3_\* stores maintenance files in a bucket\)/,
+    ],
+    [{ S3_BUCKET: 'Not_A_Bucket' }, /^S3_BUCKET: expected a bucket name/],
+    [{ S3_PREFIX: '/evcms' }, /^S3_PREFIX: expected folders ending in \//],
     [{ DIAGNOSTICS_MAX_BYTES: '100' }, /^DIAGNOSTICS_MAX_BYTES: expected at least 1024 bytes/],
     [{ DIAGNOSTICS_RETENTION_DAYS: '0' }, /^DIAGNOSTICS_RETENTION_DAYS: expected 1 to 3650 days/],
     [{ DIAGNOSTICS_UPLOAD_MINUTES: 'soon' }, /^DIAGNOSTICS_UPLOAD_MINUTES: expected a number of minutes/],

@@ -158,6 +158,22 @@ export const configSchema = z.object({
     .min(0, 'expected a port number (0 to 65535)')
     .max(65535, 'expected a port number (0 to 65535)')
     .optional(),
+  /** Maintenance files (diagnostics, logs, firmware, reports) in an S3-compatible bucket instead of DATA_DIR/files: all of endpoint, bucket and keys, or none. */
+  S3_ENDPOINT: url(['http:', 'https:']).optional(),
+  S3_BUCKET: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'expected a bucket name (3 to 63 lower-case letters, digits, dots, hyphens)')
+    .optional(),
+  S3_REGION: z
+    .string()
+    .regex(/^[a-z0-9-]+$/, 'expected a region such as eu-west-1')
+    .default('us-east-1'),
+  S3_ACCESS_KEY_ID: z.string().min(3, 'expected the access key id').optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(8, 'expected the secret access key of S3_ACCESS_KEY_ID').optional(),
+  S3_PREFIX: z
+    .string()
+    .regex(/^([A-Za-z0-9._-]+\/)*$/, 'expected folders ending in / (evcms/), or nothing')
+    .default(''),
   /** The largest diagnostics or log file a station may upload, in bytes (maintenance/). */
   DIAGNOSTICS_MAX_BYTES: bytes(50 * 1024 * 1024),
   /** How long a diagnostics file is kept after its upload. */
@@ -261,6 +277,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError('SECRET_KEY: expected a secret of at least 32 characters in production');
   }
   checkPayments(config);
+  checkTogether(config, s3Required, 'S3_* stores maintenance files in a bucket');
   return config;
 }
 
@@ -279,6 +296,14 @@ const momoDisbursement = ['MOMO_DISBURSEMENT_SUBSCRIPTION_KEY', 'MOMO_DISBURSEME
 const airtelRequired = ['AIRTEL_BASE_URL', 'AIRTEL_CLIENT_ID', 'AIRTEL_CLIENT_SECRET', 'AIRTEL_COUNTRY', 'AIRTEL_CURRENCY'] as const;
 
 const stripeRequired = ['STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET'] as const;
+const s3Required = ['S3_ENDPOINT', 'S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const;
+
+/** Variables that mean something only together: one set asks for the others, naming the first missing. */
+function checkTogether(config: Config, names: readonly (keyof Config)[], why: string): void {
+  const set = names.filter((name) => config[name] !== undefined);
+  const missing = names.find((name) => config[name] === undefined);
+  if (set.length > 0 && missing) throw new ConfigError(`${missing}: expected with ${set[0]} (${why})`);
+}
 
 /** A payment provider is off until one of its variables is set; then each it needs must be, or the start stops naming it. */
 function checkPayments(config: Config): void {
@@ -293,11 +318,7 @@ function checkPayments(config: Config): void {
     if (missing)
       throw new ConfigError(`${missing}: expected with ${set[0]?.[0]} (${prefix}* turns the provider on; see docs/configuration.md)`);
   }
-  const disbursement = momoDisbursement.filter((name) => config[name] !== undefined);
-  if (disbursement.length > 0 && disbursement.length < momoDisbursement.length) {
-    const missing = momoDisbursement.find((name) => config[name] === undefined);
-    throw new ConfigError(`${missing}: expected with ${disbursement[0]} (MoMo refunds need all of MOMO_DISBURSEMENT_*)`);
-  }
+  checkTogether(config, momoDisbursement, 'MoMo refunds need all of MOMO_DISBURSEMENT_*');
   if (config.MOMO_TARGET_ENVIRONMENT === 'sandbox' && config.NODE_ENV === 'production') {
     throw new ConfigError('MOMO_TARGET_ENVIRONMENT: sandbox takes no real money; expected the production environment MTN names');
   }

@@ -289,6 +289,16 @@ function maintenanceSettings(config: Config, secretKey: string) {
     diagnosticsRetentionDays: config.DIAGNOSTICS_RETENTION_DAYS,
     diagnosticsUploadMinutes: config.DIAGNOSTICS_UPLOAD_MINUTES,
     firmwareMaxBytes: config.FIRMWARE_MAX_BYTES,
+    s3: config.S3_ENDPOINT
+      ? {
+          endpoint: config.S3_ENDPOINT,
+          bucket: config.S3_BUCKET as string,
+          region: config.S3_REGION,
+          accessKeyId: config.S3_ACCESS_KEY_ID as string,
+          secretAccessKey: config.S3_SECRET_ACCESS_KEY as string,
+          prefix: config.S3_PREFIX,
+        }
+      : null,
   };
 }
 
