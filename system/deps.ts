@@ -33,6 +33,7 @@ import { AnomalyLog } from '../stations/anomalies.js';
 import { StationPresence } from '../stations/presence.js';
 import { StationService } from '../stations/service.js';
 import { TelemetryBuffer } from '../telemetry/buffer.js';
+import { type MessageLog, messageLogOf } from '../telemetry/message-log.js';
 import { openWarehouse, unusedWarehouse, type Warehouse } from '../warehouse/client.js';
 import { migrateWarehouse } from '../warehouse/migrate.js';
 import { type Config, paymentSettings } from './config.js';
@@ -80,6 +81,8 @@ export interface Deps {
   /** Credentials (idTags): every change reaches the authorization cache and the stations' local lists. */
   idTokens: IdTokenService;
   telemetry: TelemetryBuffer;
+  /** The OCPP message log's buffer (unset with OCPP_LOG=0). */
+  messageLog?: MessageLog | undefined;
   /** Routes a raw command to the gateway holding the station's socket. */
   commands: CommandRouter;
   /** Typed, audited commands to stations: what the API and the workers use. */
@@ -214,6 +217,7 @@ export async function createDeps(config: Config, log: Logger): Promise<Deps> {
       authDecisions,
       idTokens: new IdTokenService({ orm, authorization, stationCommands, log }),
       telemetry: new TelemetryBuffer(redis, prefix, { window: writeWindow }),
+      messageLog: config.OCPP_LOG ? messageLogOf({ redis, prefix, nodeId, metrics, log }) : undefined,
       commands,
       stationCommands,
       tariffs,
@@ -264,6 +268,7 @@ function maintenanceSettings(config: Config, secretKey: string) {
 /** Closes connections, last opened first. Roles must have stopped before. */
 export async function closeDeps(deps: Deps): Promise<void> {
   deps.commands.close();
+  await deps.messageLog?.close();
   await deps.events.close();
   await deps.presence.flush().catch((error: unknown) => deps.log.error({ err: error }, 'presence flush failed'));
   await deps.sessions.flushLive().catch((error: unknown) => deps.log.error({ err: error }, 'live session flush failed'));

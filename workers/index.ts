@@ -4,6 +4,7 @@ import { startAnalytics } from './analytics.js';
 import { startBilling } from './billing.js';
 import { startMailWorker } from './mail.js';
 import { startMaintenance } from './maintenance.js';
+import { startMessageLogSink } from './message-log-sink.js';
 import { startPlans } from './plans.js';
 import { startPayments } from './payments.js';
 import { startTelemetrySink } from './telemetry-sink.js';
@@ -12,6 +13,7 @@ import { startWebhooks } from './webhooks.js';
 /** The workers role: the telemetry sink, the BullMQ processors (maintenance, billing, plans, payments, webhooks), the alert sweep, the analytics facts and the mail outbox. */
 export async function startWorkers(deps: Deps) {
   const sink = await startTelemetrySink(deps, { gapMs: deps.config.TELEMETRY_FLUSH_INTERVAL * 1000 });
+  const messageLog = await startMessageLogSink(deps);
   const maintenance = await startMaintenance(deps);
   const mail = await startMailWorker(deps);
   const billing = await startBilling(deps);
@@ -22,6 +24,7 @@ export async function startWorkers(deps: Deps) {
   const analytics = await startAnalytics(deps);
   return {
     sink,
+    messageLog,
     maintenance,
     mail,
     billing,
@@ -40,6 +43,7 @@ export async function startWorkers(deps: Deps) {
       await mail.close();
       await maintenance.close();
       await sink.close();
+      await messageLog?.close();
     },
   };
 }
