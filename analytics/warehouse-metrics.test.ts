@@ -101,6 +101,13 @@ describe('faults, distributions and uptime rules in the warehouse', () => {
     ]);
   });
 
+  it('counts an interval written open and then closed by its closed version: 3 hours out, not until the window ends', async () => {
+    await writer.insert('status_intervals', [interval('REWRITE-1', 1, 'Faulted', day(8), null, { version: 1 })]);
+    await writer.insert('status_intervals', [interval('REWRITE-1', 1, 'Faulted', day(8), day(8, 3), { version: 2 })]);
+    const [port] = await uptime(warehouse, { kind: 'station', station: 'REWRITE-1' }, { from: day(8), to: day(9) });
+    expect(port).toMatchObject({ outageMinutes: 180, periodMinutes: 1440, uptimePercent: 87.5 });
+  });
+
   it("applies California's caps on exclusions beside NEVI's full ones", async () => {
     await writer.insert('status_intervals', [
       // Vandalised for 12 days, all excluded: NEVI excludes 17,280 minutes, California 10 days (14,400).

@@ -112,14 +112,15 @@ try {
       SELECT station, station_id, connector_id, 'status', site_id, organisation_id,
              if(k = 0, 'Occupied', if(cityHash64(session_id) % 30 = 0, 'Faulted', 'Available')),
              if(k = 0, 'Charging', if(cityHash64(session_id) % 30 = 0, 'Faulted', 'Available')),
-             if(k = 1 AND cityHash64(session_id) % 30 = 0, 'GroundFailure', 'NoError'), '', 0,
+             if(k = 1 AND cityHash64(session_id) % 30 = 0, 'GroundFailure', 'NoError'), '',
+             if(cityHash64(station) % 2 = 0, 'Acme', 'Volta'), 'DC 50', 0,
              if(k = 0, started_at, ended_at), if(k = 0, ended_at, ended_at + toIntervalSecond(3600)), 1
       FROM ${warehouse.table('raw_sessions')} ARRAY JOIN [0, 1] AS k`,
     clickhouse_settings: { max_insert_threads: '2' },
   });
   await warehouse.client.command({
     query: `INSERT INTO ${warehouse.table('status_intervals')}
-      SELECT station, station_id, 0, 'offline', site_id, organisation_id, 'Offline', '', '', '', 0,
+      SELECT station, station_id, 0, 'offline', site_id, organisation_id, 'Offline', '', '', '', '', '', 0,
              ended_at + toIntervalSecond(60), ended_at + toIntervalSecond(3660), 1
       FROM ${warehouse.table('raw_sessions')} WHERE connector_id = 1 AND cityHash64(session_id) % 40 = 0`,
   });
