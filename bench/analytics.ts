@@ -159,7 +159,7 @@ try {
   const parts = async () => {
     const result = await warehouse.client.query({
       query: `SELECT table, count() AS parts FROM system.parts WHERE database = {db:String} AND active AND table IN
-              ('sessions', 'session_hours', 'status_intervals', 'status_hours', 'meter_values') GROUP BY table ORDER BY table`,
+              ('sessions', 'session_hours', 'status_intervals', 'status_hours', 'meter_values', 'power_hours') GROUP BY table ORDER BY table`,
       query_params: { db: warehouse.database },
       format: 'JSONEachRow',
     });
