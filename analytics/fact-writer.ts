@@ -108,6 +108,8 @@ export class FactWriter {
       ocpp_status: '',
       error_code: '',
       vendor_error_code: '',
+      vendor: '',
+      model: '',
       operator_set: 0,
       started_at: clickHouseTime(from),
       ended_at: until ? clickHouseTime(until) : null,

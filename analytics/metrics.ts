@@ -118,9 +118,9 @@ export async function analytics(warehouse: Warehouse, scope: Scope, window: Wind
     ),
     ask<PowerFigures>(
       warehouse,
-      `SELECT ${bucket('toDateTime(ts)')} AS bucket, max(value) AS peak_w
-       FROM {db}.meter_values
-       WHERE measurand = 'Power.Active.Import' AND phase = '' AND ts >= toDateTime64({from:String}, 3, 'UTC') AND ts < toDateTime64({to:String}, 3, 'UTC')
+      `SELECT ${bucket('hour')} AS bucket, max(peak_w) AS peak_w
+       FROM {db}.power_hours
+       WHERE ${hours}
          ${scope.kind === 'network' ? '' : `AND station IN (SELECT DISTINCT station FROM {db}.status_intervals WHERE ${where.sql})`}
        GROUP BY GROUPING SETS ((bucket), ()) ORDER BY bucket`,
       params,

@@ -14,6 +14,9 @@ export interface IntervalRow {
   ocpp_status: string;
   error_code: string;
   vendor_error_code: string;
+  /** The station's vendor and model, as its BootNotification gave them. */
+  vendor: string;
+  model: string;
   operator_set: number;
   started_at: string;
   ended_at: string | null;
@@ -38,6 +41,7 @@ const intervalsOf = (events: string) => `
   )
   select seq.id, st.identity as station, st.id as station_id, seq.connector_id, st.site_id, st.organisation_id,
     seq.status as ocpp_status, seq.error_code, coalesce(seq.vendor_error_code, '') as vendor_error_code,
+    coalesce(st.vendor, '') as vendor, coalesce(st.model, '') as model,
     seq.at as started_at, seq.next_at as ended_at,
     (seq.status = 'Unavailable' and (
       select c.request->>'type' from command_log c
@@ -84,6 +88,8 @@ interface IntervalRecord {
   ocpp_status: string;
   error_code: string;
   vendor_error_code: string;
+  vendor: string;
+  model: string;
   started_at: Date;
   ended_at: Date | null;
   operator_set: boolean | null;
@@ -100,6 +106,8 @@ const rowOf = (r: IntervalRecord, version: number): IntervalRow => ({
   ocpp_status: r.ocpp_status,
   error_code: r.error_code,
   vendor_error_code: r.vendor_error_code,
+  vendor: r.vendor,
+  model: r.model,
   operator_set: r.operator_set ? 1 : 0,
   started_at: clickHouseTime(r.started_at),
   ended_at: r.ended_at ? clickHouseTime(r.ended_at) : null,

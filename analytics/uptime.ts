@@ -1,6 +1,6 @@
 import type { Warehouse } from '../warehouse/client.js';
 import { ask } from './run.js';
-import { checkWindow, clickHouseTime, type Scope, scopeCondition, type Window } from './scope.js';
+import { AnalyticsError, checkWindow, clickHouseTime, type Scope, scopeCondition, type Window } from './scope.js';
 
 export interface PortUptime {
   station: string;
@@ -12,6 +12,27 @@ export interface PortUptime {
   uptimePercent: number;
 }
 
+export const uptimeRules = ['NEVI', 'CALIFORNIA'] as const;
+/**
+ * Whose uptime: NEVI's (23 CFR 680.116(b)), every exclusion the operator recorded counted in full; or the California
+ * Energy Commission's (its EV charger reliability standards), which excludes grid power loss, vandalism (at most
+ * 10 days an incident) and planned maintenance (at most 72 hours a port a year), and not hours outside operation.
+ */
+export type UptimeRule = (typeof uptimeRules)[number];
+
+/** The excluded milliseconds of each port under a rule, from the overlaps of its outages with the exclusions. */
+const excludedBy: Record<UptimeRule, string> = {
+  NEVI: `SELECT station, connector_id, sum(ms) AS ms FROM excluded_each GROUP BY station, connector_id`,
+  CALIFORNIA: `SELECT station, connector_id, sum(ms) AS ms FROM
+    (
+      SELECT station, connector_id, cause, year,
+        if(cause = 'planned-maintenance', least(sum(ms), 72 * 3600000), sum(if(cause = 'vandalism', least(ms, 10 * 86400000), ms))) AS ms
+      FROM excluded_each WHERE cause IN ('utility-outage', 'vandalism', 'planned-maintenance')
+      GROUP BY station, connector_id, cause, year
+    )
+    GROUP BY station, connector_id`,
+};
+
 /** The previous 12 months as NEVI counts them: 525,600 minutes up to now. */
 export const previousYear = (now = new Date()) => ({ from: new Date(now.getTime() - 525_600 * 60_000), to: now });
 
@@ -19,26 +40,31 @@ export const previousYear = (now = new Date()) => ({ from: new Date(now.getTime(
  * The outage periods of every port in scope, merged (a port is out when it is Faulted, Unavailable without the
  * operator having asked, or its station is offline, or its station's connector 0 is Faulted or Unavailable so),
  * clipped to the window, with the minutes of them the operator's exclusions cover. Exclusions of one station
- * never overlap (analytics/exclusions.ts), so each excluded minute counts once.
+ * never overlap (analytics/exclusions.ts), so each excluded minute counts once. Without FINAL: an interval's
+ * versions differ only in its end (and whose Unavailable it was), never in its status, so the rows that can be
+ * outages are picked first and only those are folded to their latest version (a few percent of all intervals).
  */
-export const portOutages = (scope: Scope) => `
+export const portOutages = (scope: Scope, rule: UptimeRule = 'NEVI') => `
   WITH toDateTime64({from:String}, 3, 'UTC') AS f, toDateTime64({to:String}, 3, 'UTC') AS t,
   ports AS (
     SELECT DISTINCT station, connector_id FROM {db}.status_intervals
     WHERE ${scopeCondition(scope).sql} AND kind = 'status' AND connector_id > 0 AND started_at < t
   ),
+  down AS (
+    SELECT station, connector_id, kind, started_at, any(status) AS state,
+      argMax(tuple(ended_at, operator_set), version) AS latest, latest.1 AS ends, latest.2 AS asked
+    FROM {db}.status_intervals
+    WHERE ${scopeCondition(scope).sql} AND (kind = 'offline' OR status IN ('Faulted', 'Unavailable')) AND started_at < t
+    GROUP BY station, connector_id, kind, started_at
+    HAVING (state != 'Unavailable' OR asked = 0) AND coalesce(ends, now64(3)) > f
+  ),
   outage AS (
-    SELECT station, connector_id, greatest(started_at, f) AS s, least(coalesce(ended_at, now64(3)), t) AS e
-    FROM {db}.status_intervals FINAL
-    WHERE ${scopeCondition(scope).sql} AND kind = 'status' AND connector_id > 0
-      AND (status = 'Faulted' OR (status = 'Unavailable' AND operator_set = 0))
-      AND started_at < t AND coalesce(ended_at, now64(3)) > f
+    SELECT station, connector_id, greatest(started_at, f) AS s, least(coalesce(ends, now64(3)), t) AS e
+    FROM down WHERE kind = 'status' AND connector_id > 0
     UNION ALL
-    SELECT p.station, p.connector_id, greatest(i.started_at, f), least(coalesce(i.ended_at, now64(3)), t)
-    FROM {db}.status_intervals AS i FINAL INNER JOIN ports AS p ON p.station = i.station
-    WHERE ${scopeCondition(scope, 'i').sql} AND i.connector_id = 0
-      AND (i.kind = 'offline' OR i.status = 'Faulted' OR (i.status = 'Unavailable' AND i.operator_set = 0))
-      AND i.started_at < t AND coalesce(i.ended_at, now64(3)) > f
+    SELECT p.station, p.connector_id, greatest(d.started_at, f), least(coalesce(d.ends, now64(3)), t)
+    FROM down AS d INNER JOIN ports AS p ON p.station = d.station
+    WHERE d.connector_id = 0
   ),
   ordered AS (
     SELECT station, connector_id, s, e,
@@ -53,13 +79,15 @@ export const portOutages = (scope: Scope) => `
   merged AS (
     SELECT station, connector_id, island, min(s) AS s, max(e) AS e FROM islands GROUP BY station, connector_id, island
   ),
-  excluded AS (
-    SELECT m.station AS station, m.connector_id AS connector_id,
+  excluded_each AS (
+    SELECT m.station AS station, m.connector_id AS connector_id, x.exclusion_id AS exclusion_id, x.cause AS cause,
+      toYear(x.started_at) AS year,
       sum(greatest(0, dateDiff('millisecond', greatest(m.s, x.started_at), least(m.e, x.ended_at)))) AS ms
     FROM merged AS m INNER JOIN {db}.exclusion_facts AS x ON x.station = m.station
     WHERE x.connector_id IN (0, m.connector_id) AND x.started_at < m.e AND x.ended_at > m.s
-    GROUP BY station, connector_id
+    GROUP BY station, connector_id, exclusion_id, cause, year
   ),
+  excluded AS (${excludedBy[rule]}),
   per_port AS (
     SELECT p.station AS station, p.connector_id AS connector_id,
       coalesce(o.ms, 0) / 60000 AS outage_minutes, coalesce(x.ms, 0) / 60000 AS excluded_minutes,
@@ -72,8 +100,15 @@ export const portOutages = (scope: Scope) => `
   )`;
 
 /** Uptime per port of the scope, worst first, at most `first` ports. */
-export async function uptime(warehouse: Warehouse, scope: Scope, window: Omit<Window, 'timeZone'>, first = 100): Promise<PortUptime[]> {
+export async function uptime(
+  warehouse: Warehouse,
+  scope: Scope,
+  window: Omit<Window, 'timeZone'>,
+  first = 100,
+  rule: UptimeRule = 'NEVI',
+): Promise<PortUptime[]> {
   checkWindow({ ...window, timeZone: 'UTC' }, undefined, 366 * 86_400_000);
+  if (!uptimeRules.includes(rule)) throw new AnalyticsError(`rule: expected one of ${uptimeRules.join(', ')}`, 'rule');
   const where = scopeCondition(scope);
   const answer = await ask<{
     station: string;
@@ -84,7 +119,7 @@ export async function uptime(warehouse: Warehouse, scope: Scope, window: Omit<Wi
     uptime: number;
   }>(
     warehouse,
-    `${portOutages(scope)}
+    `${portOutages(scope, rule)}
      SELECT * FROM per_port ORDER BY uptime, station, connector_id LIMIT {first:UInt32}`,
     { ...where.params, from: clickHouseTime(window.from), to: clickHouseTime(window.to), first },
   );

@@ -73,6 +73,18 @@ function queryRows(w: PermissionWorld, paymentId: string): Record<string, Operat
       variables: () => ({ station: w.stationA.identity }),
       expect: staff('ok'),
     },
+    faults: {
+      document:
+        'query($station: String) { faults(stationIdentity: $station, from: "2026-06-01T00:00:00Z", to: "2026-07-01T00:00:00Z") { errorCode vendor faults } }',
+      variables: () => ({ station: w.stationA.identity }),
+      expect: staff('ok'),
+    },
+    sessionDistribution: {
+      document:
+        'query($site: String) { sessionDistribution(siteId: $site, from: "2026-06-01T00:00:00Z", to: "2026-07-01T00:00:00Z") { energy { from sessions } duration { to } } }',
+      variables: () => ({ site: w.siteA }),
+      expect: staff('ok'),
+    },
     rankStations: {
       document:
         'query($org: String) { rankStations(organisationId: $org, metric: ENERGY, from: "2026-06-01T00:00:00Z", to: "2026-07-01T00:00:00Z") { stationIdentity } }',

@@ -9,6 +9,7 @@ import type { Protocols } from './protocols.js';
 import { RpcConnection } from './rpc/connection.js';
 import { type OcppVersion, StationOfflineError } from './rpc/errors.js';
 import { validatorFor } from './rpc/validator.js';
+import { StationJournal } from './message-journal.js';
 import { StationConnection } from './station-connection.js';
 import { type MessageMeters, messageMeters, StationObserver } from './station-observer.js';
 
@@ -53,6 +54,7 @@ export class StationConnections {
       callTimeoutMs: deps.config.OCPP_CALL_TIMEOUT * 1000,
       log: connLog,
       observer: new StationObserver(this.meters, station.id, validator),
+      journal: deps.messageLog && new StationJournal(deps.messageLog, station.identity, deps.config.OCPP_LOG_PAYLOAD_DAYS > 0),
     });
     const list = this.byIdentity.get(station.identity) ?? [];
     const firstSocket = list.length === 0;

@@ -13,6 +13,12 @@ export function createMetrics() {
   });
   return {
     registry,
+    ocppLogged: new Counter({
+      name: 'evcms_ocpp_log_exchanges_total',
+      help: 'OCPP exchanges for the message log, by stage (logged: in Redis; dropped: Redis away or the buffer full; written: in the warehouse)',
+      labelNames: ['stage'] as const,
+      registers,
+    }),
     ocppConnections: new Gauge({ name: 'evcms_ocpp_connections', help: 'Open charger WebSocket connections', registers }),
     ocppMessages: new Counter({
       name: 'evcms_ocpp_messages_total',

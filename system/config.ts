@@ -42,6 +42,14 @@ const bytes = (fallback: number) =>
     .min(1024, 'expected at least 1024 bytes')
     .default(fallback);
 
+const days = (min: number, max: number, fallback: number) =>
+  z.coerce
+    .number({ error: 'expected a number of days' })
+    .int('expected a whole number of days')
+    .min(min, `expected ${min} to ${max} days`)
+    .max(max, `expected ${min} to ${max} days`)
+    .default(fallback);
+
 const roles = ['ocpp', 'api', 'workers'] as const;
 export type Role = (typeof roles)[number];
 
@@ -216,6 +224,12 @@ export const configSchema = z.object({
     .min(400, 'expected at least 400 days (uptime looks back 12 months)')
     .max(36_600, 'expected at most 36600 days')
     .default(3650),
+  /** The OCPP message log (docs/analytics.md): every exchange in the warehouse's ocpp_messages, written off the OCPP path. */
+  OCPP_LOG: flag(true),
+  /** How long the log keeps the raw frames, in days (a column TTL); 0 keeps none. */
+  OCPP_LOG_PAYLOAD_DAYS: days(0, 3650, 7),
+  /** How long the log keeps its rows, in days (a table TTL). */
+  OCPP_LOG_RETENTION_DAYS: days(1, 36_600, 180),
   /** MTN MoMo Collection: on when any MOMO_ variable is set, then all but MOMO_CALLBACK_URL are required (checkPayments). */
   MOMO_BASE_URL: url(['http:', 'https:']).optional(),
   MOMO_SUBSCRIPTION_KEY: z.string().min(8, 'expected the Collection subscription key').optional(),

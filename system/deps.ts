@@ -34,6 +34,7 @@ import { AnomalyLog } from '../stations/anomalies.js';
 import { StationPresence } from '../stations/presence.js';
 import { StationService } from '../stations/service.js';
 import { TelemetryBuffer } from '../telemetry/buffer.js';
+import { type MessageLog, messageLogOf } from '../telemetry/message-log.js';
 import { openWarehouse, unusedWarehouse, type Warehouse } from '../warehouse/client.js';
 import { migrateWarehouse } from '../warehouse/migrate.js';
 import { type Config, paymentSettings } from './config.js';
@@ -83,6 +84,8 @@ export interface Deps {
   /** Credentials (idTags): every change reaches the authorization cache and the stations' local lists. */
   idTokens: IdTokenService;
   telemetry: TelemetryBuffer;
+  /** The OCPP message log's buffer (unset with OCPP_LOG=0). */
+  messageLog?: MessageLog | undefined;
   /** Routes a raw command to the gateway holding the station's socket. */
   commands: CommandRouter;
   /** Typed, audited commands to stations: what the API and the workers use. */
@@ -252,6 +255,7 @@ export async function createDeps(config: Config, log: Logger): Promise<Deps> {
       authDecisions,
       idTokens: new IdTokenService({ orm, authorization, stationCommands, log }),
       telemetry: new TelemetryBuffer(redis, prefix, { window: writeWindow }),
+      messageLog: config.OCPP_LOG ? messageLogOf({ redis, prefix, nodeId, metrics, log }) : undefined,
       commands,
       stationCommands,
       tariffs,
@@ -306,6 +310,7 @@ function maintenanceSettings(config: Config, secretKey: string) {
 export async function closeDeps(deps: Deps): Promise<void> {
   deps.commands.close();
   await deps.reports.close().catch(() => {});
+  await deps.messageLog?.close();
   await deps.events.close();
   await deps.presence.flush().catch((error: unknown) => deps.log.error({ err: error }, 'presence flush failed'));
   await deps.sessions.flushLive().catch((error: unknown) => deps.log.error({ err: error }, 'live session flush failed'));

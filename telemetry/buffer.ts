@@ -172,16 +172,21 @@ export class TelemetryBuffer {
   }
 
   /** Entries not yet written to the warehouse (waiting or being written). */
-  async backlog(group = 'warehouse'): Promise<number> {
-    try {
-      const info = (await this.redis.xinfo('GROUPS', this.stream)) as unknown[][];
-      for (const entry of info) {
-        const fields = xinfoFields(entry);
-        if (fields.name === group) return Number(fields.lag ?? 0) + Number(fields.pending ?? 0);
-      }
-      return await this.redis.xlen(this.stream);
-    } catch {
-      return await this.redis.xlen(this.stream);
+  backlog(group = 'warehouse'): Promise<number> {
+    return streamBacklog(this.redis, this.stream, group);
+  }
+}
+
+/** Entries of a stream its consumer group has not acknowledged yet (waiting or being read). */
+export async function streamBacklog(redis: Redis, stream: string, group: string): Promise<number> {
+  try {
+    const info = (await redis.xinfo('GROUPS', stream)) as unknown[][];
+    for (const entry of info) {
+      const fields = xinfoFields(entry);
+      if (fields.name === group) return Number(fields.lag ?? 0) + Number(fields.pending ?? 0);
     }
+    return await redis.xlen(stream);
+  } catch {
+    return await redis.xlen(stream);
   }
 }

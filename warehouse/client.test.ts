@@ -35,7 +35,14 @@ describe('the warehouse', () => {
   });
 
   it('names a failing migration and leaves it pending', async () => {
-    const broken = [{ version: 9999, name: '9999_broken', statements: ['CREATE TABLE {database}.broken (x NoSuchType) ENGINE = Memory'] }];
+    const broken = [
+      {
+        version: 9999,
+        name: '9999_broken',
+        statements: ['CREATE TABLE {database}.broken (x NoSuchType) ENGINE = Memory'],
+        serverOnly: false,
+      },
+    ];
     await expect(migrateWarehouse(warehouse, broken)).rejects.toThrow(/^ClickHouse migration 9999_broken failed: /);
     const recorded = await warehouse.client.query({
       query: `SELECT count() AS n FROM ${warehouse.table('schema_migrations')} WHERE version = 9999`,

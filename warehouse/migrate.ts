@@ -8,6 +8,8 @@ export interface WarehouseMigration {
   version: number;
   name: string;
   statements: string[];
+  /** Marked `-- server only` on its first line: applied to a ClickHouse server, skipped embedded (chDB has no access control). */
+  serverOnly: boolean;
 }
 
 /** Reads `migrations/clickhouse/NNNN_name.sql`, in order; `{database}` stands for the target database. */
@@ -15,11 +17,15 @@ export function readWarehouseMigrations(dir = folder): WarehouseMigration[] {
   return readdirSync(dir)
     .filter((file) => /^\d{4}_[\w-]+\.sql$/.test(file))
     .sort()
-    .map((file) => ({
-      version: Number(file.slice(0, 4)),
-      name: file.replace(/\.sql$/, ''),
-      statements: splitStatements(readFileSync(`${dir}/${file}`, 'utf8')),
-    }));
+    .map((file) => {
+      const text = readFileSync(`${dir}/${file}`, 'utf8');
+      return {
+        version: Number(file.slice(0, 4)),
+        name: file.replace(/\.sql$/, ''),
+        statements: splitStatements(text),
+        serverOnly: text.startsWith('-- server only'),
+      };
+    });
 }
 
 export function splitStatements(sql: string): string[] {
@@ -46,7 +52,8 @@ export async function migrateWarehouse(warehouse: Warehouse, migrations = readWa
   const applied = new Set((await done.json<{ version: number }>()).map((row) => Number(row.version)));
   const ran: string[] = [];
   for (const migration of migrations) {
-    if (applied.has(migration.version)) continue;
+    // Not recorded when skipped: nothing to apply embedded, ever (a server is another warehouse).
+    if (applied.has(migration.version) || (migration.serverOnly && warehouse.kind === 'chdb')) continue;
     for (const statement of migration.statements) {
       try {
         await client.command({ query: statement.replaceAll('{database}', warehouse.database) });

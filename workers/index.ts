@@ -6,6 +6,7 @@ import { startCardHolds } from './card-holds.js';
 import { startConfigurationReads } from './configuration-reads.js';
 import { startMailWorker } from './mail.js';
 import { startMaintenance } from './maintenance.js';
+import { startMessageLogSink } from './message-log-sink.js';
 import { startPlans } from './plans.js';
 import { startPayments } from './payments.js';
 import { startReports } from './reports.js';
@@ -15,6 +16,7 @@ import { startWebhooks } from './webhooks.js';
 /** The workers role: the telemetry sink, the BullMQ processors (maintenance, billing, plans, payments, webhooks), the alert sweep, the analytics facts, reports and the mail outbox. */
 export async function startWorkers(deps: Deps) {
   const sink = await startTelemetrySink(deps, { gapMs: deps.config.TELEMETRY_FLUSH_INTERVAL * 1000 });
+  const messageLog = await startMessageLogSink(deps);
   const maintenance = await startMaintenance(deps);
   const mail = await startMailWorker(deps);
   const billing = await startBilling(deps);
@@ -28,6 +30,7 @@ export async function startWorkers(deps: Deps) {
   const configurationReads = await startConfigurationReads(deps, { delayMs: deps.config.CONFIGURATION_READ_DELAY * 1000 });
   return {
     sink,
+    messageLog,
     maintenance,
     mail,
     billing,
@@ -52,6 +55,7 @@ export async function startWorkers(deps: Deps) {
       await mail.close();
       await maintenance.close();
       await sink.close();
+      await messageLog?.close();
     },
   };
 }

@@ -14,6 +14,11 @@ export interface SinkStreamOptions {
   readCount: number;
   blockMs: number;
   claimIdleMs: number;
+  /** The stream read (by default the telemetry's), and what the sink is called in logs and on its Redis connection. */
+  stream?: string;
+  name?: string;
+  /** Counts entries trimmed before they were written (by default evcms_telemetry_lost_entries_total). */
+  countLost?: (entries: number) => void;
 }
 
 /**
@@ -22,6 +27,7 @@ export interface SinkStreamOptions {
  */
 export class SinkStream {
   readonly stream: string;
+  readonly name: string;
   private readonly deadLetters: string;
   private readonly consumer: string;
   private readonly reader: Redis;
@@ -32,10 +38,11 @@ export class SinkStream {
     private readonly options: SinkStreamOptions,
     private readonly running: () => boolean,
   ) {
-    this.stream = deps.telemetry.stream;
+    this.stream = options.stream ?? deps.telemetry.stream;
+    this.name = options.name ?? 'telemetry sink';
     this.deadLetters = `${this.stream}:dead`;
     this.consumer = deps.nodeId;
-    this.reader = deps.redis.duplicate({ connectionName: 'evcms-telemetry-sink', enableAutoPipelining: false });
+    this.reader = deps.redis.duplicate({ connectionName: `evcms-${this.name.replaceAll(' ', '-')}`, enableAutoPipelining: false });
     // ioredis reconnects by itself; while Redis is away the sink's reads wait, and ready() tells.
     this.reader.on('error', () => {});
   }
@@ -113,10 +120,11 @@ export class SinkStream {
   /** Entries trimmed before they were written: acknowledged, counted and logged as lost. */
   async lost(ids: string[]): Promise<void> {
     await this.reader.xack(this.stream, group, ...ids);
-    this.deps.metrics.telemetryLostEntries.inc(ids.length);
+    if (this.options.countLost) this.options.countLost(ids.length);
+    else this.deps.metrics.telemetryLostEntries.inc(ids.length);
     this.deps.log.error(
       { entries: ids.length, first: ids[0] },
-      'telemetry sink: entries were trimmed from the stream before they were written; their samples are lost',
+      `${this.name}: entries were trimmed from the stream before they were written; what they held is lost`,
     );
   }
 

@@ -1,5 +1,5 @@
 import type { Deps } from '../system/deps.js';
-import { SinkStream, type SinkStreamOptions, group } from './telemetry-sink-stream.js';
+import { type Entry, SinkStream, type SinkStreamOptions, group } from './telemetry-sink-stream.js';
 import { SinkWriter } from './telemetry-sink-writer.js';
 
 export { isDataError } from './telemetry-sink-writer.js';
@@ -21,9 +21,14 @@ export interface TelemetrySinkOptions {
   stallMs?: number;
 }
 
-type Settings = SinkStreamOptions & { gapMs: number; stallMs: number };
+export type SinkSettings = SinkStreamOptions & { gapMs: number; stallMs: number };
 
-function settingsOf(options: TelemetrySinkOptions): Settings {
+/** Writes a batch of stream entries to the warehouse, acknowledging them once written. */
+export interface StreamWriter {
+  write(entries: Entry[]): Promise<void>;
+}
+
+export function settingsOf(options: TelemetrySinkOptions): SinkSettings {
   // Entries per insert; an entry holds the frames of one write window of a gateway (see platform/write-window.ts).
   const batchSize = options.batchSize ?? 500;
   return {
@@ -60,14 +65,15 @@ class SinkLoop {
   private failingSince = 0;
   private wake: (() => void) | null = null;
   readonly stream: SinkStream;
-  private readonly writer: SinkWriter;
+  private readonly writer: StreamWriter;
 
   constructor(
     private readonly deps: Deps,
-    private readonly settings: Settings,
+    private readonly settings: SinkSettings,
+    writerOf: (stream: SinkStream) => StreamWriter = (stream) => new SinkWriter(deps, stream),
   ) {
     this.stream = new SinkStream(deps, settings, () => this.running);
-    this.writer = new SinkWriter(deps, this.stream);
+    this.writer = writerOf(this.stream);
   }
 
   ready(): boolean {
@@ -127,12 +133,12 @@ class SinkLoop {
       this.groupMissing = true;
       log.error(
         { stream: this.stream.stream, group },
-        "telemetry sink: the stream's consumer group is gone (Redis restarted without its data?); creating it again",
+        `${this.stream.name}: the stream's consumer group is gone (Redis restarted without its data?); creating it again`,
       );
       return;
     }
     this.backoffMs = Math.min(30_000, this.backoffMs ? this.backoffMs * 2 : 500);
-    log.warn({ err: error, retryInMs: this.backoffMs }, 'telemetry sink: warehouse write failed; samples stay buffered');
+    log.warn({ err: error, retryInMs: this.backoffMs }, `${this.stream.name}: warehouse write failed; the entries stay buffered`);
     await new Promise((r) => setTimeout(r, this.backoffMs));
   }
 
@@ -159,7 +165,24 @@ class SinkLoop {
  * sample_id (plus the batch's dedup token) keeps a replay from duplicating.
  */
 export async function startTelemetrySink(deps: Deps, options: TelemetrySinkOptions = {}): Promise<TelemetrySink> {
-  const loop = new SinkLoop(deps, settingsOf(options));
+  const sink = await startStreamSink(deps, settingsOf(options), {
+    backlog: () => deps.telemetry.backlog(group),
+    onClose: () => {
+      if (deps.telemetrySink === sink) deps.telemetrySink = undefined;
+    },
+  });
+  // The probes read it: /readyz fails while this sink cannot work.
+  deps.telemetrySink = sink;
+  return sink;
+}
+
+/** A sink's rounds over a Redis stream into the warehouse (the telemetry's, or another one's with its own writer). */
+export async function startStreamSink(
+  deps: Deps,
+  settings: SinkSettings,
+  how: { backlog: () => Promise<number>; writerOf?: (stream: SinkStream) => StreamWriter; onClose?: () => void },
+): Promise<TelemetrySink> {
+  const loop = new SinkLoop(deps, settings, how.writerOf);
   await loop.stream.createGroup();
   const done = loop.run();
 
@@ -167,25 +190,22 @@ export async function startTelemetrySink(deps: Deps, options: TelemetrySinkOptio
     const until = Date.now() + timeoutMs;
     while (Date.now() < until) {
       loop.hurry();
-      if ((await deps.telemetry.backlog(group)) === 0 && loop.idle) return true;
+      if ((await how.backlog()) === 0 && loop.idle) return true;
       await new Promise((r) => setTimeout(r, 50));
     }
     return false;
   };
 
-  const sink: TelemetrySink = {
+  return {
     drain,
     ready: () => loop.ready(),
     /** Writes what is buffered (up to a few seconds' worth), then stops; the rest waits in Redis. */
     async close() {
       await drain(5000).catch(() => false);
       loop.running = false;
-      if (deps.telemetrySink === sink) deps.telemetrySink = undefined;
+      how.onClose?.();
       loop.stream.disconnect();
       await done;
     },
   };
-  // The probes read it: /readyz fails while this sink cannot work.
-  deps.telemetrySink = sink;
-  return sink;
 }

@@ -22,9 +22,10 @@ import {
   RankMetricValue,
   RankOrderValue,
 } from '../types/analytics.type.js';
+import { UptimeRuleValue } from '../types/warehouse-metrics.type.js';
 
 /** Runs a warehouse question, its refusals as BAD_USER_INPUT naming the argument. */
-async function asking<T>(question: () => Promise<T>): Promise<T> {
+export async function asking<T>(question: () => Promise<T>): Promise<T> {
   try {
     return await question();
   } catch (error) {
@@ -78,7 +79,8 @@ export class AnalyticsResolver {
 
   @Authorized('ADMIN', 'OPERATOR')
   @Query(() => [PortUptimeType], {
-    description: 'Uptime per port as 23 CFR 680.116 defines it, worst first; by default over the previous 12 months (525,600 minutes)',
+    description:
+      "Uptime per port as a regulator defines it (rule: NEVI's 23 CFR 680.116, or California's), worst first; by default over the previous 12 months (525,600 minutes)",
   })
   async uptime(
     @Ctx() context: ApiContext,
@@ -88,13 +90,14 @@ export class AnalyticsResolver {
     @Arg('siteId', () => String, { nullable: true }) siteId?: string,
     @Arg('organisationId', () => String, { nullable: true }) organisationId?: string,
     @Arg('first', () => Int, { nullable: true, defaultValue: 100 }) first = 100,
+    @Arg('rule', () => UptimeRuleValue, { nullable: true, defaultValue: UptimeRuleValue.NEVI }) rule = UptimeRuleValue.NEVI,
   ): Promise<PortUptimeType[]> {
     if (first < 1 || first > 1000) throw badInput('first: expected 1 to 1000', 'first');
     if ((from === undefined || from === null) !== (to === undefined || to === null))
       throw badInput('to: give both from and to, or neither', 'to');
     const target = await analyticsScope(context, { stationIdentity, siteId, organisationId });
     const window = from && to ? { from, to } : previousYear();
-    const ports = await asking(() => uptime(context.deps.warehouse, target.scope, window, first));
+    const ports = await asking(() => uptime(context.deps.warehouse, target.scope, window, first, rule));
     return ports.map(({ station, ...port }) => Object.assign(new PortUptimeType(), { stationIdentity: station, ...port }));
   }
 

@@ -7,6 +7,7 @@ import { OcppCallError, OcppTimeoutError, type OcppVersion, StationOfflineError,
 import { CALL, CALLERROR, CALLRESULT, MAX_FRAME_BYTES, callFrame, errorFrame, parseFrame, resultFrame } from './frames.js';
 import { reuseFragmentsArray } from './fragments.js';
 import { asBuffer, malformedAnswer, oversizedAnswer, unreadableAnswer, wireError } from './refusals.js';
+import type { RpcJournal } from './journal.js';
 import type { Validator } from './validator.js';
 
 /** Answers one CALL from the station: returns the response payload (or a promise of it), or throws an OcppError. */
@@ -87,6 +88,7 @@ export class RpcConnection implements Overdue {
       callTimeoutMs: number;
       log: Logger;
       observer: RpcObserver;
+      journal?: RpcJournal | undefined;
       /** A CALL whose handler has not settled within this is answered "not decided in time" (default 5 s). */
       answerWithinMs?: number;
     },
@@ -167,16 +169,20 @@ export class RpcConnection implements Overdue {
         if (this.inflight?.id !== id) return;
         this.inflight = null;
         this.options.observer.called(call.action, 'timeout');
+        this.options.journal?.returned(id, 'Timeout', null, 0);
         call.reject(new OcppTimeoutError(`${call.action}: no answer from the station within ${call.timeoutMs} ms`));
         this.sendNext();
       },
       Math.max(1, call.deadline - performance.now()),
     );
     this.inflight = { id, call, timer };
-    this.socket.send(callFrame(id, call.action, call.payload), (error) => {
+    const text = callFrame(id, call.action, call.payload);
+    this.options.journal?.sent(id, call.action, text);
+    this.socket.send(text, (error) => {
       if (error && this.inflight?.id === id) {
         clearTimeout(timer);
         this.inflight = null;
+        this.options.journal?.returned(id, 'NotSent', null, 0);
         call.reject(new StationOfflineError(`${call.action}: could not be sent: ${error.message}`));
         this.sendNext();
       }
@@ -225,6 +231,7 @@ export class RpcConnection implements Overdue {
         return;
       }
       this.unansweredIds.push(frame.id);
+      this.options.journal?.received(frame.id, frame.action, text, bytes.length);
       // Answered in arrival order: at once when nothing is waiting (the usual case, one CALL at a time),
       // else after the CALLs before it, however their answering ended. The usual case makes no named closure:
       // tsx (esbuild's keepNames) gives each one a name property of its own, an allocation per frame.
@@ -245,6 +252,7 @@ export class RpcConnection implements Overdue {
     clearTimeout(inflight.timer);
     this.inflight = null;
     const { call } = inflight;
+    this.options.journal?.returned(frame.id, frame.type === CALLERROR ? frame.code : 'ok', text, bytes.length);
     if (frame.type === CALLRESULT) {
       try {
         this.options.validator.check(call.action, 'response', frame.payload);
@@ -355,19 +363,22 @@ export class RpcConnection implements Overdue {
       this.refuse(id, action, started, ocppError('InternalError', 'the central system could not answer'));
       return;
     }
-    this.send(resultFrame(id, response));
-    this.answered(action, 'ok', started);
+    const text = resultFrame(id, response);
+    this.send(text);
+    this.answered(action, 'ok', started, text);
   }
 
   private refuse(id: string, action: string, started: number, error: unknown): void {
     const known = wireError(error);
     if (!known) this.options.log.error({ action, err: error }, 'ocpp: handler failed');
     const sent = known ?? ocppError('InternalError', 'the central system could not answer');
-    this.send(errorFrame(id, sent, this.version));
-    this.answered(action, sent.code, started);
+    const text = errorFrame(id, sent, this.version);
+    this.send(text);
+    this.answered(action, sent.code, started, text);
   }
 
-  private answered(action: string, outcome: string, started: number): void {
+  private answered(action: string, outcome: string, started: number, text: string): void {
+    this.options.journal?.answered(outcome, text);
     // Nothing left to wait for: let go of the last answer's promise (and what it holds) at once.
     this.unansweredIds.shift();
     if (--this.unanswered === 0) this.incoming = settled;
