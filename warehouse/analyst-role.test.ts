@@ -9,7 +9,9 @@ import { migrateWarehouse, readWarehouseMigrations } from './migrate.js';
 // The analysts' role of server mode (migrations/clickhouse/0007_analyst_role.sql) against the views docs/analytics.md documents.
 
 const page = readFileSync(new URL('../docs/analytics.md', import.meta.url), 'utf8');
-const documented = [...(page.split('### The views')[1] ?? '').matchAll(/^\| `(\w+)` \|/gm)].map((m) => m[1]);
+/** The rows of the table under "### The views", up to the next heading. */
+const viewsSection = (page.split('### The views')[1] ?? '').split(/^#{2,3} /m)[0] ?? '';
+const documented = [...viewsSection.matchAll(/^\| `(\w+)` \|/gm)].map((m) => m[1]);
 const role = readWarehouseMigrations().find((m) => m.name === '0007_analyst_role');
 const granted = (role?.statements ?? []).flatMap((s) => [...s.matchAll(/^GRANT (\w+) ON \{database\}\.(\w+) TO \{database\}_analyst$/gm)]);
 
