@@ -20,6 +20,7 @@ import { Migration20261204140000_stripe } from './Migration20261204140000_stripe
 import { Migration20261204150000_diagnostics } from './Migration20261204150000_diagnostics.js';
 import { Migration20261204151000_firmware } from './Migration20261204151000_firmware.js';
 import { Migration20261204160000_analytics } from './Migration20261204160000_analytics.js';
+import { Migration20261205120000_signed_firmware } from './Migration20261205120000_signed_firmware.js';
 
 /** PostgreSQL migrations, oldest first. `npm run migration:create -- <name>` writes a new file; add it here. */
 export const migrations: MigrationObject[] = [
@@ -44,4 +45,5 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261204150000_diagnostics', class: Migration20261204150000_diagnostics },
   { name: 'Migration20261204151000_firmware', class: Migration20261204151000_firmware },
   { name: 'Migration20261204160000_analytics', class: Migration20261204160000_analytics },
+  { name: 'Migration20261205120000_signed_firmware', class: Migration20261205120000_signed_firmware },
 ];
