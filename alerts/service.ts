@@ -95,9 +95,16 @@ export class AlertService {
     return this.deps.orm.em.fork().getConnection();
   }
 
-  async sweep(): Promise<{ raised: AlertView[]; resolved: AlertView[] }> {
+  /**
+   * Raises what holds and resolves what cleared: for every station, or (`stationIds`) for those only. A scoped
+   * sweep is what follows a station's events: PostgreSQL pushes the station filter into every condition, so it
+   * costs a few index lookups where a full sweep reads every station (about 0.5 s at 10,000 on a busy machine).
+   */
+  async sweep(stationIds?: string[]): Promise<{ raised: AlertView[]; resolved: AlertView[] }> {
+    const scope = stationIds === undefined ? null : `{${stationIds.join(',')}}`;
+    const current = scope === null ? currentSql() : `select * from (${currentSql()}) c where c.station_id = any(?::uuid[])`;
     const rows = await this.sql().execute<(AlertRow & { change: 'raised' | 'resolved' })[]>(
-      `with current as (${currentSql()}),
+      `with current as (${current}),
        raised as (
          insert into alert (id, organisation_id, station_id, kind, cause_key, severity, state, message, details, raised_at)
          select gen_random_uuid(), c.organisation_id, c.station_id, c.kind, c.cause_key, c.severity, 'open', c.message, c.details, now()
@@ -106,13 +113,13 @@ export class AlertService {
          returning *),
        resolved as (
          update alert a set state = 'resolved', resolved_at = now(), resolution = 'the condition cleared'
-         where a.state <> 'resolved' and a.kind = any(?::text[])
+         where a.state <> 'resolved' and a.kind = any(?::text[]) ${scope === null ? '' : 'and a.station_id = any(?::uuid[])'}
            and not exists (select 1 from current c where c.station_id = a.station_id and c.kind = a.kind and c.cause_key = a.cause_key)
          returning a.*)
        select 'raised' as change, ${columns} from raised a join station s on s.id = a.station_id
        union all
        select 'resolved' as change, ${columns} from resolved a join station s on s.id = a.station_id`,
-      [`{${alertKinds.join(',')}}`],
+      scope === null ? [`{${alertKinds.join(',')}}`] : [scope, `{${alertKinds.join(',')}}`, scope],
     );
     const raised = rows.filter((r) => r.change === 'raised').map(view);
     const resolved = rows.filter((r) => r.change === 'resolved').map(view);

@@ -16,7 +16,7 @@ export async function startWorkers(deps: Deps) {
   const mail = await startMailWorker(deps);
   const billing = await startBilling(deps);
   const webhooks = await startWebhooks(deps);
-  const alerts = await startAlerts(deps, { sweepMs: deps.config.ALERT_SWEEP_INTERVAL * 1000 });
+  const alerts = deps.config.ALERTS ? await startAlerts(deps, { sweepMs: deps.config.ALERT_SWEEP_INTERVAL * 1000 }) : null;
   const plans = await startPlans(deps);
   const payments = await startPayments(deps);
   const analytics = await startAnalytics(deps);
@@ -32,7 +32,7 @@ export async function startWorkers(deps: Deps) {
     analytics,
     async close() {
       await analytics.close();
-      await alerts.close();
+      await alerts?.close();
       await webhooks.close();
       await plans.close();
       await payments.close();
