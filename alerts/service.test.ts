@@ -62,6 +62,16 @@ describe('alerts', () => {
     expect(await openAlerts(one.station.id)).toEqual([{ kind: 'station-offline', cause_key: '', state: 'open' }]);
   });
 
+  it('leave the alerts of the kinds a sweep does not look at as they are', async () => {
+    const { station } = await aStationOfItsOwn();
+    await sql(system, `update station set online = false, last_seen_at = now() - interval '6 minutes' where id = ?`, [station.id]);
+    await sweep();
+    await sql(system, 'update station set online = true, last_seen_at = now() where id = ?', [station.id]);
+    expect((await system.deps.alerts.sweep([station.id], ['connector-faulted'])).resolved).toEqual([]);
+    expect(await openAlerts(station.id)).toEqual([{ kind: 'station-offline', cause_key: '', state: 'open' }]);
+    expect((await system.deps.alerts.sweep([station.id])).resolved.map((a) => a.kind)).toEqual(['station-offline']);
+  });
+
   it('follow the organisation threshold, and refuse one out of range naming it', async () => {
     const { org, station } = await aStationOfItsOwn();
     await system.deps.alerts.setSettings(org.organisationId, { thresholds: { offlineMinutes: 60 } }, 'test');

@@ -1,4 +1,5 @@
 import { queueMail } from '../auth/mail-outbox.js';
+import { alertKinds, timeKinds } from '../alerts/conditions.js';
 import type { AlertView } from '../alerts/service.js';
 import type { Deps } from '../system/deps.js';
 
@@ -19,6 +20,8 @@ export async function startAlerts(deps: Deps, options: AlertWorkerOptions = {}) 
   const lock = `${deps.config.REDIS_PREFIX}:alerts:sweep`;
   let running: Promise<void> | null = null;
   let stopped = false;
+  /** When a full sweep last looked at every condition, the event-driven ones included. */
+  let lastEverything = 0;
 
   /** The raised alerts to their organisations' on-call addresses: one look per organisation, one flush. */
   const mail = async (raised: AlertView[]) => {
@@ -47,7 +50,10 @@ export async function startAlerts(deps: Deps, options: AlertWorkerOptions = {}) 
       return;
     }
     try {
-      const { raised, resolved } = await deps.alerts.sweep(stations ?? undefined);
+      // A full sweep looks at the event-driven conditions (clock skew) once a minute, in case events were lost.
+      const everything = stations !== null || Date.now() - lastEverything >= 60_000;
+      if (stations === null && everything) lastEverything = Date.now();
+      const { raised, resolved } = await deps.alerts.sweep(stations ?? undefined, everything ? alertKinds : timeKinds);
       if (raised.length || resolved.length) log.info({ raised: raised.length, resolved: resolved.length }, 'alerts: swept');
       await mail(raised);
     } finally {
@@ -95,6 +101,7 @@ export async function startAlerts(deps: Deps, options: AlertWorkerOptions = {}) 
     /** Sweeps now and waits for it (tests). */
     async sweepNow() {
       await running;
+      lastEverything = 0;
       await sweepOnce(null);
     },
     async close() {
