@@ -24,6 +24,8 @@ export interface Outcome {
   missing: { raised: number; resolved: number };
   /** Alerts of the bench's stations that no incident explains (a duplicate, a wrong condition). */
   unexpected: string[];
+  /** The incidents whose alert is missing: station, kind. */
+  missingOf: string[];
   failedIncidents: number;
   /** The most frequent reasons incidents failed to play, with counts. */
   failures: string[];
@@ -70,6 +72,7 @@ export function latencies(
   };
   const explained = new Set<string>();
   const missing = { raised: 0, resolved: 0 };
+  const missingKinds: string[] = [];
   const ok = timings.filter((t) => !t.error);
   const window = thresholds.bootLoopMinutes * 60_000;
   for (const t of ok) {
@@ -77,6 +80,7 @@ export function latencies(
     const up = raised.get(`${t.identity} ${kind}`);
     if (!up) {
       missing.raised++;
+      missingKinds.push(`${t.identity} ${t.kind}`);
       continue;
     }
     explained.add(up.event.alertId);
@@ -91,6 +95,7 @@ export function latencies(
     const down = resolved.get(up.event.alertId);
     if (!down) {
       missing.resolved++;
+      missingKinds.push(`${t.identity} ${t.kind} (not resolved)`);
       continue;
     }
     const cleared = t.kind === 'boot-loop' ? (boots[play.boots - thresholds.bootLoopBoots] ?? t.clearedAt) + window : t.clearedAt;
@@ -114,6 +119,7 @@ export function latencies(
     resolved: summarise(values.resolved),
     missing,
     unexpected,
+    missingOf: missingKinds,
     failedIncidents: timings.length - ok.length,
     failures: topReasons(timings.flatMap((t) => (t.error ? [t.error.replace(/BENCH-\d+/g, 'BENCH-n')] : []))),
   };
@@ -208,6 +214,7 @@ export function printAlertTable(run: {
     `cores over the incidents, alerts on: ${cores(on.cpuIncidents)}`,
     `one evaluation of every alert condition (EXPLAIN ANALYZE of the sweep's query, after the incidents): ${on.sweepMs?.toFixed(0) ?? '-'} ms`,
     ...(unexpected.length ? [`unexpected alerts (first 5): ${unexpected.slice(0, 5).join('; ')}`] : []),
+    ...(outcome.missingOf.length ? [`incidents without their alert (first 5): ${outcome.missingOf.slice(0, 5).join('; ')}`] : []),
     ...(outcome.failures.length ? [`incidents that failed to play: ${outcome.failures.join('; ')}`] : []),
     '',
   ];
