@@ -12,6 +12,11 @@ export interface Condition {
   severity: 'critical' | 'major' | 'minor' | 'warning';
   /** Selects station_id, organisation_id, cause_key, message, details; `th(name)` reads a threshold. */
   sql: (th: (name: string) => string) => string;
+  /**
+   * Changes with the station's events only (not with time), and is dear to look at for every station: a full
+   * sweep may leave it out (the worker looks at it once a minute), the sweep after a station's events never does.
+   */
+  eventDriven?: true;
 }
 
 const stations = `station s left join alert_settings a on a.organisation_id = s.organisation_id`;
@@ -100,6 +105,7 @@ export const conditions: Condition[] = [
   {
     kind: 'clock-skew',
     severity: 'warning',
+    eventDriven: true,
     // The latest status the station sent, stamped by its clock, against when it arrived: ahead is always a
     // wrong clock; behind can be a queue replayed after a reconnect, which the next live status clears.
     sql: (th) => `select s.id as station_id, s.organisation_id, '' as cause_key,
@@ -158,6 +164,8 @@ export const conditions: Condition[] = [
 ];
 
 export const alertKinds = conditions.map((c) => c.kind);
+/** What a full sweep must look at every time: the conditions time alone can make true or false. */
+export const timeKinds = conditions.filter((c) => !c.eventDriven).map((c) => c.kind);
 
 /** The SQL reading threshold `name` of the station's organisation, its default where unset. */
 export const thresholdSql = (defaults: Record<string, number>) => (name: string) =>

@@ -44,6 +44,34 @@ describe('alerts', () => {
     expect(await openAlerts(station.id)).toEqual([]);
   });
 
+  it('raise and resolve, in a sweep scoped to some stations, those stations only', async () => {
+    const one = await aStationOfItsOwn();
+    const other = await aStationOfItsOwn();
+    const away = `update station set online = false, last_seen_at = now() - interval '6 minutes' where id = any(?::uuid[])`;
+    await sql(system, away, [`{${one.station.id},${other.station.id}}`]);
+    const scoped = await system.deps.alerts.sweep([one.station.id]);
+    expect(scoped.raised.map((a) => a.stationId)).toEqual([one.station.id]);
+    expect(await openAlerts(other.station.id)).toEqual([]);
+    await sweep();
+    expect(await openAlerts(other.station.id)).toEqual([{ kind: 'station-offline', cause_key: '', state: 'open' }]);
+    await sql(system, 'update station set online = true, last_seen_at = now() where id = any(?::uuid[])', [
+      `{${one.station.id},${other.station.id}}`,
+    ]);
+    const back = await system.deps.alerts.sweep([other.station.id]);
+    expect(back.resolved.map((a) => a.stationId)).toEqual([other.station.id]);
+    expect(await openAlerts(one.station.id)).toEqual([{ kind: 'station-offline', cause_key: '', state: 'open' }]);
+  });
+
+  it('leave the alerts of the kinds a sweep does not look at as they are', async () => {
+    const { station } = await aStationOfItsOwn();
+    await sql(system, `update station set online = false, last_seen_at = now() - interval '6 minutes' where id = ?`, [station.id]);
+    await sweep();
+    await sql(system, 'update station set online = true, last_seen_at = now() where id = ?', [station.id]);
+    expect((await system.deps.alerts.sweep([station.id], ['connector-faulted'])).resolved).toEqual([]);
+    expect(await openAlerts(station.id)).toEqual([{ kind: 'station-offline', cause_key: '', state: 'open' }]);
+    expect((await system.deps.alerts.sweep([station.id])).resolved.map((a) => a.kind)).toEqual(['station-offline']);
+  });
+
   it('follow the organisation threshold, and refuse one out of range naming it', async () => {
     const { org, station } = await aStationOfItsOwn();
     await system.deps.alerts.setSettings(org.organisationId, { thresholds: { offlineMinutes: 60 } }, 'test');

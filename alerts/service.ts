@@ -65,10 +65,11 @@ const view = (r: AlertRow): AlertView => ({
 const columns = `a.id, a.organisation_id, a.station_id, s.identity, a.kind, a.cause_key, a.severity, a.state, a.message, a.details,
   a.raised_at, a.acknowledged_at, a.acknowledged_by, a.resolved_at, a.resolved_by, a.resolution`;
 
-/** The conditions holding now, as one query: every condition's rows, with its kind and severity. */
-const currentSql = () => {
+/** The conditions of `kinds` holding now, as one query: every condition's rows, with its kind and severity. */
+const currentSql = (kinds: string[]) => {
   const th = thresholdSql(defaultThresholds as unknown as Record<string, number>);
   return conditions
+    .filter((c) => kinds.includes(c.kind))
     .map((c) => `select '${c.kind}'::text as kind, '${c.severity}'::text as severity, q.* from (${c.sql(th)}) q`)
     .join('\nunion all\n');
 };
@@ -95,9 +96,18 @@ export class AlertService {
     return this.deps.orm.em.fork().getConnection();
   }
 
-  async sweep(): Promise<{ raised: AlertView[]; resolved: AlertView[] }> {
+  /**
+   * Raises what holds and resolves what cleared: for every station, or (`stationIds`) for those only. A scoped
+   * sweep is what follows a station's events: PostgreSQL pushes the station filter into every condition, so it
+   * costs a few index lookups where a full sweep reads every station (about 0.5 s at 10,000 on a busy machine).
+   * `kinds` (all by default) are the conditions looked at; the alerts of other kinds stay as they are.
+   */
+  async sweep(stationIds?: string[], kinds: string[] = alertKinds): Promise<{ raised: AlertView[]; resolved: AlertView[] }> {
+    const scope = stationIds === undefined ? null : `{${stationIds.join(',')}}`;
+    const all = currentSql(kinds);
+    const current = scope === null ? all : `select * from (${all}) c where c.station_id = any(?::uuid[])`;
     const rows = await this.sql().execute<(AlertRow & { change: 'raised' | 'resolved' })[]>(
-      `with current as (${currentSql()}),
+      `with current as (${current}),
        raised as (
          insert into alert (id, organisation_id, station_id, kind, cause_key, severity, state, message, details, raised_at)
          select gen_random_uuid(), c.organisation_id, c.station_id, c.kind, c.cause_key, c.severity, 'open', c.message, c.details, now()
@@ -106,13 +116,13 @@ export class AlertService {
          returning *),
        resolved as (
          update alert a set state = 'resolved', resolved_at = now(), resolution = 'the condition cleared'
-         where a.state <> 'resolved' and a.kind = any(?::text[])
+         where a.state <> 'resolved' and a.kind = any(?::text[]) ${scope === null ? '' : 'and a.station_id = any(?::uuid[])'}
            and not exists (select 1 from current c where c.station_id = a.station_id and c.kind = a.kind and c.cause_key = a.cause_key)
          returning a.*)
        select 'raised' as change, ${columns} from raised a join station s on s.id = a.station_id
        union all
        select 'resolved' as change, ${columns} from resolved a join station s on s.id = a.station_id`,
-      [`{${alertKinds.join(',')}}`],
+      scope === null ? [`{${kinds.join(',')}}`] : [scope, `{${kinds.join(',')}}`, scope],
     );
     const raised = rows.filter((r) => r.change === 'raised').map(view);
     const resolved = rows.filter((r) => r.change === 'resolved').map(view);

@@ -63,7 +63,10 @@ async function receiveDiagnostics(req: IncomingMessage, res: ServerResponse, mat
   }
 }
 
-/** POST /files/firmware?version=&models=a,b&fileName=&sha256=[&organisationId=]: an operator's image, streamed into storage. */
+/**
+ * POST /files/firmware?version=&models=a,b&fileName=&sha256=[&organisationId=][&signingCertificate=&signature=]: an
+ * operator's image, streamed into storage; a signed one (PEM certificate, base64 signature) is verified as it streams.
+ */
 async function receiveFirmware(req: IncomingMessage, res: ServerResponse, url: URL, deps: ApiDeps) {
   if (req.method !== 'POST') return fail(req, res, 405, 'firmware images are uploaded with POST');
   let principal: Principal | null;
@@ -94,6 +97,8 @@ async function receiveFirmware(req: IncomingMessage, res: ServerResponse, url: U
           .filter(Boolean),
         fileName: query.get('fileName') ?? '',
         sha256: query.get('sha256'),
+        signingCertificate: query.get('signingCertificate'),
+        signature: query.get('signature'),
         uploadedBy: principal.id,
       },
       req,
@@ -105,6 +110,7 @@ async function receiveFirmware(req: IncomingMessage, res: ServerResponse, url: U
       fileName: image.fileName,
       size: image.size,
       sha256: image.sha256,
+      signed: image.signature !== null,
     });
   } catch (error) {
     if (error instanceof FirmwareInputError) return fail(req, res, 400, error.message);

@@ -1,7 +1,9 @@
 // What bench/ocpp.ts sets up and removes around the evcms server: its own PostgreSQL database, Redis
 // prefix and warehouse directory, and the stations it connects as (profile 1, each with a password).
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { createMachineSecrets } from '../auth/machine-secrets.js';
@@ -13,6 +15,23 @@ export interface BenchState {
   redisPrefix: string;
   dataDir: string;
   secretKey: string;
+}
+
+/**
+ * A bench's own state, all named `name` (evcms_bench, say): the database beside DATABASE_URL's, the Redis prefix
+ * (dashes for underscores), the folder in the temporary directory, and a fresh SECRET_KEY.
+ */
+export function benchState(name: string): BenchState {
+  const database = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/evcms');
+  database.pathname = `/${name}`;
+  const dashed = name.replaceAll('_', '-');
+  return {
+    databaseUrl: database.toString(),
+    redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    redisPrefix: dashed,
+    dataDir: join(tmpdir(), dashed),
+    secretKey: randomBytes(32).toString('hex'),
+  };
 }
 
 /** Drops the bench database, its Redis keys and its warehouse directory. */

@@ -2,6 +2,7 @@
 // OCPP client), driven phase by phase over IPC. Every loop is bounded in count and in time.
 import { Meter, meterValue } from '../simulator/meter.js';
 import { OcppClient } from '../simulator/rpc.js';
+import { type IncidentTiming, type IncidentsRequest, playIncidents } from './alerts-incidents.js';
 import { reportLoopStalls } from './loop-stalls.js';
 
 export type Action = 'Heartbeat' | 'MeterValues';
@@ -10,6 +11,7 @@ export type LoadRequest =
   | { type: 'start-transactions'; idTag: string; concurrency: number }
   | { type: 'closed'; action: Action; seconds: number; warmupSeconds: number }
   | { type: 'open'; action: Action; rate: number; seconds: number }
+  | IncidentsRequest
   | { type: 'close' };
 
 export interface Latency {
@@ -32,6 +34,8 @@ export interface PhaseResult extends Partial<Latency> {
   cpuUs?: { server: number; store: number; sink: number };
   /** The server's event-loop delay over the phase, in ms (filled in by the bench). */
   loopDelayMs?: { p99: number; max: number };
+  /** What each incident played (bench/alerts.ts). */
+  incidents?: IncidentTiming[];
 }
 
 interface Connection {
@@ -274,6 +278,14 @@ async function handle(request: LoadRequest): Promise<PhaseResult> {
       return closedLoop(request);
     case 'open':
       return openLoop(request);
+    case 'incidents': {
+      const started = performance.now();
+      const incidents = await playIncidents(
+        connections.map((c) => c.client),
+        request,
+      );
+      return { ...new Tally().result((performance.now() - started) / 1000), incidents };
+    }
   }
 }
 

@@ -7,12 +7,11 @@
 // each, with the busy stretches (no idle sample for 60 ms or more) that stall the loop;
 // --heap-profile does the same for what the gateway allocates that outlives a young-generation GC.
 import { type ChildProcess, type StdioOptions, fork, spawn as spawnProcess, spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { type BenchState, resetBenchState, seedStations, telemetryBacklog } from './bench-state.js';
+import { benchState, resetBenchState, seedStations, telemetryBacklog } from './bench-state.js';
 import { evcmsNodeFlags, nextMessage } from './api-ipc.js';
 import { summariseProfile } from './cpu-profile.js';
 import { summariseHeapProfile } from './heap-profile.js';
@@ -58,15 +57,7 @@ if (Number.isFinite(openFiles) && openFiles < needed) {
   process.exit(2);
 }
 
-const base = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/evcms');
-base.pathname = '/evcms_bench';
-const state: BenchState = {
-  databaseUrl: base.toString(),
-  redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-  redisPrefix: 'evcms-bench',
-  dataDir: join(tmpdir(), 'evcms-bench'),
-  secretKey: randomBytes(32).toString('hex'),
-};
+const state = benchState('evcms_bench');
 const profileDir = join(tmpdir(), 'evcms-bench-profiles');
 const profiling = args.profile || args['heap-profile'];
 const passwordPrefix = 'bench-password-';

@@ -1,12 +1,22 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, sign } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FirmwareImage } from '../schema/entities/index.js';
+import { FirmwareImage, Station } from '../schema/entities/index.js';
 import { anOrganisation, aUser, gql } from '../test/api.js';
+import { selfSignedCertificate } from '../test/certificates.js';
 import { bootPayload, connectCharger, type TestCharger } from '../test/chargers.js';
 import { eventually, startTestSystem, type TestSystem } from '../test/system.js';
 
+/** A throw-away firmware signing key (EC P-256) and its self-signed certificate. */
+const signingKey = () => {
+  const { cert, key } = selfSignedCertificate({
+    key: ['ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1'],
+    subject: '/CN=evcms test firmware signer',
+  });
+  return { certificate: readFileSync(cert, 'utf8'), key: readFileSync(key, 'utf8') };
+};
 const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -157,4 +167,149 @@ describe('firmware images and campaigns, end to end', () => {
     expect(after?.stations.filter((s) => s.state === 'done').every((s) => s.lastStatus === 'Booted')).toBe(true);
     expect(after?.totals.done).toBeGreaterThanOrEqual(1);
   }, 40_000);
+
+  describe('signed (OCPP 1.6 security extension)', () => {
+    const signer = signingKey();
+    const signature = sign('sha256', image, signer.key).toString('base64');
+
+    it('refuses a signature that does not verify the image, or one without its certificate, writing nothing', async () => {
+      const before = { rows: await imageRows(), files: await firmwareFiles() };
+      const forged = sign('sha256', randomBytes(100), signer.key).toString('base64');
+      const wrong = await upload(image, {
+        version: '3.0.0',
+        fileName: 'fw.bin',
+        signingCertificate: signer.certificate,
+        signature: forged,
+      });
+      expect(wrong.status).toBe(400);
+      expect(await wrong.text()).toContain('signature: does not verify');
+      const alone = await upload(image, { version: '3.0.0', fileName: 'fw.bin', signature });
+      expect(alone.status).toBe(400);
+      expect(await alone.text()).toContain('signingCertificate');
+      const garbled = await upload(image, { version: '3.0.0', fileName: 'fw.bin', signingCertificate: 'not a certificate', signature });
+      expect(await garbled.text()).toContain('signingCertificate: expected a PEM X.509 certificate');
+      expect({ rows: await imageRows(), files: await firmwareFiles() }).toEqual(before);
+    });
+
+    it('sends SignedUpdateFirmware where the station knows it, UpdateFirmware where not, and follows SignedFirmwareStatusNotification', async () => {
+      const uploaded = await upload(image, {
+        version: '3.0.0',
+        models: 'Secure 11',
+        fileName: 'secure-3.0.0.bin',
+        sha256: sha256(image),
+        signingCertificate: signer.certificate,
+        signature,
+      });
+      expect(uploaded.status).toBe(201);
+      const { id: imageId, signed } = (await uploaded.json()) as { id: string; signed: boolean };
+      expect(signed).toBe(true);
+
+      const received: Record<string, Array<{ action: string; params: Record<string, unknown> }>> = {};
+      const connect = async (label: string, handlers: Record<string, (params: Record<string, unknown>) => unknown>) => {
+        const identity = `SFW-${process.pid}-${label}`;
+        const created = await system.deps.stations.create({ identity, siteId: org.siteId });
+        const charger = await connectCharger(system, { identity, password: created.ocppPassword }, { handlers });
+        chargers.push(charger);
+        await charger.call('BootNotification', bootPayload({ chargePointModel: 'Secure 11', firmwareVersion: '2.9.0' }));
+        received[label] = [];
+        return charger;
+      };
+      const note = (label: string, action: string, params: Record<string, unknown>) => received[label]?.push({ action, params });
+
+      // Installs: downloads the image, checks it against the signature it was sent, reports, boots the new version.
+      const installSigned = async (charger: TestCharger, params: Record<string, unknown>) => {
+        const requestId = params.requestId as number;
+        const firmware = params.firmware as { location: string; signingCertificate: string; signature: string };
+        const report = (status: string, id = requestId) => charger.call('SignedFirmwareStatusNotification', { status, requestId: id });
+        await report('InstallationFailed', requestId + 1); // another update's: changes nothing
+        await report('Downloading');
+        const got = Buffer.from(await (await fetch(firmware.location)).arrayBuffer());
+        expect(sha256(got)).toBe(sha256(image));
+        await report('Downloaded');
+        await report('SignatureVerified');
+        for (const status of ['Installing', 'InstallRebooting', 'Installed']) await report(status);
+        await charger.call('BootNotification', bootPayload({ chargePointModel: 'Secure 11', firmwareVersion: '3.0.0' }));
+      };
+      const good: TestCharger = await connect('good', {
+        SignedUpdateFirmware: (params) => {
+          note('good', 'SignedUpdateFirmware', params);
+          void installSigned(good, params);
+          return { status: 'Accepted' };
+        },
+      });
+      const tampered: TestCharger = await connect('tampered', {
+        SignedUpdateFirmware: (params) => {
+          note('tampered', 'SignedUpdateFirmware', params);
+          void tampered.call('SignedFirmwareStatusNotification', { status: 'InvalidSignature', requestId: params.requestId });
+          return { status: 'Accepted' };
+        },
+      });
+      const legacy: TestCharger = await connect('legacy', {
+        UpdateFirmware: (params) => {
+          note('legacy', 'UpdateFirmware', params);
+          void (async () => {
+            for (const status of ['Downloading', 'Downloaded', 'Installing', 'Installed'])
+              await legacy.call('FirmwareStatusNotification', { status });
+            await legacy.call('BootNotification', bootPayload({ chargePointModel: 'Secure 11', firmwareVersion: '3.0.0' }));
+          })();
+          return {};
+        },
+      });
+
+      const created = await gql<{ createFirmwareCampaign: { id: string; signed: boolean } }>(
+        system,
+        'mutation($input: CreateFirmwareCampaignInput!) { createFirmwareCampaign(input: $input) { id signed } }',
+        { input: { imageId, name: 'Secure 3.0.0', model: 'Secure 11', concurrency: 3, failureThreshold: 5, maxAttempts: 2 } },
+        operator.token,
+      );
+      expect(created.errors).toBeUndefined();
+      expect(created.data?.createFirmwareCampaign.signed).toBe(true);
+      const id = created.data?.createFirmwareCampaign.id as string;
+      type Row = { stationIdentity: string; state: string; attempts: number; lastStatus: string };
+      let last: unknown;
+      setTimeout(
+        () =>
+          console.log(
+            'DEBUG',
+            JSON.stringify(last),
+            JSON.stringify(received),
+            chargers.map((c) => c.violations),
+          ),
+        19_000,
+      );
+      const settled = await eventually(async () => {
+        const result = await gql<{ firmwareCampaigns: Array<{ id: string; state: string; stations: Row[] }> }>(
+          system,
+          '{ firmwareCampaigns { id state stations { stationIdentity state attempts lastStatus } } }',
+          {},
+          operator.token,
+        );
+        const campaign = result.data?.firmwareCampaigns.find((c) => c.id === id);
+        return campaign?.state === 'completed' ? campaign : undefined;
+      }, 20_000);
+      const byLabel = Object.fromEntries(settled.stations.map((s) => [s.stationIdentity.split('-').at(-1), s]));
+      expect(byLabel.good).toMatchObject({ state: 'done', attempts: 1, lastStatus: 'Booted' });
+      expect(byLabel.tampered).toMatchObject({ state: 'failed', attempts: 1, lastStatus: 'InvalidSignature' });
+      expect(byLabel.legacy).toMatchObject({ state: 'done', attempts: 1, lastStatus: 'Booted' });
+
+      expect(received.good?.map((r) => r.action)).toEqual(['SignedUpdateFirmware']);
+      const firmware = received.good?.[0]?.params.firmware as Record<string, unknown>;
+      expect(firmware).toMatchObject({ signingCertificate: signer.certificate.trim(), signature });
+      expect(received.tampered?.map((r) => r.action)).toEqual(['SignedUpdateFirmware']);
+      expect(received.legacy?.map((r) => r.action)).toEqual(['UpdateFirmware']);
+      const tamperedStation = await system.deps.orm.em.fork().findOne(Station, { identity: `SFW-${process.pid}-tampered` });
+      expect(tamperedStation?.firmwareStatus).toBe('InvalidSignature');
+    }, 40_000);
+
+    it('refuses a signed campaign of an image uploaded without a signature, naming the field', async () => {
+      const plain = (await (await upload(image, { version: '3.0.1', models: 'Secure 11', fileName: 'fw.bin' })).json()) as { id: string };
+      const result = await gql(
+        system,
+        'mutation($input: CreateFirmwareCampaignInput!) { createFirmwareCampaign(input: $input) { id } }',
+        { input: { imageId: plain.id, name: 'unsigned', model: 'Secure 11', signed: true } },
+        operator.token,
+      );
+      expect(result.errors?.[0]?.message).toMatch(/^signed: firmware image .* has no signature/);
+    });
+  });
 });

@@ -1,3 +1,5 @@
+import { randomInt } from 'node:crypto';
+import { OcppCallError } from '../commands/errors.js';
 import type { StationCommands } from '../commands/station-commands.js';
 import type { Orm } from '../database/orm.js';
 import type { EventBus } from '../events/bus.js';
@@ -24,6 +26,8 @@ export interface CampaignInput {
   concurrency?: number | null;
   failureThreshold?: number | null;
   maxAttempts?: number | null;
+  /** SignedUpdateFirmware (the image's certificate and signature); by default when the image is signed. */
+  signed?: boolean | null;
   createdBy: string | null;
 }
 
@@ -36,6 +40,16 @@ const progress: Record<string, CampaignStationState> = {
   Installing: 'installing',
   Installed: 'installed',
 };
+/** SignedFirmwareStatusNotification's statuses that move a station on (the others, scheduled or paused, are noted only). */
+const signedProgress: Record<string, CampaignStationState> = {
+  ...progress,
+  SignatureVerified: 'downloaded',
+  InstallRebooting: 'installing',
+};
+/** Failures retried until the station's attempts run out. */
+const retriedFailures = ['DownloadFailed', 'InstallationFailed'];
+/** Failures of the image itself: the same bytes and signature would fail again, so the station fails at once. */
+const finalFailures = ['InvalidSignature', 'InstallVerificationFailed'];
 
 function checkNumbers(input: CampaignInput) {
   const limits = [
@@ -71,6 +85,12 @@ export class FirmwareCampaigns {
     if (!image || (image.organisation && image.organisation.id !== input.organisationId))
       throw new FirmwareInputError('imageId', `firmware image ${input.imageId} not found`);
     if (image.retiredAt) throw new FirmwareInputError('imageId', `firmware image ${input.imageId} is retired`);
+    const signed = input.signed ?? Boolean(image.signature);
+    if (signed && !image.signature)
+      throw new FirmwareInputError(
+        'signed',
+        `firmware image ${input.imageId} has no signature: upload it with signingCertificate and signature`,
+      );
     const stationIds = await targetStations(em, input.organisationId, input.target);
     if (stationIds.length === 0) throw new FirmwareInputError('target', 'no active station of the organisation matches the target');
     const now = new Date();
@@ -84,6 +104,7 @@ export class FirmwareCampaigns {
       concurrency: input.concurrency ?? 5,
       failureThreshold: input.failureThreshold ?? Math.max(1, Math.ceil(stationIds.length / 10)),
       maxAttempts: input.maxAttempts ?? 2,
+      signed,
       state: (input.windowStart ?? now) > now ? 'scheduled' : 'running',
       createdBy: input.createdBy,
       createdAt: now,
@@ -168,34 +189,50 @@ export class FirmwareCampaigns {
     await this.announce(campaign.id);
   }
 
+  /**
+   * Sends one station its update. The row says `sent` (with the requestId) before the call goes out: a station
+   * may report progress before its answer to the call has arrived, and that progress must find the row.
+   */
   private async send(campaign: FirmwareCampaign, row: FirmwareCampaignStation, location: string, now: Date): Promise<void> {
     const attempts = row.attempts + 1;
-    const where = { campaign: campaign.id, station: row.station.id, state: 'pending' as const };
+    const key = { campaign: campaign.id, station: row.station.id };
+    const requestId = randomInt(1, 2 ** 31 - 1);
+    const claimed = await this.em().nativeUpdate(
+      FirmwareCampaignStation,
+      { ...key, state: 'pending' },
+      { state: 'sent', attempts, sentAt: now, requestId, lastError: null, updatedAt: now },
+    );
+    if (!claimed) return;
     try {
-      await this.deps.commands.send(
-        row.station.identity,
-        'UpdateFirmware',
-        { location, retrieveDate: now.toISOString() },
-        {
-          actor: campaign.createdBy ?? undefined,
-        },
-      );
-      await this.em().nativeUpdate(FirmwareCampaignStation, where, {
-        state: 'sent',
-        attempts,
-        sentAt: now,
-        lastError: null,
-        updatedAt: now,
-      });
+      const signed = await this.update(campaign, row.station.identity, location, now, requestId);
+      if (!signed) await this.em().nativeUpdate(FirmwareCampaignStation, key, { requestId: null });
     } catch (error) {
       const state = attempts >= campaign.maxAttempts ? 'failed' : 'pending';
-      await this.em().nativeUpdate(FirmwareCampaignStation, where, {
-        state,
-        attempts,
-        lastError: (error as Error).message,
-        updatedAt: now,
-      });
+      await this.em().nativeUpdate(FirmwareCampaignStation, key, { state, lastError: (error as Error).message, updatedAt: new Date() });
     }
+  }
+
+  /**
+   * Sends the update: SignedUpdateFirmware with the image's certificate and signature when the campaign is signed
+   * (resolving to true), UpdateFirmware otherwise or to a station that answers NotImplemented or NotSupported to
+   * the signed one (resolving to false). A signed update the station refuses throws its status.
+   */
+  private async update(campaign: FirmwareCampaign, identity: string, location: string, now: Date, requestId: number): Promise<boolean> {
+    const options = { actor: campaign.createdBy ?? undefined };
+    const { signingCertificate, signature } = campaign.image;
+    if (campaign.signed && signingCertificate && signature) {
+      const firmware = { location, retrieveDateTime: now.toISOString(), signingCertificate, signature };
+      try {
+        const { status } = await this.deps.commands.send(identity, 'SignedUpdateFirmware', { requestId, firmware }, options);
+        if (status !== 'Accepted' && status !== 'AcceptedCanceled') throw new Error(`SignedUpdateFirmware: ${status}`);
+        return true;
+      } catch (error) {
+        const unknown = error instanceof OcppCallError && (error.code === 'NotImplemented' || error.code === 'NotSupported');
+        if (!unknown) throw error;
+      }
+    }
+    await this.deps.commands.send(identity, 'UpdateFirmware', { location, retrieveDate: now.toISOString() }, options);
+    return false;
   }
 
   /** The station's update in a live campaign, if it has one. */
@@ -208,11 +245,25 @@ export class FirmwareCampaigns {
   }
 
   /** A FirmwareStatusNotification: progress, or a failure that is retried until the station's attempts run out. */
-  async firmwareStatus(stationId: string, status: string): Promise<void> {
+  firmwareStatus(stationId: string, status: string): Promise<void> {
+    return this.moved(stationId, status, progress);
+  }
+
+  /**
+   * A SignedFirmwareStatusNotification (1.6 security extension): as FirmwareStatusNotification, with its own
+   * statuses; InvalidSignature and InstallVerificationFailed fail the station at once. One carrying another
+   * update's requestId changes nothing.
+   */
+  signedFirmwareStatus(stationId: string, status: string, requestId: number | undefined): Promise<void> {
+    return this.moved(stationId, status, signedProgress, requestId);
+  }
+
+  private async moved(stationId: string, status: string, states: Record<string, CampaignStationState>, requestId?: number): Promise<void> {
     const row = await this.current(stationId);
-    if (!row) return;
-    const failed = status === 'DownloadFailed' || status === 'InstallationFailed';
-    const state = failed ? (row.attempts >= row.campaign.maxAttempts ? 'failed' : 'pending') : progress[status];
+    if (!row || (requestId !== undefined && row.requestId !== null && row.requestId !== requestId)) return;
+    const final = finalFailures.includes(status);
+    const failed = final || retriedFailures.includes(status);
+    const state = failed ? (final || row.attempts >= row.campaign.maxAttempts ? 'failed' : 'pending') : states[status];
     const changes = { lastStatus: status, updatedAt: new Date(), ...(state ? { state } : {}), ...(failed ? { lastError: status } : {}) };
     await this.em().nativeUpdate(FirmwareCampaignStation, { campaign: row.campaign.id, station: stationId }, changes);
     await this.announce(row.campaign.id);

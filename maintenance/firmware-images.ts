@@ -2,19 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { Orm } from '../database/orm.js';
 import { FirmwareImage, Organisation } from '../schema/entities/index.js';
+import { FirmwareInputError } from './firmware-errors.js';
+import { checkSigning, signatureCheck } from './firmware-signing.js';
 import type { LinkSigner } from './signed-link.js';
 import type { FileStore } from './storage.js';
 import { safeFileName } from './upload-tokens.js';
 
-/** A firmware upload's description; a wrong field is named. */
-export class FirmwareInputError extends Error {
-  constructor(
-    readonly field: string,
-    message: string,
-  ) {
-    super(`${field}: ${message}`);
-  }
-}
+export { FirmwareInputError };
 
 export interface FirmwareUpload {
   organisationId: string | null;
@@ -23,6 +17,9 @@ export interface FirmwareUpload {
   fileName: string;
   /** The SHA-256 the uploader expects; the upload is refused when the bytes' differ. */
   sha256?: string | null;
+  /** Signed firmware (1.6 security extension): the signing key's PEM certificate and the image's signature (base64), both or neither. */
+  signingCertificate?: string | null;
+  signature?: string | null;
   uploadedBy: string | null;
 }
 
@@ -41,13 +38,24 @@ export class FirmwareImages {
     this.deps.httpBase = httpBase;
   }
 
-  /** Stores the image first, then its row: a refused or broken upload leaves neither. */
+  /**
+   * Stores the image first, then its row: a refused or broken upload leaves neither. A signed image's signature
+   * is verified over the bytes as they stream in, with the certificate's key.
+   */
   async upload(input: FirmwareUpload, body: Readable): Promise<FirmwareImage> {
     checkUpload(input);
+    const signing = checkSigning(input.signingCertificate, input.signature);
     const id = randomUUID();
     const fileName = safeFileName(input.fileName, `firmware-${input.version}.bin`);
     const key = `firmware/${id}/${fileName}`;
-    const stored = await this.deps.store.write(key, body, { maxBytes: this.deps.maxBytes, sha256: input.sha256 ?? undefined });
+    const check = signing ? signatureCheck(signing) : null;
+    if (check) body.on('error', (error) => check.tap.destroy(error));
+    const stream = check ? body.pipe(check.tap) : body;
+    const stored = await this.deps.store.write(key, stream, { maxBytes: this.deps.maxBytes, sha256: input.sha256 ?? undefined });
+    if (check && !check.verified()) {
+      await this.deps.store.remove(key);
+      throw new FirmwareInputError('signature', "does not verify the image with the signing certificate's key (SHA-256)");
+    }
     const em = this.deps.orm.em.fork();
     const image = em.create(FirmwareImage, {
       id,
@@ -58,6 +66,8 @@ export class FirmwareImages {
       size: stored.size,
       sha256: stored.sha256,
       storageKey: key,
+      signingCertificate: signing?.signingCertificate ?? null,
+      signature: signing?.signature ?? null,
       uploadedBy: input.uploadedBy,
       uploadedAt: new Date(),
     });

@@ -101,7 +101,9 @@ export class LocalFileStore implements FileStore {
     }
   }
 
+  /** Removes the file, and its folder when nothing else is in it. */
   async remove(key: string): Promise<void> {
     await rm(this.path(key), { force: true });
+    await rmdir(dirname(this.path(key))).catch(() => {});
   }
 }

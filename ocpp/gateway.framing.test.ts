@@ -127,14 +127,13 @@ describe('OCPP-J framing over a live socket', () => {
   it('answers a 1.6 action evcms does not handle with NotSupported', async () => {
     await connect();
     expect((await refusal('SignCertificate', { csr: '-----BEGIN CERTIFICATE REQUEST-----' }))[0]).toBe('NotSupported');
-    expect((await refusal('SignedFirmwareStatusNotification', { status: 'Idle' }))[0]).toBe('NotSupported');
     await expectServed();
   });
 
   it('answers NotSupported to such an action before looking at its payload', async () => {
     await connect();
     expect((await refusal('SignCertificate', {}))[0]).toBe('NotSupported');
-    expect((await refusal('SignedFirmwareStatusNotification', { status: 42 }))[0]).toBe('NotSupported');
+    expect((await refusal('SignCertificate', { csr: 42 }))[0]).toBe('NotSupported');
   });
 
   it('answers a missing required field with OccurenceConstraintViolation, spelled the 1.6 way', async () => {

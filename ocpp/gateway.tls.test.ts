@@ -1,40 +1,12 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { selfSignedCertificate } from '../test/certificates.js';
 import { aStation } from '../test/chargers.js';
 import { startTestSystem, type TestSystem } from '../test/system.js';
 
-/** A throw-away self-signed certificate for 127.0.0.1 (openssl ships with Debian). */
-function selfSigned(): { cert: string; key: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'evcms-tls-'));
-  const cert = join(dir, 'cert.pem');
-  const key = join(dir, 'key.pem');
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-keyout',
-      key,
-      '-out',
-      cert,
-      '-days',
-      '1',
-      '-subj',
-      '/CN=127.0.0.1',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-    ],
-    { stdio: 'ignore' },
-  );
-  return { cert, key };
-}
+/** A throw-away self-signed certificate for 127.0.0.1. */
+const selfSigned = () =>
+  selfSignedCertificate({ key: ['rsa:2048'], subject: '/CN=127.0.0.1', extensions: ['subjectAltName=IP:127.0.0.1'] });
 
 const open = (url: string, identity: string, password: string | null, options: WebSocket.ClientOptions = {}) =>
   new Promise<{ ws?: WebSocket; status?: number }>((resolve) => {

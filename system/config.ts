@@ -153,6 +153,8 @@ export const configSchema = z.object({
     .enum(['0', '1', 'true', 'false'], { error: 'expected 0, 1, true or false' })
     .transform((v) => v === '1' || v === 'true')
     .optional(),
+  /** Whether the workers role evaluates alert conditions at all (off: no alert is raised nor resolved). */
+  ALERTS: flag(true),
   /** How often alert conditions are evaluated, in seconds. */
   ALERT_SWEEP_INTERVAL: z.coerce
     .number({ error: 'expected a number of seconds' })

@@ -21,7 +21,7 @@ export async function startWorkers(deps: Deps) {
   const mail = await startMailWorker(deps);
   const billing = await startBilling(deps);
   const webhooks = await startWebhooks(deps);
-  const alerts = await startAlerts(deps, { sweepMs: deps.config.ALERT_SWEEP_INTERVAL * 1000 });
+  const alerts = deps.config.ALERTS ? await startAlerts(deps, { sweepMs: deps.config.ALERT_SWEEP_INTERVAL * 1000 }) : null;
   const plans = await startPlans(deps);
   const payments = await startPayments(deps);
   const cardHolds = await startCardHolds(deps, { sweepMs: deps.config.CARD_HOLD_SWEEP_INTERVAL * 1000 });
@@ -46,7 +46,7 @@ export async function startWorkers(deps: Deps) {
       await configurationReads.close();
       await reports.close();
       await analytics.close();
-      await alerts.close();
+      await alerts?.close();
       await webhooks.close();
       await plans.close();
       await cardHolds.close();

@@ -91,8 +91,19 @@ export class FirmwareImageType {
   @Field(() => Date, { nullable: true })
   retiredAt!: Date | null;
 
+  @Field(() => Boolean, { description: 'Uploaded with a signing certificate and a signature (SignedUpdateFirmware)' })
+  signed!: boolean;
+
+  @Field(() => String, { nullable: true, description: 'The PEM certificate of the key that signed the image' })
+  signingCertificate!: string | null;
+
   static from(image: FirmwareImage): FirmwareImageType {
-    return Object.assign(new FirmwareImageType(), { ...image, organisationId: image.organisation?.id ?? null });
+    return Object.assign(new FirmwareImageType(), {
+      ...image,
+      organisationId: image.organisation?.id ?? null,
+      signed: Boolean(image.signature),
+      signingCertificate: image.signingCertificate ?? null,
+    });
   }
 }
 
@@ -177,6 +188,9 @@ export class FirmwareCampaignType {
   @Field(() => Int, { description: 'Attempts per station' })
   maxAttempts!: number;
 
+  @Field(() => Boolean, { description: 'Sends SignedUpdateFirmware; a station that does not support it gets UpdateFirmware' })
+  signed!: boolean;
+
   @Field(() => Date)
   createdAt!: Date;
 
@@ -256,4 +270,10 @@ export class CreateFirmwareCampaignInput {
 
   @Field(() => Int, { nullable: true, description: 'Attempts per station (default 2)' })
   maxAttempts?: number;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    description: "SignedUpdateFirmware with the image's certificate and signature (default: when the image is signed)",
+  })
+  signed?: boolean;
 }

@@ -22,6 +22,7 @@ import { Migration20261204151000_firmware } from './Migration20261204151000_firm
 import { Migration20261204160000_analytics } from './Migration20261204160000_analytics.js';
 import { Migration20261205100000_card_holds } from './Migration20261205100000_card_holds.js';
 import { Migration20261205110000_baselines } from './Migration20261205110000_baselines.js';
+import { Migration20261205120000_signed_firmware } from './Migration20261205120000_signed_firmware.js';
 import { Migration20261205130000_reports } from './Migration20261205130000_reports.js';
 
 /** PostgreSQL migrations, oldest first. `npm run migration:create -- <name>` writes a new file; add it here. */
@@ -49,5 +50,6 @@ export const migrations: MigrationObject[] = [
   { name: 'Migration20261204160000_analytics', class: Migration20261204160000_analytics },
   { name: 'Migration20261205100000_card_holds', class: Migration20261205100000_card_holds },
   { name: 'Migration20261205110000_baselines', class: Migration20261205110000_baselines },
+  { name: 'Migration20261205120000_signed_firmware', class: Migration20261205120000_signed_firmware },
   { name: 'Migration20261205130000_reports', class: Migration20261205130000_reports },
 ];

@@ -23,6 +23,9 @@ export const FirmwareImageSchema = defineEntity({
     uploadedAt: p.datetime(),
     /** Retired images are offered to no new campaign; running ones finish. */
     retiredAt: p.datetime().nullable(),
+    /** Signed firmware (OCPP 1.6 security extension): the PEM certificate of the key that signed the image, and the signature (base64). */
+    signingCertificate: p.text().nullable(),
+    signature: p.text().nullable(),
   },
 });
 export class FirmwareImage extends FirmwareImageSchema.class {}
@@ -61,6 +64,8 @@ export const FirmwareCampaignSchema = defineEntity({
     maxAttempts: p.integer(),
     state: p.enum(campaignStates).default('scheduled'),
     pausedReason: p.text().nullable(),
+    /** Sends SignedUpdateFirmware (the image's certificate and signature); a station that does not know it gets UpdateFirmware. */
+    signed: p.boolean().default(false),
     createdBy: p.string().nullable(),
     createdAt: p.datetime(),
     updatedAt: p.datetime(),
@@ -86,6 +91,8 @@ export const FirmwareCampaignStationSchema = defineEntity({
     lastStatus: p.string().nullable(),
     lastError: p.text().nullable(),
     sentAt: p.datetime().nullable(),
+    /** The requestId of the SignedUpdateFirmware sent, which its SignedFirmwareStatusNotifications carry. */
+    requestId: p.integer().nullable(),
     updatedAt: p.datetime(),
   },
 });
