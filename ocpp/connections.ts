@@ -117,9 +117,30 @@ export class StationConnections {
   }
 
   private inOrder(identity: string, change: () => Promise<unknown>): Promise<void> {
-    return this.presence(identity, change).then(
+    return this.presence(identity, () => this.retried(identity, change)).then(
       () => {},
       (error: unknown) => this.deps.log.error({ err: error, identity }, 'ocpp: could not record the station presence'),
     );
   }
+
+  /**
+   * A presence change, tried again while PostgreSQL is busy or briefly away (a storm of 10,000 connects times
+   * its pool out): a station left marked offline while connected, or online once gone, would stay so. The
+   * changes are idempotent, and the later ones of the station wait in turn. Not retried once shutdown began.
+   */
+  private async retried(identity: string, change: () => Promise<unknown>): Promise<unknown> {
+    for (const pauseMs of PRESENCE_RETRY_MS) {
+      try {
+        return await change();
+      } catch (error) {
+        if (this.deps.stopping) throw error;
+        this.deps.log.warn({ err: error, identity, retryInMs: pauseMs }, 'ocpp: station presence not recorded yet; trying again');
+        await new Promise((resolve) => setTimeout(resolve, pauseMs));
+      }
+    }
+    return change();
+  }
 }
+
+/** The pauses between tries of a presence change: seven tries over about 16 s. */
+const PRESENCE_RETRY_MS = [250, 500, 1000, 2000, 4000, 8000];
