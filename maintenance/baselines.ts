@@ -63,7 +63,13 @@ const stops = (error: unknown) => ['offline', 'timeout'].includes(failureKind(er
  * every accepted boot of a station with a baseline, and every value a ChangeConfiguration set); applying
  * reads the keys again, sends ChangeConfiguration per drifting key and reports each answer.
  */
+/** How long the models that have a baseline are remembered (a baseline set on another node counts after this). */
+const MODELS_TTL_MS = 30_000;
+
 export class ConfigurationBaselines {
+  /** The models (lower case) some organisation has a baseline for, and when they were read. */
+  private models: { names: Promise<Set<string>>; at: number } | null = null;
+
   constructor(private readonly deps: { orm: Orm; commands: StationCommands }) {}
 
   private sql() {
@@ -90,17 +96,33 @@ export class ConfigurationBaselines {
        returning *`,
       [organisationId, checked.model, JSON.stringify(checked.keys), checked.maxPowerW, actor],
     );
+    this.models = null;
     return view(row as BaselineRow);
   }
 
   /** Whether the station's model has a baseline in its organisation (only those stations are read after boot). */
-  async covers(stationId: string): Promise<boolean> {
+  async covers(stationId: string, model?: string): Promise<boolean> {
+    // A boot says its model: most have no baseline anywhere, and cost no query per boot (one per 30 s in all).
+    if (model !== undefined && !(await this.modelsWithBaselines()).has(model.toLowerCase())) return false;
     const rows = await this.sql().execute(
       `select 1 from station s join configuration_baseline cb on cb.organisation_id = s.organisation_id
          and lower(cb.model) = lower(s.model) where s.id = ?`,
       [stationId],
     );
     return rows.length > 0;
+  }
+
+  private modelsWithBaselines(): Promise<Set<string>> {
+    if (!this.models || performance.now() - this.models.at > MODELS_TTL_MS) {
+      const names = this.sql()
+        .execute<{ model: string }[]>('select distinct lower(model) as model from configuration_baseline')
+        .then((rows) => new Set(rows.map((r) => r.model)));
+      this.models = { names, at: performance.now() };
+      names.catch(() => {
+        this.models = null;
+      });
+    }
+    return this.models.names;
   }
 
   /** The drift of each station asked for (none: no baseline for its model, or nothing drifts), by station id. */

@@ -30,7 +30,7 @@ export async function startConfigurationReads(deps: Deps, options: { delayMs: nu
     deps.log.warn({ identity: job?.data.identity, outcome: failureKind(error) }, 'configuration: could not read a station after its boot'),
   );
   const queueRead = async (boot: EventMap['station.boot']) => {
-    if (boot.status !== 'Accepted' || !(await deps.maintenance.baselines.covers(boot.stationId))) return;
+    if (boot.status !== 'Accepted' || !(await deps.maintenance.baselines.covers(boot.stationId, boot.model))) return;
     await queue.add(
       'read',
       { identity: boot.identity },
